@@ -1,0 +1,42 @@
+# Two commands set everything up on a fresh machine:
+#   make demo   - builds .venv and runs designkit end to end on samples/
+#   make test   - builds .venv and runs the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint golden bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	@for f in samples/*.md; do \
+	  echo "== designkit lint $$f"; $(BIN)/designkit lint "$$f" || true; \
+	done
+	@mkdir -p build/demo
+	@for f in samples/*.md; do \
+	  out=build/demo/$$(basename "$$f" .md).json; \
+	  $(BIN)/designkit parse "$$f" > "$$out" 2>/dev/null && echo "wrote $$out"; \
+	done
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check designkit tests benchmarks
+	$(BIN)/ruff format --check designkit tests benchmarks
+	$(BIN)/mypy
+
+golden: $(STAMP)
+	$(BIN)/python -m pytest -q tests --update-golden
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/parse_bench.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,34 @@
+"""designkit: integration design documents as data.
+
+The public API: parse a design, lint it. Later stages (score, diagram,
+scaffold, render) build on the same model.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from designkit.diagnostics import Diagnostic, Severity
+from designkit.errors import DesignkitError, UserError
+from designkit.model import Design
+from designkit.parse import ParsedDesign, parse_design, parse_file
+
+__all__ = [
+    "Design",
+    "DesignkitError",
+    "Diagnostic",
+    "ParsedDesign",
+    "Severity",
+    "UserError",
+    "__version__",
+    "lint",
+    "parse_design",
+    "parse_file",
+]
+
+
+def lint(parsed: ParsedDesign) -> list[Diagnostic]:
+    """Every finding for a parsed design: parse diagnostics and rule findings."""
+    from designkit.lint import lint_design
+
+    return lint_design(parsed)

@@ -1,0 +1,132 @@
+"""The ``designkit`` command: a thin layer over the library.
+
+Each command reads its input, calls one library function, formats the result
+and picks the exit code. Heavy modules are imported inside the commands so that
+``designkit parse`` starts without loading what it does not use.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+
+from designkit import __version__
+from designkit.errors import UserError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+
+
+def _user_errors(command: F) -> F:
+    """Print a :class:`UserError` as one line on stderr and exit 2; no traceback."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except UserError as error:
+            click.echo(f"designkit: {error}", err=True)
+            sys.exit(EXIT_UNUSABLE)
+
+    return wrapper  # type: ignore[return-value]
+
+
+encoding_option = click.option(
+    "--encoding",
+    default="utf-8",
+    show_default=True,
+    help="Text encoding of the input (e.g. cp1252 for files saved by old Windows tools).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="designkit")
+def main() -> None:
+    """Parse, lint, score, draw and scaffold integration design documents."""
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "yaml"]),
+    default="json",
+    show_default=True,
+    help="Output format of the model.",
+)
+@encoding_option
+@_user_errors
+def parse(file: str, output_format: str, encoding: str) -> None:
+    """Print the model of FILE (``-`` reads stdin); diagnostics go to stderr."""
+    from designkit.diagnostics import format_text
+    from designkit.parse import parse_file
+
+    parsed = parse_file(file, encoding=encoding)
+    for diagnostic in parsed.diagnostics:
+        click.echo(format_text(diagnostic), err=True)
+    data = parsed.design.model_dump(mode="json")
+    if output_format == "yaml":
+        from designkit.yaml_io import dump_yaml
+
+        click.echo(dump_yaml(data), nl=False)
+    else:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one 'path:line:col: severity CODE message' per line.",
+)
+@encoding_option
+def lint(files: tuple[str, ...], output_format: str, encoding: str) -> None:
+    """Check FILES; exit 0 when clean, 1 on any error, 2 when a file is unusable."""
+    from designkit.diagnostics import format_json, format_text, has_errors
+    from designkit.lint import lint_design
+    from designkit.parse import parse_file
+
+    found = []
+    unusable = False
+    for file in files:
+        try:
+            found.extend(lint_design(parse_file(file, encoding=encoding)))
+        except UserError as error:
+            click.echo(f"designkit: {error}", err=True)
+            unusable = True
+    if output_format == "json":
+        click.echo(format_json(found))
+    else:
+        for diagnostic in found:
+            click.echo(format_text(diagnostic))
+        if found:
+            errors = sum(1 for d in found if d.severity.value == "error")
+            click.echo(
+                f"{len(found)} finding(s), {errors} error(s) in {len(files)} file(s)", err=True
+            )
+    if unusable:
+        sys.exit(EXIT_UNUSABLE)
+    sys.exit(EXIT_FINDINGS if has_errors(found) else EXIT_OK)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the design model."""
+    from designkit.model import Design
+
+    click.echo(json.dumps(Design.model_json_schema(), indent=2, sort_keys=False))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

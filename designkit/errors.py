@@ -1,0 +1,31 @@
+"""Errors the user can act on.
+
+Anything raised as :class:`UserError` is printed by the CLI as one line
+(``file:line: message``) with exit code 2; everything else is a bug.
+"""
+
+from __future__ import annotations
+
+
+class DesignkitError(Exception):
+    """Base class for every error designkit raises on purpose."""
+
+
+class UserError(DesignkitError):
+    """Unusable input: the message names the file (and line) and says what to do."""
+
+    def __init__(
+        self, message: str, *, path: str | None = None, line: int | None = None, hint: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+        self.hint = hint
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        text = f"{where}{self.message}"
+        return f"{text} ({self.hint})" if self.hint else text

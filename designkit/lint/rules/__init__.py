@@ -1,0 +1,1 @@
+"""One module per rule: ``CODE``, ``NAME``, ``SEVERITY``, a docstring, and ``check``."""

@@ -1,0 +1,7 @@
+"""Markdown design document -> :class:`~designkit.model.Design` with diagnostics."""
+
+from __future__ import annotations
+
+from designkit.parse.document import ParsedDesign, parse_design, parse_file, read_text
+
+__all__ = ["ParsedDesign", "parse_design", "parse_file", "read_text"]

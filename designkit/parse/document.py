@@ -1,0 +1,128 @@
+"""The boundary between files and the parser: bytes are checked here, once."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from designkit.diagnostics import Diagnostic, sort_diagnostics
+from designkit.errors import UserError
+from designkit.model import Design
+from designkit.parse.extract import extract
+from designkit.parse.markdown import read_tree
+
+MAX_BYTES = 8 * 1024 * 1024
+"""Design documents run to tens of kilobytes; anything past this is not one."""
+
+
+@dataclass
+class ParsedDesign:
+    """A parsed document: the model, what was found wrong, and where each value came from."""
+
+    design: Design
+    diagnostics: list[Diagnostic]
+    path: str
+    locations: dict[str, tuple[int, int]] = field(default_factory=dict)
+    sections: dict[str, int] = field(default_factory=dict)
+    source: str = ""
+
+    def line_of(self, model_path: str) -> int:
+        """The line a model path came from, or of its nearest recorded parent, or 1."""
+        probe = model_path
+        while probe:
+            if probe in self.locations:
+                return self.locations[probe][0]
+            if probe in self.sections:
+                return self.sections[probe]
+            cut = max(probe.rfind("."), probe.rfind("["))
+            probe = probe[:cut] if cut > 0 else ""
+        return 1
+
+    def column_of(self, model_path: str) -> int:
+        found = self.locations.get(model_path)
+        return found[1] if found else 1
+
+
+def read_text(
+    data: bytes, path: str, *, encoding: str = "utf-8", max_bytes: int = MAX_BYTES
+) -> str:
+    """Decode a document, refusing what cannot be a design document with one clear line."""
+    if len(data) > max_bytes:
+        raise UserError(
+            f"file is {len(data) / 1_048_576:.1f} MB; design documents are read up to "
+            f"{max_bytes // 1_048_576} MB",
+            path=path,
+        )
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise UserError(
+            "binary file, not a Markdown document (NUL byte found)",
+            path=path,
+            line=data.count(b"\n", 0, nul) + 1,
+        )
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        bad = data[error.start : error.start + 1].hex()
+        raise UserError(
+            f"not valid {encoding} (byte 0x{bad} at column {column})",
+            path=path,
+            line=line,
+            hint="re-save the file as UTF-8, or pass --encoding cp1252 if it came from Windows",
+        ) from None
+    except LookupError:
+        raise UserError(f"unknown encoding {encoding!r}", path=path) from None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise UserError("file is empty", path=path)
+    return text
+
+
+def parse_design(text: str, path: str = "<string>") -> ParsedDesign:
+    """Parse Markdown text into a :class:`ParsedDesign`.
+
+    Raises :class:`UserError` when the text is not an integration design at all;
+    everything else wrong with it is reported as diagnostics.
+    """
+    tree = read_tree(text)
+    extractor, extraction = extract(tree, path)
+    if not extractor.looks_like_design():
+        raise UserError(
+            "not an integration design: no '# Integration Design: NAME' title and fewer "
+            "than two of the template's sections",
+            path=path,
+            hint="see the template's headings, e.g. '## Overview', '## Error Handling'",
+        )
+    design = Design.model_validate(extraction.data)
+    return ParsedDesign(
+        design=design,
+        diagnostics=sort_diagnostics(extraction.diagnostics),
+        path=path,
+        locations=extraction.locations,
+        sections=extraction.sections,
+        source=text,
+    )
+
+
+def parse_file(
+    path: str | Path, *, encoding: str = "utf-8", display: str | None = None
+) -> ParsedDesign:
+    """Read and parse a file; ``-`` reads standard input."""
+    name = display or str(path)
+    if str(path) == "-":
+        data = sys.stdin.buffer.read()
+        name = display or "<stdin>"
+    else:
+        file = Path(path)
+        if file.is_dir():
+            raise UserError("is a folder, not a design document", path=name)
+        try:
+            data = file.read_bytes()
+        except FileNotFoundError:
+            raise UserError("no such file", path=name) from None
+        except OSError as error:
+            raise UserError(f"cannot read: {error.strerror}", path=name) from None
+    return parse_design(read_text(data, name, encoding=encoding), name)

@@ -1,0 +1,202 @@
+"""The only MarkdownIt set-up: Markdown text -> a flat list of sections with their blocks.
+
+designkit reads the block structure (headings, paragraphs, lists, tables,
+fences) from markdown-it-py's token stream and never needs inline tokens: the
+values it extracts are kept as written, so inline parsing is switched off,
+which makes the whole parse cheaper than a default tokenisation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+
+@lru_cache(maxsize=1)
+def markdown_parser() -> MarkdownIt:
+    """CommonMark plus GFM tables, block level only."""
+    parser = MarkdownIt("commonmark", {"maxNesting": 40}).enable("table")
+    parser.disable("inline")
+    return parser
+
+
+@dataclass(slots=True)
+class Line:
+    """One line of a paragraph or list item, as written, with its 1-based position."""
+
+    text: str
+    line: int
+    column: int
+    ordered: bool = False
+    number: int | None = None
+    depth: int = 0
+
+
+@dataclass(slots=True)
+class Row:
+    cells: list[str]
+    line: int
+
+
+@dataclass(slots=True)
+class Table:
+    header: list[str]
+    rows: list[Row]
+    line: int
+
+
+@dataclass(slots=True)
+class Fence:
+    info: str
+    content: str
+    line: int
+
+
+@dataclass(slots=True)
+class Section:
+    """A heading and the blocks up to the next heading of any level."""
+
+    title: str
+    level: int
+    line: int
+    end_line: int = 0
+    lines: list[Line] = field(default_factory=list)
+    items: list[Line] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    fences: list[Fence] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class DocumentTree:
+    """The document as sections in order; ``sections[0]`` is the preamble (level 0)."""
+
+    source_lines: list[str]
+    sections: list[Section]
+
+
+def _inline_lines(
+    token: Token,
+    indent: int,
+    ordered: bool,
+    number: int | None,
+    depth: int,
+    source_lines: list[str],
+) -> list[Line]:
+    start = token.map[0] if token.map else 0
+    out: list[Line] = []
+    for offset, text in enumerate(token.content.split("\n")):
+        line_no = start + offset
+        stripped = text.strip()
+        if not stripped:
+            continue
+        source = source_lines[line_no] if line_no < len(source_lines) else ""
+        column = source.find(stripped) + 1 if stripped else 1
+        out.append(
+            Line(
+                stripped,
+                line_no + 1,
+                max(column, 1),
+                ordered and offset == 0,
+                number if offset == 0 else None,
+                depth,
+            )
+        )
+    return out
+
+
+def read_tree(text: str) -> DocumentTree:
+    """Tokenise ``text`` once and group the blocks under their headings."""
+    tokens = markdown_parser().parse(text)
+    source_lines = text.split("\n")
+    current = Section(title="", level=0, line=1)
+    sections = [current]
+    list_stack: list[tuple[bool, int]] = []  # (ordered, next number)
+    item_numbers: list[int | None] = []
+    cells: list[str] = []
+    header: list[str] | None = None
+    table: Table | None = None
+    row_line = 0
+    in_head = False
+    count = len(tokens)
+    i = 0
+    while i < count:
+        token = tokens[i]
+        kind = token.type
+        if kind == "heading_open":
+            inline = tokens[i + 1]
+            line = token.map[0] + 1 if token.map else 0
+            current.end_line = line - 1
+            current = Section(title=inline.content.strip(), level=int(token.tag[1]), line=line)
+            sections.append(current)
+            i += 3
+            continue
+        if kind == "inline":
+            depth = len(list_stack)
+            if table is not None:
+                cells.append(token.content.strip())
+            elif depth:
+                ordered = list_stack[-1][0]
+                number = item_numbers[-1] if item_numbers else None
+                new_item = tokens[i - 2].type == "list_item_open"
+                lines = _inline_lines(
+                    token,
+                    0,
+                    ordered and new_item,
+                    number if new_item else None,
+                    depth,
+                    source_lines,
+                )
+                if new_item and lines:
+                    current.items.append(lines[0])
+                    current.items.extend(
+                        Line(ln.text, ln.line, ln.column, False, None, depth) for ln in lines[1:]
+                    )
+                else:
+                    current.items.extend(lines)
+                current.lines.extend(lines)
+            else:
+                current.lines.extend(_inline_lines(token, 0, False, None, 0, source_lines))
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            start = int(token.attrs.get("start", 1) or 1) if kind == "ordered_list_open" else 1
+            list_stack.append((kind == "ordered_list_open", start))
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            list_stack.pop()
+        elif kind == "list_item_open":
+            ordered, number = list_stack[-1]
+            if ordered:
+                info = token.info
+                item_numbers.append(int(info) if info.isdigit() else number)
+                list_stack[-1] = (ordered, (item_numbers[-1] or number) + 1)
+            else:
+                item_numbers.append(None)
+        elif kind == "list_item_close":
+            item_numbers.pop()
+        elif kind == "fence" or kind == "code_block":
+            line = token.map[0] + 1 if token.map else 0
+            current.fences.append(Fence(token.info.strip(), token.content, line))
+        elif kind == "table_open":
+            line = token.map[0] + 1 if token.map else 0
+            table = Table(header=[], rows=[], line=line)
+            header = None
+        elif kind == "thead_open":
+            in_head = True
+        elif kind == "thead_close":
+            in_head = False
+        elif kind == "tr_open":
+            cells = []
+            row_line = token.map[0] + 1 if token.map else 0
+        elif kind == "tr_close" and table is not None:
+            if in_head and header is None:
+                header = cells
+                table.header = cells
+            else:
+                table.rows.append(Row(cells, row_line))
+        elif kind == "table_close" and table is not None:
+            current.tables.append(table)
+            table = None
+        i += 1
+    current.end_line = len(source_lines)
+    return DocumentTree(source_lines=source_lines, sections=sections)
