@@ -13,7 +13,8 @@ def dump_yaml(data: Any) -> str:
     yaml.default_flow_style = False
     yaml.width = 4096
     yaml.representer.add_representer(
-        type(None), lambda representer, _: representer.represent_scalar("tag:yaml.org,2002:null", "null")
+        type(None),
+        lambda representer, _: representer.represent_scalar("tag:yaml.org,2002:null", "null"),
     )
     stream = io.StringIO()
     yaml.dump(data, stream)

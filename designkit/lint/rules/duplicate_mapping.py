@@ -4,7 +4,8 @@ The second row adds nothing, or it was meant to say something else (a different
 source, a condition). Different sources feeding one target, as in a union of
 two systems, are fine.
 
-PASS: | invoices.currency_code | ... | currency | ... | and | charge.currency | ... | currency | ... |
+PASS: | invoices.currency_code | ... | currency | ... |
+      | charge.currency       | ... | currency | ... |
 FAIL: | email | string | Direct | customer_email | ... | twice
 """
 

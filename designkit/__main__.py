@@ -1,0 +1,5 @@
+"""``python -m designkit`` runs the CLI."""
+
+from designkit.cli import main
+
+main()

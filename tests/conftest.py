@@ -1,0 +1,71 @@
+"""Shared fixtures: repository paths and golden-file comparison.
+
+Golden files are reviewed like code. Regenerate them with ``make golden``
+(``pytest --update-golden``) and read the diff before committing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+GOLDEN = ROOT / "tests" / "golden"
+SHARED = ROOT.parent / "shared"
+TEMPLATE = SHARED / "reference" / "integration-design-template.md"
+REAL_WORLD = SHARED / "real-world"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite golden files from the current output instead of comparing",
+    )
+
+
+class Golden:
+    """Compare text with a golden file, or rewrite it under ``--update-golden``."""
+
+    def __init__(self, update: bool) -> None:
+        self.update = update
+
+    def check(self, path: Path, actual: str) -> None:
+        if self.update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(actual, encoding="utf-8")
+            return
+        if not path.exists():
+            pytest.fail(f"golden file {path.relative_to(ROOT)} is missing; run `make golden`")
+        expected = path.read_text(encoding="utf-8")
+        if expected != actual:
+            diff = "".join(
+                difflib.unified_diff(
+                    expected.splitlines(True), actual.splitlines(True), "golden", "actual", n=2
+                )
+            )
+            pytest.fail(
+                f"{path.relative_to(ROOT)} differs (run `make golden` if intended):\n{diff[:6000]}"
+            )
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Golden:
+    return Golden(bool(request.config.getoption("--update-golden")))
+
+
+def sample_paths() -> list[Path]:
+    return sorted(SAMPLES.glob("*.md"))
+
+
+def require_shared(path: Path) -> Path:
+    """Shared reference files sit beside the repository; CI lays them out the same way."""
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{path} is missing: CI must provide ../shared beside the clone")
+        pytest.skip(f"{path} not present (../shared is laid beside the repository in CI)")
+    return path

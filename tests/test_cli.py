@@ -1,0 +1,99 @@
+"""The command line: wiring, output streams and exit codes (the library is tested elsewhere)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from ruamel.yaml import YAML
+
+from designkit.cli import main
+from tests.conftest import ROOT
+
+API_LED = ROOT / "samples" / "api-led-salesforce-sap-orders.md"
+PARTIAL = ROOT / "samples" / "etl-warehouse-nightly.md"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_parse_prints_json_on_stdout_and_diagnostics_on_stderr(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["parse", str(PARTIAL)])
+    assert result.exit_code == 0
+    model = json.loads(result.stdout)
+    assert model["architecture"]["pattern"] == "etl"
+    assert "DK201" in result.stderr
+    assert "DK201" not in result.stdout
+
+
+def test_parse_yaml_matches_json(runner: CliRunner) -> None:
+    as_json = json.loads(runner.invoke(main, ["parse", str(API_LED)]).stdout)
+    as_yaml = runner.invoke(main, ["parse", str(API_LED), "--format", "yaml"]).stdout
+    assert YAML(typ="safe").load(as_yaml) == as_json
+
+
+def test_parse_reads_stdin(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["parse", "-"], input=API_LED.read_bytes())
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["meta"]["name"].startswith("Salesforce")
+
+
+def test_lint_exit_codes(runner: CliRunner) -> None:
+    clean = runner.invoke(main, ["lint", str(API_LED)])
+    assert clean.exit_code == 0, clean.output
+    broken = runner.invoke(main, ["lint", str(PARTIAL)])
+    assert broken.exit_code == 1
+    first = broken.stdout.splitlines()[0]
+    path, line, column, rest = first.split(":", 3)
+    assert path.endswith("etl-warehouse-nightly.md")
+    assert int(line) > 0 and int(column) > 0
+    assert rest.split()[0] in {"error", "warning", "info"}
+
+
+def test_lint_json_is_a_list_of_diagnostics(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["lint", "--format", "json", str(PARTIAL)])
+    assert result.exit_code == 1
+    found = json.loads(result.stdout)
+    assert {"code", "severity", "message", "path", "line", "column"} <= set(found[0])
+    assert any(d["code"] == "DK301" for d in found)
+
+
+def test_lint_several_files_and_one_unusable(runner: CliRunner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    empty = tmp_path / "empty.md"
+    empty.write_text("")
+    result = runner.invoke(main, ["lint", str(API_LED), str(empty)])
+    assert result.exit_code == 2
+    assert f"{empty}: file is empty" in result.stderr
+
+
+def test_schema_is_json_schema_of_the_model(runner: CliRunner) -> None:
+    schema = json.loads(runner.invoke(main, ["schema"]).stdout)
+    assert schema["title"] == "Design"
+    assert "error_handling" in schema["properties"]
+
+
+def test_version(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert "designkit" in result.stdout
+
+
+def test_real_process_has_no_traceback_on_bad_input(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Through a real process: stderr is one line, exit 2."""
+    binary = tmp_path / "image.md"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    result = subprocess.run(
+        [sys.executable, "-m", "designkit", "parse", str(binary)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert str(binary) in result.stderr

@@ -1,0 +1,129 @@
+"""The wheel is what users get: build it, look inside, install it alone and run it.
+
+A source checkout hides packaging mistakes (a data folder not shipped, an entry
+point that only works from the repository, a module imported from the working
+directory). These tests build the real wheel, check that the force-included
+data folders are in it, install it into a brand-new virtual environment and run
+the installed ``designkit`` command from an empty folder.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import tomllib
+import zipfile
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "api-led-salesforce-sap-orders.md"
+DATA_DIRS = ("designkit/_data/templates/", "designkit/_data/rubrics/")
+TIMEOUT = 900
+
+
+def project_version() -> str:
+    with (ROOT / "pyproject.toml").open("rb") as file:
+        return str(tomllib.load(file)["project"]["version"])
+
+
+def clean_env() -> dict[str, str]:
+    """The current environment without what could make a venv see this checkout."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONSTARTUP"}
+    }
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    env["PYTHONNOUSERSITE"] = "1"
+    return env
+
+
+def run(command: list[str | Path], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [str(part) for part in command],
+        cwd=cwd,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert result.returncode == 0, (
+        f"{' '.join(map(str, command))} exited {result.returncode}\n"
+        f"--- stdout\n{result.stdout[-4000:]}\n--- stderr\n{result.stderr[-4000:]}"
+    )
+    return result
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's wheel, built by pip with the running interpreter."""
+    out = tmp_path_factory.mktemp("wheel")
+    command: list[str | Path] = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", out]
+    if importlib.util.find_spec("hatchling") is not None:
+        command.append("--no-build-isolation")
+    run([*command, ROOT])
+    wheels = sorted(out.glob("designkit-*.whl"))
+    assert len(wheels) == 1, f"expected one designkit wheel in {out}, found {wheels}"
+    return wheels[0]
+
+
+@pytest.fixture(scope="module")
+def venv_bin(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtual environment with only the wheel (and its dependencies) installed."""
+    venv = tmp_path_factory.mktemp("venv") / "env"
+    run([sys.executable, "-m", "venv", venv])
+    bin_dir = venv / ("Scripts" if os.name == "nt" else "bin")
+    run([bin_dir / "python", "-m", "pip", "install", "--quiet", wheel])
+    return bin_dir
+
+
+@pytest.fixture
+def elsewhere(tmp_path: Path) -> Path:
+    """An empty working directory, so nothing can be imported from the checkout."""
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    return folder
+
+
+def test_wheel_is_named_for_the_project_version(wheel: Path) -> None:
+    assert wheel.name.startswith(f"designkit-{project_version()}-")
+
+
+def test_wheel_ships_the_data_folders(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    for folder in DATA_DIRS:
+        assert any(name.startswith(folder) for name in names), (
+            f"{folder} is not in {wheel.name}; entries under designkit/_data: "
+            f"{[name for name in names if name.startswith('designkit/_data')]}"
+        )
+
+
+def test_installed_designkit_comes_from_the_venv(venv_bin: Path, elsewhere: Path) -> None:
+    result = run(
+        [venv_bin / "python", "-c", "import designkit; print(designkit.__file__)"], cwd=elsewhere
+    )
+    location = Path(result.stdout.strip()).resolve()
+    assert venv_bin.parent.resolve() in location.parents
+    assert ROOT not in location.parents
+
+
+def test_installed_cli_parses_a_sample(venv_bin: Path, elsewhere: Path) -> None:
+    result = run([venv_bin / "designkit", "parse", SAMPLE.resolve()], cwd=elsewhere)
+    data = json.loads(result.stdout)
+    name = data["meta"]["name"]
+    assert isinstance(name, str)
+    assert name.strip()
+
+
+def test_installed_cli_reports_its_version(venv_bin: Path, elsewhere: Path) -> None:
+    result = run([venv_bin / "designkit", "--version"], cwd=elsewhere)
+    assert project_version() in result.stdout
