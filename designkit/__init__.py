@@ -1,7 +1,8 @@
 """designkit: integration design documents as data.
 
-The public API: parse a design, lint it. Later stages (score, diagram,
-scaffold, render) build on the same model.
+The public API: parse a design (:func:`parse_file`, :func:`parse_design`) and
+lint it (:func:`lint_design`). Later stages (score, diagram, scaffold, render)
+build on the same model.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ __version__ = "0.1.0"
 
 from designkit.diagnostics import Diagnostic, Severity
 from designkit.errors import DesignkitError, UserError
+from designkit.lint import lint_design
 from designkit.model import Design
 from designkit.parse import ParsedDesign, parse_design, parse_file
 
@@ -21,14 +23,7 @@ __all__ = [
     "Severity",
     "UserError",
     "__version__",
-    "lint",
+    "lint_design",
     "parse_design",
     "parse_file",
 ]
-
-
-def lint(parsed: ParsedDesign) -> list[Diagnostic]:
-    """Every finding for a parsed design: parse diagnostics and rule findings."""
-    from designkit.lint import lint_design
-
-    return lint_design(parsed)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from designkit import lint, parse_design
+from designkit import lint_design, parse_design
 from designkit.lint import RULES
 
 CASES = Path(__file__).parent / "rules" / "cases"
@@ -37,7 +37,7 @@ def _cases() -> list[Any]:
 @pytest.mark.parametrize(("code", "expect", "markdown"), _cases())
 def test_rule_case(code: str, expect: str, markdown: str) -> None:
     text = HEADER + markdown
-    found = [d for d in lint(parse_design(text, "case.md")) if d.code == code]
+    found = [d for d in lint_design(parse_design(text, "case.md")) if d.code == code]
     if expect == "pass":
         assert found == []
     else:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from designkit import UserError, lint, parse_file
+from designkit import UserError, lint_design, parse_file
 from tests.conftest import REAL_WORLD, require_shared
 
 DOCUMENTS = sorted(p.name for p in REAL_WORLD.glob("*.md") if p.name != "README.md") or [
@@ -19,7 +19,7 @@ def test_real_document_parses_or_is_refused_with_one_clear_line(name: str) -> No
     path = require_shared(REAL_WORLD / name)
     encoding = "cp1252" if name.startswith("sitesense") else "utf-8"  # see the README there
     parsed = parse_file(path, encoding=encoding)
-    found = lint(parsed)
+    found = lint_design(parsed)
     assert all(d.line >= 1 for d in found)
     assert parsed.design.overview.purpose or parsed.design.extra_sections
 

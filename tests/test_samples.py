@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from designkit import lint, parse_file
+from designkit import lint_design, parse_file
 from designkit.diagnostics import format_text
 from designkit.model import Design, Failover, Pattern, Transformation
 from designkit.parse import ParsedDesign
@@ -30,7 +30,7 @@ def test_golden_model_and_lint(name: str, path: Path, golden: Golden) -> None:
     parsed = _parse_relative(path)
     model = json.dumps(parsed.design.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
     golden.check(GOLDEN / name / "model.json", model)
-    lint_text = "".join(format_text(d) + "\n" for d in lint(parsed))
+    lint_text = "".join(format_text(d) + "\n" for d in lint_design(parsed))
     golden.check(GOLDEN / name / "lint.txt", lint_text)
 
 
@@ -60,7 +60,7 @@ def test_complete_samples_lint_without_errors() -> None:
         "hub-spoke-hr-payroll",
         "hybrid-claims-platform",
     ):
-        errors = [d for d in lint(_sample(stem)) if d.severity.value == "error"]
+        errors = [d for d in lint_design(_sample(stem)) if d.severity.value == "error"]
         assert errors == [], stem
 
 
@@ -111,7 +111,7 @@ def test_hybrid_sample_reads_reordered_mapping_columns_and_bracketed_names() -> 
 
 def test_partial_etl_sample_reports_its_deliberate_problems() -> None:
     parsed = _sample("etl-warehouse-nightly")
-    codes = {(d.code, d.field) for d in lint(parsed)}
+    codes = {(d.code, d.field) for d in lint_design(parsed)}
     assert ("DK101", "platform") in codes
     assert ("DK101", "open_questions") in codes
     assert ("DK202", "error_handling.retry_policies[1].max_attempts") in codes

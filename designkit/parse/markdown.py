@@ -2,8 +2,9 @@
 
 designkit reads the block structure (headings, paragraphs, lists, tables,
 fences) from markdown-it-py's token stream and never needs inline tokens: the
-values it extracts are kept as written, so inline parsing is switched off,
-which makes the whole parse cheaper than a default tokenisation.
+values it extracts are kept as written, so inline parsing is switched off.
+That saving pays for the extraction and validation that follow: the whole
+parse stays within 1.5x of a default tokenisation (``benchmarks/parse_bench.py``).
 """
 
 from __future__ import annotations
