@@ -121,6 +121,96 @@ def lint(files: tuple[str, ...], output_format: str, encoding: str) -> None:
 
 
 @main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--rubric",
+    "rubric_path",
+    type=click.Path(dir_okay=False),
+    help="Rubric YAML (default: the built-in integration-maturity rubric).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown", "sarif", "junit", "github", "html"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here.")
+@click.option(
+    "--fail-under",
+    type=click.IntRange(0, 5),
+    help="Exit 1 below this overall level (default: the document's Maturity Target).",
+)
+@encoding_option
+@_user_errors
+def score(
+    files: tuple[str, ...],
+    rubric_path: str | None,
+    output_format: str,
+    output: str | None,
+    fail_under: int | None,
+    encoding: str,
+) -> None:
+    """Score FILES against a maturity rubric: a level per dimension, findings, verdict.
+
+    Exit 0 when every file meets its bar, 1 when one is below it or has a
+    critical finding, 2 when a file or the rubric is unusable.
+    """
+    from designkit.scoring import score_files
+
+    run = score_files(
+        list(files),
+        rubric_path=rubric_path,
+        output_format=output_format,
+        fail_under=fail_under,
+        encoding=encoding,
+    )
+    for message in run.errors:
+        click.echo(f"designkit: {message}", err=True)
+    if output:
+        from designkit.files import write_text_safely
+
+        write_text_safely(output, run.report)
+    else:
+        click.echo(run.report, nl=False)
+    sys.exit(run.exit_code)
+
+
+@main.group()
+def rubric() -> None:
+    """Inspect and validate rubrics."""
+
+
+@rubric.command("show")
+@click.option(
+    "--rubric",
+    "rubric_path",
+    type=click.Path(dir_okay=False),
+    help="Rubric YAML (default: the built-in one).",
+)
+@_user_errors
+def rubric_show(rubric_path: str | None) -> None:
+    """List the rubric's dimensions and criteria."""
+    from designkit.rubric import load_rubric
+    from designkit.rubric.describe import describe_rubric
+
+    click.echo(describe_rubric(load_rubric(rubric_path)), nl=False)
+
+
+@rubric.command("check")
+@click.argument("file", type=click.Path(dir_okay=False))
+@_user_errors
+def rubric_check(file: str) -> None:
+    """Validate a rubric file; errors are 'file:line: message', exit 2."""
+    from designkit.rubric import load_rubric
+
+    loaded = load_rubric(file)
+    count = sum(len(d.criteria) for d in loaded.dimensions)
+    click.echo(f"{file}: ok ({len(loaded.dimensions)} dimensions, {count} criteria)")
+
+
+@main.command()
 def schema() -> None:
     """Print the JSON Schema of the design model."""
     from designkit.model import Design

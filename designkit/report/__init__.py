@@ -1,0 +1,42 @@
+"""Scorecards -> text for people and tools. One module per format, one ``render`` each.
+
+Every module exposes ``render(cards, context) -> str``; ``cards`` holds one
+scorecard per scored file (several files also get a summary).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from designkit.rubric.schema import Rubric
+from designkit.rubric.scorecard import Scorecard
+
+FORMATS: dict[str, str] = {
+    "text": "designkit.report.text",
+    "json": "designkit.report.json_report",
+    "markdown": "designkit.report.markdown",
+    "sarif": "designkit.report.sarif",
+    "junit": "designkit.report.junit",
+    "github": "designkit.report.github",
+    "html": "designkit.report.html_report",
+}
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What a report may need beyond the scorecards."""
+
+    rubric: Rubric
+    base_dir: Path = field(default_factory=Path.cwd)  # SARIF URIs are relative to this
+    tool_version: str = ""
+    diagrams: dict[str, str] = field(default_factory=dict)  # file -> SVG or Mermaid, for HTML
+
+
+def render_report(cards: Sequence[Scorecard], output_format: str, context: ReportContext) -> str:
+    """Render scorecards in one of :data:`FORMATS`."""
+    module = importlib.import_module(FORMATS[output_format])
+    text: str = module.render(cards, context)
+    return text

@@ -1,0 +1,300 @@
+"""Criteria -> statuses -> levels (a gated ladder) -> a scorecard.
+
+A dimension is at level L when every enabled criterion at levels 1..L passes
+or does not apply. A value left exactly as the template's example may satisfy
+levels 1-2 but never 3 and above. Findings are the criteria that hold the
+design back from its next level or from its own maturity target.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from designkit.parse.document import ParsedDesign, parse_design
+from designkit.resources import template_path
+from designkit.rubric.checks import FAIL, Context, evaluate
+from designkit.rubric.schema import Criterion, Rubric
+from designkit.rubric.scorecard import (
+    Counts,
+    CriterionResult,
+    DimensionResult,
+    Finding,
+    Overall,
+    RubricInfo,
+    Scorecard,
+    Status,
+    Verdict,
+)
+
+TEMPLATE_DEFAULT_MAX_LEVEL = 2
+_IGNORE = re.compile(
+    r"<!--\s*designkit:\s*ignore\s+([A-Za-z0-9_,\- ]+?)(?:\s+(.*?))?\s*-->", re.DOTALL
+)
+_INDEX = re.compile(r"\[\d+\]")
+
+
+@lru_cache(maxsize=1)
+def template_model() -> dict[str, Any]:
+    """The blank template's own model: its example values are the 'template defaults'."""
+    path = template_path("integration-design-template.md")
+    parsed = parse_design(path.read_text(encoding="utf-8"), str(path))
+    return parsed.design.model_dump(mode="json")
+
+
+def _get(data: Any, concrete: str) -> Any:
+    current = data
+    for part in re.split(r"\.|(?=\[)", concrete):
+        if not part:
+            continue
+        if part.startswith("["):
+            index = int(part[1:-1])
+            if not isinstance(current, list) or index >= len(current):
+                return None
+            current = current[index]
+        elif isinstance(current, dict):
+            current = current.get(part)
+        else:
+            return None
+    return current
+
+
+def _without_extras(item: Any) -> Any:
+    if isinstance(item, dict):
+        return {k: v for k, v in item.items() if k != "extra_columns"}
+    return item
+
+
+def is_template_default(model: Mapping[str, Any], concrete: str) -> bool:
+    """True when the value at ``concrete`` is exactly what the blank template ships.
+
+    Inside a list the whole row is compared with every row of the template's
+    list (the template's retry rows, logging rows, audit rows); elsewhere the
+    value is compared with the template's value at the same path.
+    """
+    template = template_model()
+    match = re.match(r"^(.*?)\[(\d+)\]", concrete)
+    if match is not None:
+        row = _without_extras(_get(model, match.group(0)))
+        rows = _get(template, match.group(1)) or []
+        return row is not None and any(_without_extras(other) == row for other in rows)
+    value = _get(model, concrete)
+    if value in (None, [], "", {}):
+        return False
+    return bool(_get(template, concrete) == value)
+
+
+def suppressions(source: str) -> dict[str, str]:
+    """``<!-- designkit: ignore REL-04 reason -->`` -> {"REL-04": "reason"}."""
+    found: dict[str, str] = {}
+    if "designkit:" not in source:
+        return found
+    for match in _IGNORE.finditer(source):
+        reason = (match.group(2) or "").strip() or "no reason given"
+        for code in re.split(r"[,\s]+", match.group(1).strip()):
+            if code:
+                found[code.upper()] = reason
+    return found
+
+
+def _evaluate_criterion(
+    criterion: Criterion, model: Mapping[str, Any], parsed: ParsedDesign
+) -> CriterionResult:
+    ctx = Context(model, model, "")
+    if criterion.applies_if is not None and evaluate(criterion.applies_if, ctx).status == FAIL:
+        return CriterionResult(
+            id=criterion.id,
+            title=criterion.title,
+            level=criterion.level,
+            severity=criterion.severity.value,
+            status=Status.NOT_APPLICABLE,
+            red_flag=criterion.red_flag,
+            line=0,
+        )
+    outcome = evaluate(criterion.check, ctx)
+    status = Status(outcome.status)
+    template_default = False
+    detail = outcome.detail
+    if status is Status.PASS and criterion.level > TEMPLATE_DEFAULT_MAX_LEVEL and outcome.evidence:
+        rows = _evidence_roots(outcome.evidence)
+        if all(is_template_default(model, path) for path in rows):
+            template_default = True
+            status = Status.FAIL
+            detail = f"{rows[0]} is still the template's example value"
+    field = outcome.evidence[0] if outcome.evidence else _first_path(criterion.check)
+    line = parsed.line_of(field) if field else 1
+    return CriterionResult(
+        id=criterion.id,
+        title=criterion.title,
+        level=criterion.level,
+        severity=criterion.severity.value,
+        status=status,
+        red_flag=criterion.red_flag,
+        field=field,
+        line=line,
+        detail=detail,
+        template_default=template_default,
+    )
+
+
+def _evidence_roots(evidence: list[str]) -> list[str]:
+    """The values a check read, one per row: ``retry_policies[0].timeout_seconds`` and
+    ``retry_policies[0]`` are the same row."""
+    roots: list[str] = []
+    for path in evidence:
+        match = re.match(r"^.*?\[\d+\]", path)
+        root = match.group(0) if match else path
+        if root not in roots:
+            roots.append(root)
+    return roots
+
+
+def _first_path(check: Any) -> str | None:
+    if isinstance(check, Mapping):
+        if "path" in check and isinstance(check["path"], str):
+            return _INDEX.sub("", check["path"].lstrip("/").split("|")[0].replace("[]", ""))
+        for value in check.values():
+            found = _first_path(value)
+            if found:
+                return found
+    if isinstance(check, list):
+        for value in check:
+            found = _first_path(value)
+            if found:
+                return found
+    return None
+
+
+def _dimension_level(results: list[CriterionResult]) -> tuple[int, float]:
+    level = 0
+    for candidate in range(1, 6):
+        if any(r.holds_back for r in results if r.level <= candidate):
+            break
+        level = candidate
+    if level >= 5:
+        return 5, 1.0
+    at_next = [r for r in results if r.level == level + 1]
+    progress = (sum(1 for r in at_next if not r.holds_back) / len(at_next)) if at_next else 0.0
+    return level, round(progress, 3)
+
+
+def band_of(score: float, levels: Mapping[int, str]) -> str:
+    """Half-open bands: [1, 2) -> level 1 ... [4, 5) -> level 4, exactly 5 -> level 5."""
+    return levels[min(5, max(1, math.floor(score)))]
+
+
+def score_design(parsed: ParsedDesign, rubric: Rubric) -> Scorecard:
+    """Score one parsed design against a rubric."""
+    model = parsed.design.model_dump(mode="json")
+    accepted = suppressions(parsed.source)
+    target = parsed.design.success_criteria.maturity_target_level
+    dimensions: list[DimensionResult] = []
+    findings: list[Finding] = []
+    remediation = {c.id: c.remediation for _, c in rubric.criteria()}
+    for dimension in rubric.dimensions:
+        results: list[CriterionResult] = []
+        for criterion in dimension.criteria:
+            if not criterion.enabled:
+                continue
+            result = _evaluate_criterion(criterion, model, parsed)
+            reason = accepted.get(criterion.id.upper()) or (
+                accepted.get(criterion.red_flag.upper()) if criterion.red_flag else None
+            )
+            if reason is not None and result.status in (Status.FAIL, Status.UNKNOWN):
+                result = result.model_copy(
+                    update={"suppressed": True, "suppression_reason": reason}
+                )
+            results.append(result)
+        level, progress = _dimension_level(results)
+        score = min(5.0, level + progress) if level < 5 else 5.0
+        horizon = max(level + 1, target or 0)
+        for result in results:
+            if result.status in (Status.FAIL, Status.UNKNOWN) and result.level <= horizon:
+                findings.append(
+                    Finding(
+                        criterion=result.id,
+                        dimension=dimension.id,
+                        title=result.title,
+                        level=result.level,
+                        severity=result.severity,
+                        status=result.status,
+                        red_flag=result.red_flag,
+                        message=f"{result.title}: {result.detail}"
+                        if result.detail
+                        else result.title,
+                        path=parsed.path,
+                        line=result.line,
+                        field=result.field,
+                        remediation=remediation[result.id],
+                        template_default=result.template_default,
+                        suppressed=result.suppressed,
+                        suppression_reason=result.suppression_reason,
+                    )
+                )
+        dimensions.append(
+            DimensionResult(
+                id=dimension.id,
+                name=dimension.name,
+                weight=dimension.weight,
+                level=level,
+                label=rubric.levels.get(level, "None") if level else "None",
+                score=round(score, 3),
+                next_level=level + 1 if level < 5 else None,
+                progress=progress,
+                criteria=results,
+            )
+        )
+    findings.sort(key=lambda f: (f.suppressed, _SEVERITY_ORDER[f.severity], f.line, f.criterion))
+    return Scorecard(
+        file=parsed.path,
+        name=parsed.design.meta.name,
+        rubric=RubricInfo(id=rubric.id, name=rubric.name, version=rubric.version),
+        overall=_overall(dimensions, findings, rubric, target),
+        dimensions=dimensions,
+        findings=findings,
+        counts=_counts(dimensions),
+    )
+
+
+_SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+
+
+def _overall(
+    dimensions: list[DimensionResult], findings: list[Finding], rubric: Rubric, target: int | None
+) -> Overall:
+    level = min(d.level for d in dimensions)
+    total_weight = sum(d.weight for d in dimensions)
+    weighted = sum(d.score * d.weight for d in dimensions) / total_weight
+    weighted = round(max(1.0, min(5.0, weighted)), 2)
+    open_findings = [f for f in findings if not f.suppressed]
+    if any(f.severity == "critical" for f in open_findings):
+        verdict = Verdict.REVISIONS_REQUIRED
+    elif any(f.severity == "high" for f in open_findings):
+        verdict = Verdict.APPROVED_WITH_CONDITIONS
+    else:
+        verdict = Verdict.APPROVED
+    return Overall(
+        level=level,
+        label=rubric.levels.get(level, "None") if level else "None",
+        weighted_score=weighted,
+        band=band_of(weighted, rubric.levels),
+        verdict=verdict,
+        target_level=target,
+        meets_target=None if target is None else level >= target,
+    )
+
+
+def _counts(dimensions: list[DimensionResult]) -> Counts:
+    results = [r for d in dimensions for r in d.criteria]
+    return Counts(
+        criteria=len(results),
+        passed=sum(r.status is Status.PASS for r in results),
+        failed=sum(r.status is Status.FAIL for r in results),
+        unknown=sum(r.status is Status.UNKNOWN for r in results),
+        not_applicable=sum(r.status is Status.NOT_APPLICABLE for r in results),
+        template_defaults=sum(r.template_default for r in results),
+        suppressed=sum(r.suppressed for r in results),
+    )
