@@ -115,15 +115,20 @@ def best_of(timings: Sequence[Timing]) -> Timing:
     )
 
 
-def measure(documents: Sequence[Document], repeat: int) -> tuple[Timing, Timing]:
-    """Best baseline and best designkit timings over ``documents``."""
+def parse_only(document: Document) -> object:
+    return parse_design(document.text, document.name)
+
+
+def measure(
+    documents: Sequence[Document],
+    repeat: int,
+    designkit: Callable[[Document], object] = parse_only,
+) -> tuple[Timing, Timing]:
+    """Best baseline and best ``designkit`` timings over ``documents`` (score_bench reuses it)."""
     tokeniser = MarkdownIt()
 
     def baseline(document: Document) -> object:
         return tokeniser.parse(document.text)
-
-    def designkit(document: Document) -> object:
-        return parse_design(document.text, document.name)
 
     warm_up = list({document.sample: document for document in documents}.values())
     for _ in range(3):

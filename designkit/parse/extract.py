@@ -401,6 +401,7 @@ class Extractor:
             or (numeric and v.has_slot(value) and not _has_digit_outside_slots(value))
         )
         if unfilled:
+            self.at(path, line, column)
             if not (optional or v.is_not_applicable(value)):
                 self._placeholder(value, path, line, column)
             return None
@@ -443,18 +444,17 @@ class Extractor:
         if value is None:
             return None
         value = value.strip()
+        self.at(path, line, column)
         if v.is_placeholder(value) or (v.has_slot(value) and not _has_digit_outside_slots(value)):
             if v.is_not_applicable(value) or (optional and v.is_blank(value)):
                 return None
             self._placeholder(value, path, line, column)
             return None
         try:
-            result = parser(value)
+            return parser(value)
         except v.UnparseableValue as error:
             self.report("DK202", Severity.ERROR, f"{path}: {error}", line, column, path)
             return None
-        self.at(path, line, column)
-        return result
 
     def enum(
         self,

@@ -8,6 +8,7 @@ anchored and free of nested quantifiers, so time stays linear in the input.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from typing import TypeVar
@@ -113,7 +114,10 @@ _MAGNITUDE = {"k": 1_000, "m": 1_000_000, "mm": 1_000_000, "b": 1_000_000_000}
 
 
 def _to_float(number: str) -> float:
-    return float(number.replace(",", ""))
+    value = float(number.replace(",", ""))
+    if not math.isfinite(value):
+        raise UnparseableValue(f"number too large: {number[:20]}...")
+    return value
 
 
 def _clean(text: str) -> str:
@@ -140,7 +144,9 @@ def parse_count(text: str) -> int:
     suffix = (match.group(2) or "").lower()
     number *= _MAGNITUDE.get(suffix, 1)
     rest = value[match.end() :].strip()
-    if rest[:1] in {"-", "."} and rest[1:2].isalpha():
+    if (rest[:1] in {"-", "."} and rest[1:2].isalpha()) or (
+        rest[:1] == "," and rest[1:2].isdigit()
+    ):
         raise UnparseableValue(f"expected a whole number, got {value!r}")
     if not number.is_integer():
         raise UnparseableValue(f"expected a whole number, got {value!r}")
@@ -228,7 +234,7 @@ def parse_duration(text: str) -> float:
     raise UnparseableValue(f"expected a duration such as '30s' or '4 hours', got {text.strip()!r}")
 
 
-_LIST_SPLIT = re.compile(r"\s*(?:,|/|;|->|→|\bthen\b|\band\b)\s*")
+_LIST_SPLIT = re.compile(r"(?:,|/|;|->|→|\bthen\b|\band\b)")
 
 
 def parse_duration_list(text: str) -> list[float]:
@@ -239,11 +245,11 @@ def parse_duration_list(text: str) -> list[float]:
     value = _clean(text)
     if is_not_applicable(value) or value.lower() in {"no retry", "none", "immediate", "0"}:
         return []
-    parts = [p for p in _LIST_SPLIT.split(value) if p]
+    parts = [p.strip() for p in _LIST_SPLIT.split(value) if p.strip()]
     if not parts:
         raise UnparseableValue(f"expected delays such as '1s, 2s, 4s', got {value!r}")
     last_unit = ""
-    unit_match = re.search(r"[a-zA-Z]+$", parts[-1])
+    unit_match = re.search(r"(?<![a-zA-Z])[a-zA-Z]+$", parts[-1])
     if unit_match and unit_match.group(0).lower() in _SECONDS_PER_UNIT:
         last_unit = unit_match.group(0)
     delays: list[float] = []
@@ -306,18 +312,18 @@ def parse_rate_per_minute(text: str) -> float:
     return round(number * _RATE_UNITS[match.group(3).lower()], 6)
 
 
-_LEVEL_RE = re.compile(r"^(?:level|lvl|l)\s*[-:]?\s*(\d+)\b", re.IGNORECASE)
+_LEVEL_RE = re.compile(r"^(?:level|lvl|l)\s*[-:]?\s*(\d{1,3})\b", re.IGNORECASE)
 
 
 def parse_level(text: str) -> int:
     """A maturity level: ``Level 3 across all dimensions`` -> 3, ``L4`` -> 4."""
     value = _clean(text)
-    match = _LEVEL_RE.match(value) or re.match(r"^(\d+)\b", value)
+    match = _LEVEL_RE.match(value) or re.match(r"^(\d{1,3})\b", value)
     if not match:
         raise UnparseableValue(f"expected a maturity level such as 'Level 3', got {value!r}")
     level = int(match.group(1))
     if not 0 <= level <= 5:
-        raise UnparseableValue(f"maturity levels run from 1 to 5, got {level}")
+        raise UnparseableValue(f"maturity levels run from 0 to 5, got {level}")
     return level
 
 
@@ -334,13 +340,12 @@ def normalise_key(text: str) -> str:
     """Loose key for matching labels and headings: case, ``&``, punctuation, numbering."""
     lowered = text.lower().replace("&", " and ")
     words = re.findall(r"[a-z0-9]+", lowered)
-    while words and (
-        words[0].isdigit()
-        or re.fullmatch(r"\d+[a-z]?", words[0])
-        or words[0] in {"section", "chapter", "part"}
+    start = 0
+    while start < len(words) and (
+        re.fullmatch(r"\d+[a-z]?", words[start]) or words[start] in {"section", "chapter", "part"}
     ):
-        words.pop(0)
-    return " ".join(words)
+        start += 1
+    return " ".join(words[start:])
 
 
 def parse_enum(text: str, choices: Mapping[str, E], *, what: str) -> E:

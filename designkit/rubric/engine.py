@@ -31,9 +31,8 @@ from designkit.rubric.scorecard import (
 )
 
 TEMPLATE_DEFAULT_MAX_LEVEL = 2
-_IGNORE = re.compile(
-    r"<!--\s*designkit:\s*ignore\s+([A-Za-z0-9_,\- ]+?)(?:\s+(.*?))?\s*-->", re.DOTALL
-)
+_IGNORE = re.compile(r"<!--\s*designkit:\s*ignore\s+(.*?)-->", re.DOTALL)
+_CODE = re.compile(r"^[A-Za-z]{2,}[A-Za-z0-9]*(?:-[A-Za-z0-9]+)+$")
 _INDEX = re.compile(r"\[\d+\]")
 
 
@@ -88,15 +87,20 @@ def is_template_default(model: Mapping[str, Any], concrete: str) -> bool:
 
 
 def suppressions(source: str) -> dict[str, str]:
-    """``<!-- designkit: ignore REL-04 reason -->`` -> {"REL-04": "reason"}."""
+    """``<!-- designkit: ignore REL-04, SEC-01 reason -->`` -> {"REL-04": "reason", ...}."""
     found: dict[str, str] = {}
     if "designkit:" not in source:
         return found
     for match in _IGNORE.finditer(source):
-        reason = (match.group(2) or "").strip() or "no reason given"
-        for code in re.split(r"[,\s]+", match.group(1).strip()):
-            if code:
-                found[code.upper()] = reason
+        words = match.group(1).replace(",", " , ").split()
+        codes: list[str] = []
+        while words and (words[0] == "," or _CODE.match(words[0])):
+            word = words.pop(0)
+            if word != ",":
+                codes.append(word.upper())
+        reason = " ".join(words).strip() or "no reason given"
+        for code in codes:
+            found[code] = reason
     return found
 
 
@@ -105,7 +109,7 @@ def _evaluate_criterion(
 ) -> CriterionResult:
     ctx = Context(model, model, "")
     if criterion.applies_if is not None and evaluate(criterion.applies_if, ctx).status == FAIL:
-        return CriterionResult(
+        return CriterionResult.model_construct(
             id=criterion.id,
             title=criterion.title,
             level=criterion.level,
@@ -126,7 +130,7 @@ def _evaluate_criterion(
             detail = f"{rows[0]} is still the template's example value"
     field = outcome.evidence[0] if outcome.evidence else _first_path(criterion.check)
     line = parsed.line_of(field) if field else 1
-    return CriterionResult(
+    return CriterionResult.model_construct(
         id=criterion.id,
         title=criterion.title,
         level=criterion.level,
