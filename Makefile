@@ -23,6 +23,11 @@ demo: $(STAMP)
 	  out=build/demo/$$(basename "$$f" .md).json; \
 	  $(BIN)/designkit parse "$$f" > "$$out" 2>/dev/null && echo "wrote $$out"; \
 	done
+	@echo "== designkit score samples/*.md"
+	@$(BIN)/designkit score samples/*.md --format text || true
+	@$(BIN)/designkit score samples/*.md --format html -o build/demo/scorecards.html || true
+	@$(BIN)/designkit score samples/*.md --format markdown -o build/demo/scorecards.md || true
+	@echo "wrote build/demo/scorecards.html and build/demo/scorecards.md"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -33,10 +38,11 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 golden: $(STAMP)
-	$(BIN)/python -m pytest -q tests --update-golden
+	$(BIN)/python -m pytest -q tests/test_samples.py tests/test_score_golden.py --update-golden
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/parse_bench.py
+	$(BIN)/python benchmarks/score_bench.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -171,7 +171,7 @@ def score(
     if output:
         from designkit.files import write_text_safely
 
-        write_text_safely(output, run.report)
+        write_text_safely(output, run.report, inputs=files)
     else:
         click.echo(run.report, nl=False)
     sys.exit(run.exit_code)
@@ -208,6 +208,64 @@ def rubric_check(file: str) -> None:
     loaded = load_rubric(file)
     count = sum(len(d.criteria) for d in loaded.dimensions)
     click.echo(f"{file}: ok ({len(loaded.dimensions)} dimensions, {count} criteria)")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    help="Write here (the format follows the suffix unless --format is given).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["svg", "png", "pdf", "dot", "mermaid"]),
+    help="Output format (default: from -o's suffix, else svg).",
+)
+@click.option(
+    "--direction",
+    type=click.Choice(["LR", "TB"]),
+    default="LR",
+    show_default=True,
+    help="Left to right or top to bottom.",
+)
+@click.option("--check", is_flag=True, help="Also run the graph checks; exit 1 when one fails.")
+@encoding_option
+@_user_errors
+def diagram(
+    file: str,
+    output: str | None,
+    output_format: str | None,
+    direction: str,
+    check: bool,
+    encoding: str,
+) -> None:
+    """Draw the architecture of FILE: systems, flow and failure paths.
+
+    DOT and Mermaid need nothing installed; SVG, PNG and PDF need Graphviz.
+    """
+    from designkit.diagram.drawing import draw, format_for
+    from designkit.parse import parse_file
+
+    parsed = parse_file(file, encoding=encoding)
+    chosen = format_for(output, output_format)
+    data, findings = draw(parsed, chosen, direction, check=check)
+    if check:
+        from designkit.diagnostics import format_text
+
+        for diagnostic in findings:
+            click.echo(format_text(diagnostic), err=True)
+    if output:
+        from designkit.files import write_bytes_safely
+
+        write_bytes_safely(output, data, inputs=[file])
+    elif chosen in ("png", "pdf"):
+        raise UserError(f"--format {chosen} is binary; give an output file with -o")
+    else:
+        click.echo(data.decode("utf-8"), nl=False)
+    sys.exit(EXIT_FINDINGS if check and findings else EXIT_OK)
 
 
 @main.command()

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from designkit.errors import UserError
 
 
-def write_text_safely(path: str | Path, text: str) -> None:
+def write_text_safely(path: str | Path, text: str, *, inputs: Iterable[str | Path] = ()) -> None:
+    """Write text; see :func:`write_bytes_safely`."""
+    write_bytes_safely(path, text.encode("utf-8"), inputs=inputs)
+
+
+def write_bytes_safely(path: str | Path, data: bytes, *, inputs: Iterable[str | Path] = ()) -> None:
     """Write atomically (temp file + rename) so a failed write never leaves half a file.
 
-    Refuses to overwrite a Markdown design document, the one thing a report
-    path must never clobber by mistake.
+    Refuses to overwrite any of ``inputs``: a report written over the design
+    it was made from would lose what the user wrote.
     """
     target = Path(path)
-    if target.suffix.lower() in {".md", ".markdown"} and target.exists():
-        raise UserError("refusing to overwrite a Markdown document with a report", path=str(target))
+    if target.exists() and any(target.resolve() == Path(p).resolve() for p in inputs if p != "-"):
+        raise UserError("refusing to overwrite an input document with the output", path=str(target))
     if target.is_dir():
         raise UserError("is a folder; give a file name for the report", path=str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -25,8 +31,8 @@ def write_text_safely(path: str | Path, text: str) -> None:
         dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
     )
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
         os.replace(temporary, target)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)

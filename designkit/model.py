@@ -113,6 +113,7 @@ class DiagramEdge(_Model):
 
 class Diagram(_Model):
     text: str | None = None
+    nodes: list[str] = Field(default_factory=list)  # every [box], in the order drawn
     edges: list[DiagramEdge] = Field(default_factory=list)
 
 

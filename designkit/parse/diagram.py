@@ -76,9 +76,49 @@ def _connector(between: str) -> tuple[bool, bool, str | None]:
     return forward, backward, label
 
 
-def read_edges(text: str) -> list[Edge]:
+@dataclass(frozen=True, slots=True)
+class Box:
+    name: str
+    line: int  # 1-based within the diagram text
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class DiagramText:
+    """What the text diagram says: its boxes in order, its arrows, and arrows missing an end."""
+
+    boxes: list[Box]
+    edges: list[Edge]
+    dangling: list[Box]  # name is the connector as written
+
+
+def read_diagram(text: str) -> DiagramText:
     lines = text.split("\n")
     rows = _nodes(lines)
+    boxes: list[Box] = []
+    seen_names: set[str] = set()
+    dangling: list[Box] = []
+    for row, nodes in enumerate(rows):
+        for node in nodes:
+            if node.name not in seen_names:
+                seen_names.add(node.name)
+                boxes.append(Box(node.name, row + 1, node.start + 1))
+        pieces = [(0, lines[row][: nodes[0].start])] if nodes else [(0, lines[row])]
+        if nodes:
+            pieces.append((nodes[-1].end, lines[row][nodes[-1].end :]))
+        for offset, piece in pieces:
+            forward, backward, _ = _connector(piece)
+            if forward or backward:
+                column = offset + len(piece) - len(piece.lstrip()) + 1
+                dangling.append(Box(piece.strip(), row + 1, column))
+    return DiagramText(boxes, _edges(lines, rows), dangling)
+
+
+def read_edges(text: str) -> list[Edge]:
+    return read_diagram(text).edges
+
+
+def _edges(lines: list[str], rows: list[list[_Node]]) -> list[Edge]:
     edges: list[Edge] = []
     seen: set[tuple[str, str, str | None]] = set()
 

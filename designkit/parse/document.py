@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from designkit.diagnostics import Diagnostic, sort_diagnostics
 from designkit.errors import UserError
@@ -26,6 +27,8 @@ class ParsedDesign:
     locations: dict[str, tuple[int, int]] = field(default_factory=dict)
     sections: dict[str, int] = field(default_factory=dict)
     source: str = ""
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Things computed from the design once and shared (the architecture graph)."""
 
     def line_of(self, model_path: str) -> int:
         """The line a model path came from, or of its nearest recorded parent, or 1."""

@@ -26,7 +26,7 @@ from designkit.model import (
     Transformation,
 )
 from designkit.parse import values as v
-from designkit.parse.diagram import read_edges
+from designkit.parse.diagram import read_diagram
 from designkit.parse.markdown import DocumentTree, Fence, Line, Section
 from designkit.parse.sections import SPECS, TOP_LEVEL, classify_heading, clean_title
 from designkit.parse.tables import (
@@ -663,10 +663,23 @@ class Extractor:
         self.at("architecture.diagram.text", fence.line)
         edges = []
         names: set[str] = set()
-        for index, edge in enumerate(read_edges(text)):
+        drawn = read_diagram(text)
+        for index, edge in enumerate(drawn.edges):
             self.at(f"architecture.diagram.edges[{index}]", fence.line + edge.line, edge.column)
             edges.append({"source": edge.source, "target": edge.target, "label": edge.label})
             names.update((edge.source, edge.target))
+        for index, box in enumerate(drawn.boxes):
+            self.at(f"architecture.diagram.nodes[{index}]", fence.line + box.line, box.column)
+        for arrow in drawn.dangling:
+            self.report(
+                "DK405",
+                Severity.WARNING,
+                f"architecture.diagram: arrow '{arrow.name}' has no box at one end",
+                fence.line + arrow.line,
+                arrow.column,
+                "architecture.diagram",
+                "put the system it points to in brackets, e.g. [Target System]",
+            )
         if names and names <= _TEMPLATE_DIAGRAM_NODES:
             self.report(
                 "DK201",
@@ -677,7 +690,7 @@ class Extractor:
                 "architecture.diagram",
                 "name the real systems in the diagram",
             )
-        return {"text": text, "edges": edges}
+        return {"text": text, "nodes": [box.name for box in drawn.boxes], "edges": edges}
 
     # ------------------------------------------------------------------ data
 
