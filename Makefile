@@ -28,6 +28,12 @@ demo: $(STAMP)
 	@$(BIN)/designkit score samples/*.md --format html -o build/demo/scorecards.html || true
 	@$(BIN)/designkit score samples/*.md --format markdown -o build/demo/scorecards.md || true
 	@echo "wrote build/demo/scorecards.html and build/demo/scorecards.md"
+	@for f in samples/*.md; do \
+	  out=build/demo/$$(basename "$$f" .md); \
+	  $(BIN)/designkit diagram "$$f" --format mermaid -o "$$out.mmd"; \
+	  if command -v dot >/dev/null; then $(BIN)/designkit diagram "$$f" -o "$$out.svg"; fi; \
+	done
+	@echo "wrote build/demo/*.mmd (and *.svg with Graphviz)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -38,11 +44,12 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 golden: $(STAMP)
-	$(BIN)/python -m pytest -q tests/test_samples.py tests/test_score_golden.py --update-golden
+	$(BIN)/python -m pytest -q tests/test_samples.py tests/test_score_golden.py tests/test_diagram.py --update-golden
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/parse_bench.py
 	$(BIN)/python benchmarks/score_bench.py
+	$(BIN)/python benchmarks/diagram_bench.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -142,6 +143,11 @@ def lint(files: tuple[str, ...], output_format: str, encoding: str) -> None:
     type=click.IntRange(0, 5),
     help="Exit 1 below this overall level (default: the document's Maturity Target).",
 )
+@click.option(
+    "--base-dir",
+    type=click.Path(file_okay=False, exists=True),
+    help="SARIF and GitHub annotation paths are relative to this (default: the current folder).",
+)
 @encoding_option
 @_user_errors
 def score(
@@ -150,6 +156,7 @@ def score(
     output_format: str,
     output: str | None,
     fail_under: int | None,
+    base_dir: str | None,
     encoding: str,
 ) -> None:
     """Score FILES against a maturity rubric: a level per dimension, findings, verdict.
@@ -165,6 +172,7 @@ def score(
         output_format=output_format,
         fail_under=fail_under,
         encoding=encoding,
+        base_dir=Path(base_dir) if base_dir else None,
     )
     for message in run.errors:
         click.echo(f"designkit: {message}", err=True)

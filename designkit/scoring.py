@@ -42,13 +42,19 @@ def score_files(
     rubric = load_rubric(rubric_path)
     cards: list[Scorecard] = []
     errors: list[str] = []
+    diagrams: dict[str, str] = {}
     for file in files:
         try:
-            cards.append(score_design(parse_file(file, encoding=encoding), rubric))
+            parsed = parse_file(file, encoding=encoding)
+            cards.append(score_design(parsed, rubric))
+            if output_format == "html":
+                from designkit.diagram.drawing import embeddable
+
+                diagrams[parsed.path] = embeddable(parsed)
         except UserError as error:
             errors.append(str(error))
     context = ReportContext(
-        rubric=rubric, base_dir=base_dir or Path.cwd(), tool_version=__version__
+        rubric=rubric, base_dir=base_dir or Path.cwd(), tool_version=__version__, diagrams=diagrams
     )
     report = render_report(cards, output_format, context) if cards else ""
     if errors:

@@ -395,10 +395,10 @@ class Extractor:
         if value is None:
             return None
         value = value.strip()
-        unfilled = (
-            v.is_placeholder(value)
-            or v.starts_with_slot(value)
-            or (numeric and v.has_slot(value) and not _has_digit_outside_slots(value))
+        slot = v.slot_text(value) if "[" in value else None
+        unfilled = v.is_placeholder(value) or (
+            slot is not None
+            and (value.startswith(slot) or (numeric and not _has_digit_outside_slots(value)))
         )
         if unfilled:
             self.at(path, line, column)
@@ -406,7 +406,6 @@ class Extractor:
                 self._placeholder(value, path, line, column)
             return None
         self.at(path, line, column)
-        slot = v.slot_text(value)
         if slot is not None:
             self.report(
                 "DK201",

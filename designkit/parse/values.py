@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import TypeVar
 
 E = TypeVar("E")
@@ -54,18 +55,27 @@ def is_blank(text: str | None) -> bool:
     return text is None or text.strip().strip("*_").strip() in _BLANKS
 
 
+_LONGEST_WORD_PLACEHOLDER = max(len(w) for w in _NOT_APPLICABLE | _TO_BE_DECIDED) + 1
+
+
 def is_placeholder(text: str | None) -> bool:
     """True when the whole value is still in template form (or blank, TBD, N/A)."""
     if text is None:
         return True
-    value = text.strip().strip("*_`").strip()
+    value = text.strip()
+    if value[:1] in ("*", "_", "`"):
+        value = value.strip("*_`").strip()
     if value in _BLANKS:
         return True
-    lowered = value.lower().rstrip(".")
-    if lowered in _NOT_APPLICABLE or lowered in _TO_BE_DECIDED:
+    if len(value) <= _LONGEST_WORD_PLACEHOLDER:
+        lowered = value.lower().rstrip(".")
+        if lowered in _NOT_APPLICABLE or lowered in _TO_BE_DECIDED:
+            return True
+    head = value[:6].lower()
+    if head.startswith(("tbd ", "tbd:", "tbd-", "tbd (", "todo:", "todo ")):
         return True
-    if lowered.startswith(("tbd ", "tbd:", "tbd-", "tbd (", "todo:", "todo ")):
-        return True
+    if value[0] != "[":
+        return False
     match = _SLOT.match(value)
     return match is not None and match.end() == len(value)
 
@@ -336,6 +346,7 @@ def snake_case(text: str) -> str:
     return "_".join(words)
 
 
+@lru_cache(maxsize=4096)
 def normalise_key(text: str) -> str:
     """Loose key for matching labels and headings: case, ``&``, punctuation, numbering."""
     lowered = text.lower().replace("&", " and ")

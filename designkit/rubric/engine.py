@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -34,6 +35,13 @@ TEMPLATE_DEFAULT_MAX_LEVEL = 2
 _IGNORE = re.compile(r"<!--\s*designkit:\s*ignore\s+(.*?)-->", re.DOTALL)
 _CODE = re.compile(r"^[A-Za-z]{2,}[A-Za-z0-9]*(?:-[A-Za-z0-9]+)+$")
 _INDEX = re.compile(r"\[\d+\]")
+_FIRST_ROW = re.compile(r"^(.*?)\[(\d+)\]")
+_PATH_SPLIT = re.compile(r"\.|(?=\[)")
+
+
+@lru_cache(maxsize=4096)
+def _path_parts(concrete: str) -> tuple[str, ...]:
+    return tuple(_PATH_SPLIT.split(concrete))
 
 
 @lru_cache(maxsize=1)
@@ -46,7 +54,7 @@ def template_model() -> dict[str, Any]:
 
 def _get(data: Any, concrete: str) -> Any:
     current = data
-    for part in re.split(r"\.|(?=\[)", concrete):
+    for part in _path_parts(concrete):
         if not part:
             continue
         if part.startswith("["):
@@ -67,6 +75,12 @@ def _without_extras(item: Any) -> Any:
     return item
 
 
+@lru_cache(maxsize=256)
+def _template_rows(list_path: str) -> tuple[Any, ...]:
+    rows = _get(template_model(), list_path) or []
+    return tuple(_without_extras(row) for row in rows)
+
+
 def is_template_default(model: Mapping[str, Any], concrete: str) -> bool:
     """True when the value at ``concrete`` is exactly what the blank template ships.
 
@@ -74,16 +88,14 @@ def is_template_default(model: Mapping[str, Any], concrete: str) -> bool:
     list (the template's retry rows, logging rows, audit rows); elsewhere the
     value is compared with the template's value at the same path.
     """
-    template = template_model()
-    match = re.match(r"^(.*?)\[(\d+)\]", concrete)
+    match = _FIRST_ROW.match(concrete)
     if match is not None:
         row = _without_extras(_get(model, match.group(0)))
-        rows = _get(template, match.group(1)) or []
-        return row is not None and any(_without_extras(other) == row for other in rows)
+        return row is not None and row in _template_rows(match.group(1))
     value = _get(model, concrete)
     if value in (None, [], "", {}):
         return False
-    return bool(_get(template, concrete) == value)
+    return bool(_get(template_model(), concrete) == value)
 
 
 def suppressions(source: str) -> dict[str, str]:
@@ -105,19 +117,11 @@ def suppressions(source: str) -> dict[str, str]:
 
 
 def _evaluate_criterion(
-    criterion: Criterion, model: Mapping[str, Any], parsed: ParsedDesign
+    criterion: Criterion, ctx: Context, parsed: ParsedDesign
 ) -> CriterionResult:
-    ctx = Context(model, model, "")
+    model = ctx.root
     if criterion.applies_if is not None and evaluate(criterion.applies_if, ctx).status == FAIL:
-        return CriterionResult.model_construct(
-            id=criterion.id,
-            title=criterion.title,
-            level=criterion.level,
-            severity=criterion.severity.value,
-            status=Status.NOT_APPLICABLE,
-            red_flag=criterion.red_flag,
-            line=0,
-        )
+        return _result(criterion, Status.NOT_APPLICABLE)
     outcome = evaluate(criterion.check, ctx)
     status = Status(outcome.status)
     template_default = False
@@ -130,7 +134,29 @@ def _evaluate_criterion(
             detail = f"{rows[0]} is still the template's example value"
     field = outcome.evidence[0] if outcome.evidence else _first_path(criterion.check)
     line = parsed.line_of(field) if field else 1
-    return CriterionResult.model_construct(
+    column = parsed.column_of(field) if field else 1
+    return _result(
+        criterion,
+        status,
+        field=field,
+        line=line,
+        column=column,
+        detail=detail,
+        template_default=template_default,
+    )
+
+
+def _result(
+    criterion: Criterion,
+    status: Status,
+    *,
+    field: str | None = None,
+    line: int = 1,
+    column: int = 1,
+    detail: str = "",
+    template_default: bool = False,
+) -> CriterionResult:
+    return CriterionResult(
         id=criterion.id,
         title=criterion.title,
         level=criterion.level,
@@ -139,7 +165,9 @@ def _evaluate_criterion(
         red_flag=criterion.red_flag,
         field=field,
         line=line,
+        column=column,
         detail=detail,
+        remediation=criterion.remediation,
         template_default=template_default,
     )
 
@@ -149,7 +177,7 @@ def _evidence_roots(evidence: list[str]) -> list[str]:
     ``retry_policies[0]`` are the same row."""
     roots: list[str] = []
     for path in evidence:
-        match = re.match(r"^.*?\[\d+\]", path)
+        match = _FIRST_ROW.match(path)
         root = match.group(0) if match else path
         if root not in roots:
             roots.append(root)
@@ -185,6 +213,11 @@ def _dimension_level(results: list[CriterionResult]) -> tuple[int, float]:
     return level, round(progress, 3)
 
 
+def level_label(level: int, levels: Mapping[int, str]) -> str:
+    """The rubric's name for a level; level 0 is 'Below <level 1's name>'."""
+    return levels.get(level, "") if level else f"Below {levels.get(1, 'level 1')}"
+
+
 def band_of(score: float, levels: Mapping[int, str]) -> str:
     """Half-open bands: [1, 2) -> level 1 ... [4, 5) -> level 4, exactly 5 -> level 5."""
     return levels[min(5, max(1, math.floor(score)))]
@@ -193,24 +226,22 @@ def band_of(score: float, levels: Mapping[int, str]) -> str:
 def score_design(parsed: ParsedDesign, rubric: Rubric) -> Scorecard:
     """Score one parsed design against a rubric."""
     model = parsed.design.model_dump(mode="json")
+    ctx = Context(model, model, "")  # one per document: its cache is shared by every criterion
     accepted = suppressions(parsed.source)
     target = parsed.design.success_criteria.maturity_target_level
     dimensions: list[DimensionResult] = []
     findings: list[Finding] = []
-    remediation = {c.id: c.remediation for _, c in rubric.criteria()}
     for dimension in rubric.dimensions:
         results: list[CriterionResult] = []
         for criterion in dimension.criteria:
             if not criterion.enabled:
                 continue
-            result = _evaluate_criterion(criterion, model, parsed)
+            result = _evaluate_criterion(criterion, ctx, parsed)
             reason = accepted.get(criterion.id.upper()) or (
                 accepted.get(criterion.red_flag.upper()) if criterion.red_flag else None
             )
             if reason is not None and result.status in (Status.FAIL, Status.UNKNOWN):
-                result = result.model_copy(
-                    update={"suppressed": True, "suppression_reason": reason}
-                )
+                result = replace(result, suppressed=True, suppression_reason=reason)
             results.append(result)
         level, progress = _dimension_level(results)
         score = min(5.0, level + progress) if level < 5 else 5.0
@@ -218,7 +249,7 @@ def score_design(parsed: ParsedDesign, rubric: Rubric) -> Scorecard:
         for result in results:
             if result.status in (Status.FAIL, Status.UNKNOWN) and result.level <= horizon:
                 findings.append(
-                    Finding(
+                    Finding.model_construct(
                         criterion=result.id,
                         dimension=dimension.id,
                         title=result.title,
@@ -231,20 +262,21 @@ def score_design(parsed: ParsedDesign, rubric: Rubric) -> Scorecard:
                         else result.title,
                         path=parsed.path,
                         line=result.line,
+                        column=result.column,
                         field=result.field,
-                        remediation=remediation[result.id],
+                        remediation=result.remediation,
                         template_default=result.template_default,
                         suppressed=result.suppressed,
                         suppression_reason=result.suppression_reason,
                     )
                 )
         dimensions.append(
-            DimensionResult(
+            DimensionResult.model_construct(
                 id=dimension.id,
                 name=dimension.name,
                 weight=dimension.weight,
                 level=level,
-                label=rubric.levels.get(level, "None") if level else "None",
+                label=level_label(level, rubric.levels),
                 score=round(score, 3),
                 next_level=level + 1 if level < 5 else None,
                 progress=progress,
@@ -282,7 +314,7 @@ def _overall(
         verdict = Verdict.APPROVED
     return Overall(
         level=level,
-        label=rubric.levels.get(level, "None") if level else "None",
+        label=level_label(level, rubric.levels),
         weighted_score=weighted,
         band=band_of(weighted, rubric.levels),
         verdict=verdict,

@@ -2,7 +2,8 @@
 
 Grammar: dotted names; ``name[]`` steps into every item of a list, ``name[2]``
 into one; ``|filter`` at the end reduces the values found (``sum``, ``max``,
-``min``, ``len``, ``lower``, ``monthly_downtime_seconds``). A path starting
+``min``, ``len``, ``lower``, ``number`` (the first number in a text),
+``monthly_downtime_seconds``). A path starting
 with ``/`` is read from the document root even inside ``any``/``all``.
 """
 
@@ -45,9 +46,24 @@ def _min(values: list[Any]) -> Any:
 
 
 def _len(values: list[Any]) -> Any:
-    if len(values) == 1 and isinstance(values[0], list | str):
+    if len(values) == 1 and isinstance(values[0], list):
         return len(values[0])
     return len([v for v in values if v is not None])
+
+
+_FIRST_NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)")
+
+
+def _number(values: list[Any]) -> Any:
+    """The first number in a text (``> 2% for 5 minutes`` -> 2), for thresholds kept as text."""
+    for value in values:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        if isinstance(value, str):
+            match = _FIRST_NUMBER.search(value)
+            if match:
+                return float(match.group(1).replace(",", ""))
+    return None
 
 
 def _lower(values: list[Any]) -> Any:
@@ -66,6 +82,7 @@ FILTERS: dict[str, Callable[[list[Any]], Any]] = {
     "min": _min,
     "len": _len,
     "lower": _lower,
+    "number": _number,
     "monthly_downtime_seconds": _monthly_downtime,
 }
 
@@ -80,6 +97,9 @@ class Path:
     absolute: bool
     segments: tuple[tuple[str, str | None], ...]  # (name, None | "" | "N")
     filter: str | None
+    names: tuple[str, ...] | None = None  # set when every segment is a plain name (the fast path)
+    dotted: str = ""
+    flattens: bool = False
 
 
 @lru_cache(maxsize=2048)
@@ -99,21 +119,56 @@ def compile_path(text: str) -> Path:
                 raise PathError(f"bad path segment {part!r} in {text!r}")
             index = match.group(2)
             segments.append((match.group(1), "" if index == "*" else index))
-    return Path(text, absolute, tuple(segments), filter_name or None)
+    plain = all(index is None for _, index in segments)
+    return Path(
+        text,
+        absolute,
+        tuple(segments),
+        filter_name or None,
+        names=tuple(name for name, _ in segments) if plain else None,
+        dotted=".".join(name for name, _ in segments),
+        flattens=any(index == "" for _, index in segments),
+    )
 
 
-@dataclass(frozen=True, slots=True)
 class Found:
     """What a path resolved to: each value with its concrete path, and the filtered value."""
 
-    items: list[tuple[str, Any]]
-    value: Any
-    exists: bool
+    __slots__ = ("_evidence", "exists", "items", "value")
+
+    def __init__(self, items: list[tuple[str, Any]], value: Any, exists: bool) -> None:
+        self.items = items
+        self.value = value
+        self.exists = exists
+        self._evidence: tuple[str, ...] | None = None
+
+    @property
+    def evidence(self) -> tuple[str, ...]:
+        """The concrete paths found, computed once (a Found is shared through the cache)."""
+        if self._evidence is None:
+            self._evidence = tuple(where for where, _ in self.items)
+        return self._evidence
 
 
 def resolve(path: Path, root: Any, base: Any, prefix: str) -> Found:
     """Resolve ``path`` from ``base`` (whose concrete path is ``prefix``), or from ``root``."""
     start, start_prefix = (root, "") if path.absolute else (base, prefix)
+    if path.names is not None:  # plain dotted names: one walk, one path string
+        value = start
+        for name in path.names:
+            if not isinstance(value, dict) or name not in value:
+                empty = FILTERS[path.filter]([]) if path.filter is not None else []
+                return Found([], empty, False)
+            value = value[name]
+        where = (
+            f"{start_prefix}.{path.dotted}"
+            if start_prefix and path.dotted
+            else (path.dotted or start_prefix)
+        )
+        items = [(where, value)]
+        if path.filter is not None:
+            return Found(items, FILTERS[path.filter]([value]), True)
+        return Found(items, value, True)
     current: list[tuple[str, Any]] = [(start_prefix, start)]
     exists = True
     for name, index in path.segments:
@@ -135,7 +190,7 @@ def resolve(path: Path, root: Any, base: Any, prefix: str) -> Found:
     values = [value for _, value in current]
     if path.filter is not None:
         value = FILTERS[path.filter](values)
-    elif len(current) == 1 and not any(index == "" for _, index in path.segments):
+    elif len(current) == 1 and not path.flattens:
         value = values[0]
     else:
         value = values

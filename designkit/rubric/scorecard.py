@@ -6,6 +6,7 @@ stable: ``overall``, ``dimensions[]`` with ``criteria[]``, and ``findings[]``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
@@ -28,7 +29,15 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class CriterionResult(_Model):
+@dataclass(slots=True)
+class CriterionResult:
+    """One criterion's outcome for one design.
+
+    A plain dataclass rather than a pydantic model: a scorecard holds one per
+    criterion (150+) and scoring runs over many designs in CI; pydantic still
+    serialises and documents it as part of :class:`Scorecard`.
+    """
+
     id: str
     title: str
     level: int
@@ -36,8 +45,10 @@ class CriterionResult(_Model):
     status: Status
     red_flag: str | None = None
     field: str | None = None
-    line: int
+    line: int = 1
+    column: int = 1
     detail: str = ""
+    remediation: str = ""
     template_default: bool = False
     suppressed: bool = False
     suppression_reason: str | None = None
@@ -71,6 +82,7 @@ class Finding(_Model):
     message: str
     path: str
     line: int
+    column: int = 1
     field: str | None
     remediation: str
     template_default: bool = False

@@ -1,0 +1,85 @@
+"""GitHub Actions workflow commands: findings become annotations on the pull request.
+
+One ``::error``/``::warning``/``::notice`` line per open finding (critical and
+high -> error, medium -> warning, low -> notice) and one ``::notice`` summary
+line per file. Text is escaped as the Actions toolkit does it, so a design's
+text can neither break a line nor start a command of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from designkit.report.sarif import relative_path
+from designkit.rubric.scorecard import Finding, Scorecard
+
+if TYPE_CHECKING:
+    from designkit.report import ReportContext
+
+COMMANDS = {"critical": "error", "high": "error", "medium": "warning", "low": "notice"}
+
+
+def escape_data(text: str) -> str:
+    """The message after ``::``: ``%``, CR and LF are percent-encoded."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A property value: as data, and also ``:`` and ``,``, which end a property."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(name: str, message: str, **properties: str | int | None) -> str:
+    """``::name key=value,...::message`` with every part escaped."""
+    props = ",".join(
+        f"{key}={escape_property(str(value))}"
+        for key, value in properties.items()
+        if value is not None and value != ""
+    )
+    return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
+
+
+def _annotation(card: Scorecard, finding: Finding, context: ReportContext) -> str:
+    message = finding.message
+    if finding.template_default and "template" not in message:
+        message += " (still the template's example value)"
+    flag = f" [{finding.red_flag}]" if finding.red_flag else ""
+    message = (
+        f"{finding.severity} (level {finding.level}){flag}: {message}\n"
+        f"Remediation: {finding.remediation}"
+    )
+    return command(
+        COMMANDS.get(finding.severity, "warning"),
+        message,
+        file=relative_path(finding.path or card.file, context.base_dir),
+        line=max(1, finding.line),
+        title=finding.criterion,
+    )
+
+
+def _summary(card: Scorecard, context: ReportContext) -> str:
+    overall = card.overall
+    target = "" if overall.target_level is None else f", target {overall.target_level}"
+    open_count = sum(1 for f in card.findings if not f.suppressed)
+    suppressed = len(card.findings) - open_count
+    message = (
+        f"{card.name or '(unnamed design)'}: overall level {overall.level} ({overall.label})"
+        f"{target}; weighted score {overall.weighted_score:.2f} ({overall.band}); "
+        f"verdict: {overall.verdict.value.replace('_', ' ')}; "
+        f"{open_count} open finding(s), {suppressed} suppressed"
+    )
+    return command(
+        "notice",
+        message,
+        file=relative_path(card.file, context.base_dir),
+        title="designkit score",
+    )
+
+
+def render(cards: Sequence[Scorecard], context: ReportContext) -> str:
+    lines: list[str] = []
+    for card in cards:
+        lines += [_annotation(card, f, context) for f in card.findings if not f.suppressed]
+        lines.append(_summary(card, context))
+    return "\n".join(lines) + "\n" if lines else ""

@@ -1,0 +1,447 @@
+"""One self-contained HTML page: readable offline, nothing fetched from anywhere.
+
+Per scored file: a header (design, file, overall level against the target,
+weighted score, band, verdict), a radar chart of the dimension levels against
+the target drawn as inline SVG, the dimensions, the findings, the gap list
+(what to add to reach each dimension's next level), the suppressed findings,
+and the design's diagram when ``context.diagrams`` has one. Several files get a
+summary table first.
+
+Jinja2 autoescapes every value, so no document text can add markup; the only
+markup that is not escaped is the radar SVG built here (its labels escaped) and
+a Graphviz SVG from ``context.diagrams``, which is trusted. A Content Security
+Policy forbids scripts and remote loads as a second line of defence.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from jinja2 import Environment, StrictUndefined
+from markupsafe import Markup, escape
+
+from designkit.rubric.scorecard import DimensionResult, Finding, Scorecard, Verdict
+
+if TYPE_CHECKING:
+    from designkit.report import ReportContext
+
+SEVERITIES = ("critical", "high", "medium", "low")
+VERDICTS = {
+    Verdict.APPROVED: ("Approved", "ok"),
+    Verdict.APPROVED_WITH_CONDITIONS: ("Approved with conditions", "warn"),
+    Verdict.REVISIONS_REQUIRED: ("Revisions required", "bad"),
+}
+_SVG_START = re.compile(
+    r"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!DOCTYPE[^>]*>\s*)?(?:<!--.*?-->\s*)*(?=<svg[\s>])",
+    re.DOTALL | re.IGNORECASE,
+)
+
+# ---------------------------------------------------------------- radar chart
+
+
+def _point(cx: float, cy: float, radius: float, index: int, count: int) -> tuple[float, float]:
+    angle = -math.pi / 2 + 2 * math.pi * index / count
+    return cx + radius * math.cos(angle), cy + radius * math.sin(angle)
+
+
+def _points(points: list[tuple[float, float]]) -> str:
+    return " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+
+
+def _label_lines(name: str, width: int = 16) -> list[str]:
+    """Split a dimension name into at most two short lines."""
+    words = name.split()
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        if current and len(current) + 1 + len(word) > width and len(lines) < 1:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    lines.append(current)
+    return lines
+
+
+def radar_svg(dimensions: Sequence[DimensionResult], target: int | None, title: str) -> Markup:
+    """The dimension levels (0-5) as a filled polygon, the target as a dashed one."""
+    width, height = 560, 440
+    cx, cy, radius = width / 2, height / 2, 150.0
+    count = max(len(dimensions), 1)
+    out: list[str] = [
+        f'<svg class="radar" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-labelledby="{escape(title)}-t">',
+        f'<title id="{escape(title)}-t">Dimension levels (0-5)'
+        + (f" against target {target}" if target is not None else "")
+        + "</title>",
+    ]
+    for ring in range(1, 6):
+        ring_points = [_point(cx, cy, radius * ring / 5, i, count) for i in range(count)]
+        out.append(f'<polygon class="ring" points="{_points(ring_points)}"/>')
+    for i in range(count):
+        x, y = _point(cx, cy, radius, i, count)
+        out.append(f'<line class="axis" x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}"/>')
+    for ring in range(1, 6):
+        out.append(
+            f'<text class="ring-label" x="{cx + 4:.1f}" y="{cy - radius * ring / 5 - 3:.1f}">'
+            f"{ring}</text>"
+        )
+    if target is not None and dimensions:
+        level = max(0, min(5, target))
+        target_points = [_point(cx, cy, radius * level / 5, i, count) for i in range(count)]
+        out.append(f'<polygon class="target" points="{_points(target_points)}"/>')
+    if dimensions:
+        level_points = [
+            _point(cx, cy, radius * max(0, min(5, d.level)) / 5, i, count)
+            for i, d in enumerate(dimensions)
+        ]
+        out.append(f'<polygon class="level" points="{_points(level_points)}"/>')
+        for (x, y), dimension in zip(level_points, dimensions, strict=True):
+            out.append(
+                f'<circle class="dot" cx="{x:.1f}" cy="{y:.1f}" r="3.5">'
+                f"<title>{escape(dimension.name)}: level {dimension.level}</title></circle>"
+            )
+    for i, dimension in enumerate(dimensions):
+        x, y = _point(cx, cy, radius + 16, i, count)
+        dx = x - cx
+        anchor = "middle" if abs(dx) < 1 else ("start" if dx > 0 else "end")
+        lines = _label_lines(f"{dimension.name} ({dimension.level})")
+        dy = y - cy
+        first = y + 4 - (len(lines) - 1) * 14 / 2
+        if dy < -radius * 0.9:
+            first = y - (len(lines) - 1) * 14
+        elif dy > radius * 0.9:
+            first = y + 10
+        spans = "".join(
+            f'<tspan x="{x:.1f}" y="{first + n * 14:.1f}">{escape(line)}</tspan>'
+            for n, line in enumerate(lines)
+        )
+        out.append(f'<text class="axis-label" text-anchor="{anchor}">{spans}</text>')
+    out.append("</svg>")
+    return Markup("\n".join(out))
+
+
+# ---------------------------------------------------------------- view model
+
+
+@dataclass(frozen=True)
+class Gap:
+    dimension: str
+    level: int
+    next_level: int
+    items: list[tuple[str, str, str]]  # criterion id, title, remediation
+
+
+def _gaps(card: Scorecard, remediations: dict[str, str]) -> list[Gap]:
+    gaps: list[Gap] = []
+    for dimension in card.dimensions:
+        if dimension.next_level is None:
+            continue
+        holding = [
+            r for r in dimension.criteria if r.holds_back and r.level == dimension.next_level
+        ]
+        gaps.append(
+            Gap(
+                dimension=dimension.name,
+                level=dimension.level,
+                next_level=dimension.next_level,
+                items=[(r.id, r.title, remediations.get(r.id, "")) for r in holding],
+            )
+        )
+    return gaps
+
+
+def _diagram(text: str | None) -> dict[str, Any] | None:
+    if not text:
+        return None
+    match = _SVG_START.match(text)
+    if match is not None:
+        return {"svg": Markup(text[match.end() :]), "text": None}
+    return {"svg": None, "text": text}
+
+
+def _card_view(
+    card: Scorecard, index: int, context: ReportContext, remediations: dict[str, str]
+) -> dict[str, Any]:
+    overall = card.overall
+    verdict, tone = VERDICTS.get(overall.verdict, (overall.verdict.value, "warn"))
+    anchor = f"design-{index + 1}"
+    open_findings: list[Finding] = [f for f in card.findings if not f.suppressed]
+    return {
+        "anchor": anchor,
+        "card": card,
+        "name": card.name or "(unnamed design)",
+        "verdict": verdict,
+        "tone": tone,
+        "target": overall.target_level,
+        "radar": radar_svg(card.dimensions, overall.target_level, anchor),
+        "findings": open_findings,
+        "suppressed": [f for f in card.findings if f.suppressed],
+        "gaps": _gaps(card, remediations),
+        "diagram": _diagram(context.diagrams.get(card.file)),
+        "open_count": len(open_findings),
+    }
+
+
+TEMPLATE = """\
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" \
+content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>{{ title }}</title>
+<style>
+:root { --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --soft: #f6f8fa;
+  --ok: #1a7f37; --warn: #9a6700; --bad: #cf222e; --accent: #0969da; }
+* { box-sizing: border-box; }
+body { margin: 0; padding: 24px 32px 48px; color: var(--ink); background: #fff;
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; }
+main { max-width: 1200px; margin: 0 auto; }
+h1 { font-size: 26px; margin: 0 0 4px; }
+h2 { font-size: 22px; margin: 0 0 4px; }
+h3 { font-size: 17px; margin: 28px 0 8px; padding-bottom: 4px;
+  border-bottom: 1px solid var(--line); }
+code { font: 13px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; background: var(--soft);
+  padding: 1px 4px; border-radius: 4px; overflow-wrap: anywhere; }
+.muted { color: var(--muted); }
+section.design { border: 1px solid var(--line); border-radius: 10px; padding: 20px 24px;
+  margin: 24px 0; }
+.overview { display: flex; flex-wrap: wrap; gap: 24px; align-items: center; }
+.facts { flex: 1 1 300px; display: grid; grid-template-columns: max-content 1fr;
+  gap: 6px 16px; margin: 0; }
+.facts dt { color: var(--muted); }
+.facts dd { margin: 0; font-weight: 600; }
+.badge { display: inline-block; white-space: nowrap; padding: 2px 10px; border-radius: 999px; font-size: 13px;
+  font-weight: 700; letter-spacing: .02em; text-transform: uppercase; color: #fff; }
+.badge.ok { background: var(--ok); } .badge.warn { background: var(--warn); }
+.badge.bad { background: var(--bad); }
+.sev { display: inline-block; min-width: 64px; text-align: center; padding: 1px 8px;
+  border-radius: 4px; font-size: 12px; font-weight: 700; text-transform: uppercase; }
+.sev-critical { background: #ffebe9; color: #a40e26; border: 1px solid #ff8182; }
+.sev-high { background: #fff1e5; color: #953800; border: 1px solid #ffb77c; }
+.sev-medium { background: #fff8c5; color: #7d4e00; border: 1px solid #d4a72c; }
+.sev-low { background: #ddf4ff; color: #0550ae; border: 1px solid #80ccff; }
+figure.chart { flex: 0 1 560px; margin: 0; }
+svg.radar { max-width: 100%; height: auto; display: block; }
+svg.radar .ring { fill: none; stroke: #d1d9e0; stroke-width: 1; }
+svg.radar .axis { stroke: #d1d9e0; stroke-width: 1; }
+svg.radar .ring-label { font-size: 10px; fill: var(--muted); }
+svg.radar .axis-label { font-size: 12px; fill: var(--ink); }
+svg.radar .level { fill: rgba(9, 105, 218, .22); stroke: var(--accent); stroke-width: 2; }
+svg.radar .dot { fill: var(--accent); }
+svg.radar .target { fill: none; stroke: var(--bad); stroke-width: 2; stroke-dasharray: 6 4; }
+.legend { font-size: 13px; color: var(--muted); margin: 4px 0 0; text-align: center; }
+.legend .swatch { display: inline-block; width: 22px; height: 0; vertical-align: middle;
+  margin: 0 6px 0 14px; border-top: 3px solid var(--accent); }
+.legend .swatch.target { border-top: 3px dashed var(--bad); }
+table { border-collapse: collapse; width: 100%; font-size: 14px; }
+th, td { text-align: left; vertical-align: top; padding: 6px 10px;
+  border-bottom: 1px solid var(--line); }
+th { background: var(--soft); font-weight: 600; white-space: nowrap; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+td.msg { overflow-wrap: break-word; }
+td.crit { min-width: 190px; }
+td.crit code { white-space: nowrap; }
+.meter { width: 120px; height: 10px; background: #eaeef2; border-radius: 5px;
+  overflow: hidden; display: inline-block; vertical-align: middle; }
+.meter span { display: block; height: 100%; background: var(--accent); }
+ul.gaps { margin: 0; padding-left: 20px; }
+ul.gaps li { margin: 6px 0; }
+ul.gaps ul { padding-left: 18px; }
+pre.mermaid { background: var(--soft); padding: 12px; border-radius: 6px; overflow: auto;
+  font: 13px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; }
+.diagram svg { max-width: 100%; height: auto; }
+footer { margin-top: 32px; font-size: 13px; color: var(--muted); }
+a { color: var(--accent); }
+</style>
+</head>
+<body>
+<main>
+<header>
+<h1>{{ title }}</h1>
+<p class="muted">Rubric {{ rubric.name }} {{ rubric.version }} \
+({{ rubric.id }}){% if version %} · designkit {{ version }}{% endif %}</p>
+</header>
+{% if designs|length > 1 %}
+<section class="summary">
+<h3>Summary</h3>
+<table>
+<thead><tr><th>File</th><th>Design</th><th class="num">Level</th><th class="num">Target</th>
+<th class="num">Weighted score</th><th>Verdict</th><th class="num">Open findings</th></tr></thead>
+<tbody>
+{% for d in designs %}
+<tr><td><code>{{ d.card.file|breakable }}</code></td><td><a href="#{{ d.anchor }}">{{ d.name }}</a></td>
+<td class="num">{{ d.card.overall.level }}</td>
+<td class="num">{{ "–" if d.target is none else d.target }}</td>
+<td class="num">{{ "%.2f"|format(d.card.overall.weighted_score) }}</td>
+<td><span class="badge {{ d.tone }}">{{ d.verdict }}</span></td>
+<td class="num">{{ d.open_count }}</td></tr>
+{% endfor %}
+</tbody>
+</table>
+</section>
+{% endif %}
+{% for d in designs %}
+{% set card = d.card %}{% set overall = card.overall %}
+<section class="design" id="{{ d.anchor }}">
+<h2>{{ d.name }}</h2>
+<p class="muted"><code>{{ card.file|breakable }}</code></p>
+<div class="overview">
+<dl class="facts">
+<dt>Verdict</dt><dd><span class="badge {{ d.tone }}">{{ d.verdict }}</span></dd>
+<dt>Overall level</dt><dd>{{ overall.level }} ({{ overall.label }})</dd>
+<dt>Target level</dt><dd>{% if d.target is none %}not set{% else %}{{ d.target }} \
+({{ "met" if overall.meets_target else "not met" }}){% endif %}</dd>
+<dt>Weighted score</dt><dd>{{ "%.2f"|format(overall.weighted_score) }} / 5</dd>
+<dt>Band</dt><dd>{{ overall.band }}</dd>
+<dt>Criteria</dt><dd>{{ card.counts.criteria }}: {{ card.counts.passed }} pass, \
+{{ card.counts.failed }} fail, {{ card.counts.unknown }} unknown, \
+{{ card.counts.not_applicable }} n/a</dd>
+<dt>Template defaults</dt><dd>{{ card.counts.template_defaults }}</dd>
+<dt>Suppressed</dt><dd>{{ card.counts.suppressed }}</dd>
+</dl>
+<figure class="chart">
+{{ d.radar }}
+<figcaption class="legend"><span class="swatch"></span>level\
+{% if d.target is not none %}<span class="swatch target"></span>target {{ d.target }}{% endif %}\
+</figcaption>
+</figure>
+</div>
+
+<h3>Dimensions</h3>
+<table class="dimensions">
+<thead><tr><th>Dimension</th><th class="num">Weight</th><th class="num">Level</th><th>Label</th>
+<th>Progress</th><th class="num">Score</th><th>Next level</th></tr></thead>
+<tbody>
+{% for dim in card.dimensions %}
+<tr><td>{{ dim.name }}</td><td class="num">{{ "%g"|format(dim.weight) }}</td>
+<td class="num">{{ dim.level }}</td><td>{{ dim.label }}</td>
+<td><span class="meter"><span style="width: {{ "%.0f"|format(dim.level * 20) }}%"></span></span></td>
+<td class="num">{{ "%.2f"|format(dim.score) }}</td>
+<td>{% if dim.next_level is none %}top level{% else %}{{ "%.0f"|format(dim.progress * 100) }}% \
+of level {{ dim.next_level }}{% endif %}</td></tr>
+{% endfor %}
+</tbody>
+</table>
+
+<h3>Findings ({{ d.findings|length }})</h3>
+{% if d.findings %}
+<table class="findings">
+<thead><tr><th>Severity</th><th>Criterion</th><th>Red flag</th><th class="num">Line</th>
+<th>Finding</th><th>Remediation</th></tr></thead>
+<tbody>
+{% for f in d.findings %}
+<tr><td><span class="sev sev-{{ f.severity }}">{{ f.severity }}</span></td>
+<td class="crit"><code>{{ f.criterion }}</code><br><span class="muted">L{{ f.level }} · {{ f.title }}</span></td>
+<td>{{ f.red_flag or "–" }}</td><td class="num">{{ f.line }}</td>
+<td class="msg">{{ f.message|breakable }}{% if f.template_default %} \
+<em class="muted">(template default)</em>{% endif %}\
+{% if f.status.value == "unknown" %} <em class="muted">(could not be checked)</em>{% endif %}</td>
+<td class="msg">{{ f.remediation }}</td></tr>
+{% endfor %}
+</tbody>
+</table>
+{% else %}
+<p>No open findings.</p>
+{% endif %}
+
+<h3>Gaps to the next level</h3>
+{% if d.gaps %}
+<ul class="gaps">
+{% for gap in d.gaps %}
+<li><strong>{{ gap.dimension }}</strong>: level {{ gap.level }} → {{ gap.next_level }}
+{% if gap.items %}
+<ul>
+{% for id, title, remediation in gap.items %}
+<li><code>{{ id }}</code> {{ title }}{% if remediation %}: {{ remediation }}{% endif %}</li>
+{% endfor %}
+</ul>
+{% else %}<span class="muted">(nothing holds it back)</span>
+{% endif %}
+</li>
+{% endfor %}
+</ul>
+{% else %}
+<p>Every dimension is at the top level.</p>
+{% endif %}
+
+{% if d.suppressed %}
+<h3>Suppressed ({{ d.suppressed|length }})</h3>
+<table class="suppressed">
+<thead><tr><th>Severity</th><th>Criterion</th><th class="num">Line</th><th>Title</th>
+<th>Accepted because</th></tr></thead>
+<tbody>
+{% for f in d.suppressed %}
+<tr><td><span class="sev sev-{{ f.severity }}">{{ f.severity }}</span></td>
+<td><code>{{ f.criterion }}</code></td><td class="num">{{ f.line }}</td><td>{{ f.title }}</td>
+<td class="msg">{{ f.suppression_reason or "no reason given" }}</td></tr>
+{% endfor %}
+</tbody>
+</table>
+{% endif %}
+
+{% if d.diagram %}
+<h3>Diagram</h3>
+{% if d.diagram.svg %}<div class="diagram">{{ d.diagram.svg }}</div>
+{% else %}<pre class="mermaid">{{ d.diagram.text }}</pre>
+{% endif %}
+{% endif %}
+</section>
+{% endfor %}
+<footer>Generated by designkit{% if version %} {{ version }}{% endif %}. \
+Levels: {% for level, label in levels %}{{ level }} {{ label }}{% if not loop.last %}, \
+{% endif %}{% endfor %}.</footer>
+</main>
+</body>
+</html>
+"""
+
+_BREAK_AFTER = re.compile(r"([./_\]|])")
+
+
+def breakable(text: object) -> Markup:
+    """Escaped text with line-break opportunities after ``.``, ``/``, ``_``, ``]`` and ``|``,
+    so that model paths such as ``error_handling.retry_policies[3].timeout_seconds`` wrap."""
+    return Markup(_BREAK_AFTER.sub(r"\1<wbr>", str(escape(text))))
+
+
+_ENVIRONMENT = Environment(
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+_ENVIRONMENT.filters["breakable"] = breakable
+_TEMPLATE = _ENVIRONMENT.from_string(TEMPLATE)
+
+
+def _remediations(cards: Sequence[Scorecard], context: ReportContext) -> dict[str, str]:
+    found = {c.id: c.remediation for _, c in context.rubric.criteria()}
+    for card in cards:
+        for finding in card.findings:
+            found.setdefault(finding.criterion, finding.remediation)
+    return found
+
+
+def render(cards: Sequence[Scorecard], context: ReportContext) -> str:
+    remediations = _remediations(cards, context)
+    designs = [_card_view(card, i, context, remediations) for i, card in enumerate(cards)]
+    if len(cards) == 1:
+        title = f"designkit scorecard: {cards[0].name or cards[0].file}"
+    else:
+        title = f"designkit scorecards: {len(cards)} designs"
+    rubric = context.rubric
+    return _TEMPLATE.render(
+        title=title,
+        designs=designs,
+        rubric={"id": rubric.id, "name": rubric.name, "version": rubric.version},
+        version=context.tool_version,
+        levels=sorted(rubric.levels.items()),
+    )

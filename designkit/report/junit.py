@@ -1,0 +1,124 @@
+"""JUnit XML, for CI systems that show test results: one test case per criterion.
+
+``<testsuites>`` holds one ``<testsuite>`` per scored file (named by its path)
+and one ``<testcase>`` per evaluated criterion (``classname`` is the dimension
+id, ``name`` is ``"ID: title"``). A failing or uncheckable criterion is a
+``<failure>`` whose type is its severity; a criterion that does not apply, or
+whose failure was accepted in the document, is ``<skipped>``.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from designkit.rubric.scorecard import CriterionResult, Scorecard, Status
+
+if TYPE_CHECKING:
+    from designkit.report import ReportContext
+
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters XML 1.0 cannot carry at all, even escaped."""
+
+
+def _clean(text: object) -> str:
+    return _NOT_XML.sub("\ufffd", str(text))
+
+
+def _remediations(cards: Sequence[Scorecard], context: ReportContext) -> dict[str, str]:
+    found = {c.id: c.remediation for _, c in context.rubric.criteria()}
+    for card in cards:
+        for finding in card.findings:
+            found.setdefault(finding.criterion, finding.remediation)
+    return found
+
+
+def _testcase(
+    parent: ET.Element,
+    card: Scorecard,
+    dimension: str,
+    result: CriterionResult,
+    remediation: str,
+) -> str:
+    """Add one test case; returns its outcome: passed, failure or skipped."""
+    case = ET.SubElement(
+        parent,
+        "testcase",
+        {
+            "classname": _clean(dimension),
+            "name": _clean(f"{result.id}: {result.title}"),
+            "file": _clean(card.file),
+            "line": str(max(1, result.line)),
+        },
+    )
+    if result.status is Status.NOT_APPLICABLE:
+        ET.SubElement(case, "skipped", {"message": "not applicable"})
+        return "skipped"
+    if result.status is Status.PASS:
+        return "passed"
+    if result.suppressed:
+        reason = result.suppression_reason or "no reason given"
+        ET.SubElement(case, "skipped", {"message": _clean(f"suppressed: {reason}")})
+        return "skipped"
+    what = "could not be checked" if result.status is Status.UNKNOWN else "fails"
+    detail = result.detail or result.title
+    if result.template_default and "template" not in detail:
+        detail += " (still the template's example value)"
+    body = [
+        f"{result.id} (level {result.level}, {result.severity}) {what}: {detail}",
+        f"remediation: {remediation}" if remediation else "",
+        f"at: {card.file}:{max(1, result.line)}" + (f" ({result.field})" if result.field else ""),
+    ]
+    if result.red_flag:
+        body.append(f"red flag: {result.red_flag}")
+    failure = ET.SubElement(
+        case,
+        "failure",
+        {"message": _clean(f"{result.title}: {detail}"), "type": _clean(result.severity)},
+    )
+    failure.text = _clean("\n".join(line for line in body if line))
+    return "failure"
+
+
+def _suite(card: Scorecard, remediations: dict[str, str]) -> tuple[ET.Element, dict[str, int]]:
+    suite = ET.Element("testsuite", {"name": _clean(card.file)})
+    properties = ET.SubElement(suite, "properties")
+    overall = card.overall
+    for name, value in (
+        ("design", card.name or ""),
+        ("rubric", f"{card.rubric.id} {card.rubric.version}"),
+        ("level", f"{overall.level} ({overall.label})"),
+        ("target_level", "" if overall.target_level is None else str(overall.target_level)),
+        ("weighted_score", f"{overall.weighted_score:.2f} ({overall.band})"),
+        ("verdict", overall.verdict.value),
+    ):
+        ET.SubElement(properties, "property", {"name": name, "value": _clean(value)})
+    counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for dimension in card.dimensions:
+        for result in dimension.criteria:
+            outcome = _testcase(suite, card, dimension.id, result, remediations.get(result.id, ""))
+            counts["tests"] += 1
+            if outcome == "failure":
+                counts["failures"] += 1
+            elif outcome == "skipped":
+                counts["skipped"] += 1
+    for key, count in counts.items():
+        suite.set(key, str(count))
+    return suite, counts
+
+
+def render(cards: Sequence[Scorecard], context: ReportContext) -> str:
+    remediations = _remediations(cards, context)
+    root = ET.Element("testsuites", {"name": "designkit"})
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for card in cards:
+        suite, counts = _suite(card, remediations)
+        root.append(suite)
+        for key, value in counts.items():
+            totals[key] += value
+    for key, value in totals.items():
+        root.set(key, str(value))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -1,0 +1,250 @@
+"""A pull-request comment in GitHub-flavoured Markdown.
+
+One section per scored file (several files get a summary table first): the
+overall level against the target, the verdict as bold badge-like text, a table
+of the dimensions, the open findings grouped by severity and the accepted
+(suppressed) ones with their reasons.
+
+Everything taken from a document is escaped, so a design whose text holds
+``|`` or ``<script>`` can neither break a table nor inject HTML. The comment
+stays under GitHub's 65,536-character limit: when the full report would not
+fit, each file shows only its most severe findings and a note says how many
+more there are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from designkit.rubric.scorecard import DimensionResult, Finding, Scorecard, Verdict
+
+if TYPE_CHECKING:
+    from designkit.report import ReportContext
+
+MAX_CHARS = 65_536
+"""GitHub's limit on the body of a pull-request comment."""
+
+BUDGET = 60_000
+"""What a comment is allowed to use: room to spare below :data:`MAX_CHARS`."""
+
+DETAILS_OVER = 5
+"""A severity group longer than this is folded into ``<details>``."""
+
+SEVERITIES = ("critical", "high", "medium", "low")
+
+_BAR, _EMPTY = "█", "░"
+_SPECIAL = re.compile(r"([\\`*_\[\]|~$#])")
+_BADGES = {
+    Verdict.APPROVED: "APPROVED",
+    Verdict.APPROVED_WITH_CONDITIONS: "APPROVED WITH CONDITIONS",
+    Verdict.REVISIONS_REQUIRED: "REVISIONS REQUIRED",
+}
+
+
+def escape(text: object) -> str:
+    """Document text -> Markdown that shows it literally, on one line, safe in a table cell."""
+    value = str(text)
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    value = _SPECIAL.sub(r"\\\1", value)
+    return " ".join(value.split())
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _bar(level: int) -> str:
+    level = max(0, min(5, level))
+    return _BAR * level + _EMPTY * (5 - level)
+
+
+def _words(value: str) -> str:
+    return value.replace("_", " ")
+
+
+def _target(card: Scorecard) -> str:
+    overall = card.overall
+    if overall.target_level is None:
+        return "no maturity target set"
+    state = "meets target" if overall.meets_target else "below target"
+    return f"target {overall.target_level} ({state})"
+
+
+def _progress(dimension: DimensionResult) -> str:
+    if dimension.next_level is None:
+        return "top level"
+    return f"{dimension.progress:.0%} of level {dimension.next_level}"
+
+
+def _design_name(card: Scorecard) -> str:
+    return escape(card.name or "(unnamed design)")
+
+
+def _location(card: Scorecard, finding: Finding) -> str:
+    return f"`{_code(finding.path or card.file)}:{max(1, finding.line)}`"
+
+
+def _code(text: str) -> str:
+    """Text for inside a code span: no backticks, pipes or line breaks to break out with."""
+    return " ".join(text.replace("`", "'").replace("|", "\\|").split())
+
+
+def _finding_row(card: Scorecard, finding: Finding) -> str:
+    flag = escape(finding.red_flag) if finding.red_flag else "–"
+    message = escape(finding.message)
+    if finding.template_default:
+        message += " *(template default)*"
+    if finding.status.value == "unknown":
+        message += " *(could not be checked)*"
+    return (
+        f"| {_location(card, finding)} | `{_code(finding.criterion)}` L{finding.level} | {flag} "
+        f"| {message} | {escape(finding.remediation)} |"
+    )
+
+
+def _suppressed_row(card: Scorecard, finding: Finding) -> str:
+    return (
+        f"| {_location(card, finding)} | `{_code(finding.criterion)}` | {escape(finding.title)} "
+        f"| {escape(finding.suppression_reason or 'no reason given')} |"
+    )
+
+
+def _fold(title: str, body: list[str], folded: bool) -> list[str]:
+    """A titled block; folded into ``<details>`` (GitHub renders Markdown inside it)."""
+    if not folded:
+        return [f"**{title}**", "", *body, ""]
+    return ["<details>", f"<summary><b>{title}</b></summary>", "", *body, "", "</details>", ""]
+
+
+def _findings(card: Scorecard, shown: int | None) -> list[str]:
+    """The findings section, showing at most ``shown`` findings (None: all)."""
+    open_findings = [f for f in card.findings if not f.suppressed]
+    suppressed = [f for f in card.findings if f.suppressed]
+    budget = len(card.findings) if shown is None else shown
+    lines: list[str] = []
+    if open_findings:
+        lines += [f"#### Findings ({len(open_findings)})", ""]
+        severities = [*SEVERITIES]
+        severities += sorted({f.severity for f in open_findings} - set(SEVERITIES))
+        for severity in severities:
+            group = [f for f in open_findings if f.severity == severity]
+            visible = group[: max(0, budget)]
+            budget -= len(visible)
+            if not visible:
+                continue
+            rows = [
+                "| Location | Criterion | Red flag | Finding | Remediation |",
+                "| --- | --- | --- | --- | --- |",
+                *(_finding_row(card, f) for f in visible),
+            ]
+            title = f"{_html(severity.capitalize())} ({len(group)})"
+            lines += _fold(title, rows, len(visible) > DETAILS_OVER)
+    else:
+        lines += ["#### Findings", "", "No open findings.", ""]
+    if suppressed:
+        visible = suppressed[: max(0, budget)]
+        budget -= len(visible)
+        if visible:
+            rows = [
+                "| Location | Criterion | Title | Accepted because |",
+                "| --- | --- | --- | --- |",
+                *(_suppressed_row(card, f) for f in visible),
+            ]
+            title = f"Suppressed ({len(suppressed)})"
+            lines += _fold(title, rows, len(visible) > DETAILS_OVER)
+    hidden = 0 if shown is None else max(0, len(card.findings) - shown)
+    if hidden:
+        lines += [f"… {hidden} more findings not shown; see the full report.", ""]
+    return lines
+
+
+def _section(card: Scorecard, shown: int | None, heading: str) -> list[str]:
+    overall = card.overall
+    lines = [
+        f"{heading}{_design_name(card)}",
+        "",
+        f"`{_code(card.file)}` · rubric {escape(card.rubric.name)} {escape(card.rubric.version)}",
+        "",
+        f"**Verdict: [{_BADGES.get(overall.verdict, escape(_words(overall.verdict.value)).upper())}]**",
+        "",
+        f"Overall level **{overall.level}** ({escape(overall.label)}), {_target(card)} · "
+        f"weighted score **{overall.weighted_score:.2f}** ({escape(overall.band)})",
+        "",
+        "| Dimension | Weight | Level | | Next level |",
+        "| --- | ---: | ---: | --- | --- |",
+    ]
+    for dimension in card.dimensions:
+        lines.append(
+            f"| {escape(dimension.name)} | {dimension.weight:g} | {dimension.level} "
+            f"| `{_bar(dimension.level)}` | {_progress(dimension)} |"
+        )
+    counts = card.counts
+    lines += [
+        "",
+        f"{counts.criteria} criteria: {counts.passed} pass, {counts.failed} fail, "
+        f"{counts.unknown} unknown, {counts.not_applicable} n/a; "
+        f"{counts.template_defaults} template default(s), {counts.suppressed} suppressed",
+        "",
+        *_findings(card, shown),
+    ]
+    return lines
+
+
+def _summary(cards: Sequence[Scorecard], rows: int) -> list[str]:
+    lines = [
+        "| File | Design | Level | Target | Score | Verdict | Open findings |",
+        "| --- | --- | ---: | ---: | ---: | --- | ---: |",
+    ]
+    for card in cards[:rows]:
+        overall = card.overall
+        target = "–" if overall.target_level is None else str(overall.target_level)
+        open_count = sum(1 for f in card.findings if not f.suppressed)
+        lines.append(
+            f"| `{_code(card.file)}` | {_design_name(card)} | {overall.level} | {target} "
+            f"| {overall.weighted_score:.2f} | {_BADGES.get(overall.verdict, '')} | {open_count} |"
+        )
+    if rows < len(cards):
+        lines.append("")
+        lines.append(f"… {len(cards) - rows} more files not shown; see the full report.")
+    return [*lines, ""]
+
+
+def _document(cards: Sequence[Scorecard], shown: int | None, files: int, rows: int) -> str:
+    if len(cards) == 1:
+        lines = _section(cards[0], shown, "## designkit scorecard: ")
+    else:
+        lines = [f"## designkit scorecards: {len(cards)} files", "", *_summary(cards, rows)]
+        for card in cards[:files]:
+            lines += _section(card, shown, "### ")
+        if files < len(cards):
+            lines.append(f"… {len(cards) - files} more files not shown; see the full report.")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _largest(fits: Callable[[int], bool], high: int) -> int:
+    """The largest n in [0, high] with ``fits(n)``; fits is monotone (true up to some n)."""
+    low = 0
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def render(cards: Sequence[Scorecard], context: ReportContext, budget: int = BUDGET) -> str:
+    full = _document(cards, None, len(cards), len(cards))
+    if len(full) <= budget:
+        return full
+    # The summary keeps as many rows as fit in a quarter of the budget.
+    rows = _largest(lambda n: len("\n".join(_summary(cards, n))) <= budget // 4, len(cards))
+    # Then every file at least its dimensions; the findings share what is left.
+    most = max((len(card.findings) for card in cards), default=0)
+    if len(_document(cards, 0, len(cards), rows)) <= budget:
+        shown = _largest(lambda n: len(_document(cards, n, len(cards), rows)) <= budget, most)
+        return _document(cards, shown, len(cards), rows)
+    files = _largest(lambda n: len(_document(cards, 0, n, rows)) <= budget, len(cards))
+    return _document(cards, 0, files, rows)

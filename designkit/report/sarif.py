@@ -1,0 +1,237 @@
+"""SARIF 2.1.0 for GitHub code scanning (``github/codeql-action/upload-sarif``).
+
+One run; the rules are every enabled criterion of the rubric, the results are
+the findings. Artifact URIs are relative to ``context.base_dir`` (the
+repository root in CI) with forward slashes, so code scanning can place them;
+a file outside it keeps the path as given. Accepted (suppressed) findings are
+results with an in-source suppression and their reason as the justification.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path, PureWindowsPath
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from designkit.report.markdown import escape
+from designkit.rubric.schema import Criterion, Dimension
+from designkit.rubric.scorecard import Finding, Scorecard
+
+if TYPE_CHECKING:
+    from designkit.report import ReportContext
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
+"""Rubric severity -> SARIF ``level``."""
+
+SECURITY_SEVERITY = {"critical": "9.0", "high": "7.0", "medium": "5.0", "low": "3.0"}
+"""Rubric severity -> GitHub's ``security-severity`` (a CVSS-like score, as a string)."""
+
+FINGERPRINT = "designkitCriterionField/v1"
+
+
+def relative_path(path: str, base_dir: Path) -> str:
+    """``path`` relative to ``base_dir`` with forward slashes; as given when outside it."""
+    if path in ("", "-"):
+        return path
+    given = Path(path)
+    try:
+        absolute = (given if given.is_absolute() else Path.cwd() / given).resolve()
+        return absolute.relative_to(base_dir.resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.replace(os.sep, "/")
+
+
+def artifact_uri(path: str, base_dir: Path) -> str:
+    """A URI reference for a file: relative to ``base_dir`` when under it, else the path as
+    given; forward slashes, and characters a URI cannot hold percent-encoded."""
+    shown = relative_path(path, base_dir).replace("\\", "/")
+    if PureWindowsPath(shown).drive:  # C:/x would read as a URI with the scheme "C"
+        return PureWindowsPath(shown).as_uri()
+    return quote(shown, safe="/@!$&'()*+,;=-._~")  # not ":": "a:b/c" would read as a scheme
+
+
+def pascal_case(identifier: str) -> str:
+    """``SEC-TLS`` -> ``SecTls``; ``The pattern is named`` -> ``ThePatternIsNamed``."""
+    return "".join(
+        part[:1].upper() + part[1:].lower()
+        for part in re.split(r"[^A-Za-z0-9]+", identifier)
+        if part
+    )
+
+
+def is_security(criterion_id: str, red_flag: str | None, dimension: str) -> bool:
+    return (
+        criterion_id.upper().startswith("SEC-")
+        or (red_flag or "").upper().startswith("SEC-")
+        or dimension == "security"
+    )
+
+
+def _tags(
+    dimension: str, level: int, severity: str, red_flag: str | None, security: bool
+) -> list[str]:
+    tags = ["maturity", dimension, f"level-{level}", severity]
+    if red_flag:
+        tags.append(red_flag)
+    if security:
+        tags.append("security")
+    return list(dict.fromkeys(tags))  # SARIF tags are a set
+
+
+def _rule(dimension: Dimension, criterion: Criterion) -> dict[str, Any]:
+    severity = criterion.severity.value
+    why = criterion.why or criterion.title
+    security = is_security(criterion.id, criterion.red_flag, dimension.id)
+    properties: dict[str, Any] = {
+        "tags": _tags(dimension.id, criterion.level, severity, criterion.red_flag, security),
+        "dimension": dimension.id,
+        "maturityLevel": criterion.level,
+    }
+    if criterion.red_flag:
+        properties["redFlag"] = criterion.red_flag
+    if security:
+        properties["security-severity"] = SECURITY_SEVERITY[severity]
+    return {
+        "id": criterion.id,
+        "name": pascal_case(criterion.id) or pascal_case(criterion.title),
+        "shortDescription": {"text": criterion.title},
+        "fullDescription": {"text": why},
+        "help": {
+            "text": f"{why}\n\nRemediation: {criterion.remediation}",
+            "markdown": f"{escape(why)}\n\n**Remediation:** {escape(criterion.remediation)}",
+        },
+        "defaultConfiguration": {"level": LEVELS.get(severity, "warning")},
+        "properties": properties,
+    }
+
+
+def _rule_from_finding(finding: Finding) -> dict[str, Any]:
+    """A rule for a finding whose criterion is not in the context's rubric."""
+    security = is_security(finding.criterion, finding.red_flag, finding.dimension)
+    properties: dict[str, Any] = {
+        "tags": _tags(
+            finding.dimension, finding.level, finding.severity, finding.red_flag, security
+        ),
+        "dimension": finding.dimension,
+        "maturityLevel": finding.level,
+    }
+    if security and finding.severity in SECURITY_SEVERITY:
+        properties["security-severity"] = SECURITY_SEVERITY[finding.severity]
+    return {
+        "id": finding.criterion,
+        "name": pascal_case(finding.criterion) or pascal_case(finding.title),
+        "shortDescription": {"text": finding.title},
+        "fullDescription": {"text": finding.title},
+        "help": {
+            "text": f"{finding.title}\n\nRemediation: {finding.remediation}",
+            "markdown": f"{escape(finding.title)}\n\n**Remediation:** {escape(finding.remediation)}",
+        },
+        "defaultConfiguration": {"level": LEVELS.get(finding.severity, "warning")},
+        "properties": properties,
+    }
+
+
+def fingerprint(criterion: str, uri: str, field: str | None) -> str:
+    """Stable across runs and line moves: the same criterion on the same value of the same file."""
+    key = "\x1f".join((criterion, uri, field or ""))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def _result(card: Scorecard, finding: Finding, index: int, base_dir: Path) -> dict[str, Any]:
+    uri = artifact_uri(finding.path or card.file, base_dir)
+    text = finding.message
+    if finding.template_default and "template" not in text:
+        text += " (still the template's example value)"
+    text += f" Remediation: {finding.remediation}"
+    properties: dict[str, Any] = {
+        "dimension": finding.dimension,
+        "maturityLevel": finding.level,
+        "severity": finding.severity,
+        "status": finding.status.value,
+        "templateDefault": finding.template_default,
+    }
+    if finding.field:
+        properties["field"] = finding.field
+    if finding.red_flag:
+        properties["redFlag"] = finding.red_flag
+    result: dict[str, Any] = {
+        "ruleId": finding.criterion,
+        "ruleIndex": index,
+        "level": LEVELS.get(finding.severity, "warning"),
+        "message": {"text": text},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri},
+                    "region": {"startLine": max(1, finding.line)},
+                }
+            }
+        ],
+        "partialFingerprints": {FINGERPRINT: fingerprint(finding.criterion, uri, finding.field)},
+        "properties": properties,
+    }
+    if finding.suppressed:
+        result["suppressions"] = [
+            {"kind": "inSource", "justification": finding.suppression_reason or "no reason given"}
+        ]
+    return result
+
+
+def sarif_log(cards: Sequence[Scorecard], context: ReportContext) -> dict[str, Any]:
+    """The SARIF log as a JSON-ready dict."""
+    rules: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
+    for dimension, criterion in context.rubric.criteria():
+        if criterion.enabled and criterion.id not in index:
+            index[criterion.id] = len(rules)
+            rules.append(_rule(dimension, criterion))
+    results: list[dict[str, Any]] = []
+    for card in cards:
+        for finding in card.findings:
+            if finding.criterion not in index:
+                index[finding.criterion] = len(rules)
+                rules.append(_rule_from_finding(finding))
+            results.append(_result(card, finding, index[finding.criterion], context.base_dir))
+    driver: dict[str, Any] = {
+        "name": "designkit",
+        "rules": rules,
+    }
+    if context.tool_version:
+        driver["version"] = context.tool_version
+    rubric = context.rubric
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": driver},
+                "results": results,
+                "columnKind": "unicodeCodePoints",
+                "properties": {
+                    "rubric": {"id": rubric.id, "name": rubric.name, "version": rubric.version},
+                    "scorecards": [
+                        {
+                            "file": artifact_uri(card.file, context.base_dir),
+                            "name": card.name,
+                            "level": card.overall.level,
+                            "targetLevel": card.overall.target_level,
+                            "weightedScore": card.overall.weighted_score,
+                            "verdict": card.overall.verdict.value,
+                        }
+                        for card in cards
+                    ],
+                },
+            }
+        ],
+    }
+
+
+def render(cards: Sequence[Scorecard], context: ReportContext) -> str:
+    return json.dumps(sarif_log(cards, context), indent=2, ensure_ascii=False) + "\n"
