@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -33,6 +33,7 @@ from designkit.parse.tables import (
     Cell,
     Labelled,
     NamedTable,
+    TableRow,
     find_label,
     find_table,
     labelled_lines,
@@ -817,20 +818,11 @@ class Extractor:
         if table is None:
             return []
         rows: list[dict[str, Any]] = []
-        for row in table.rows:
-            if all(v.is_placeholder(cell.text) for cell in row.cells.values()):
-                if any(cell.text for cell in row.cells.values()) or not row.extra:
-                    self.report(
-                        "DK201",
-                        Severity.WARNING,
-                        "data.mappings: template row left unfilled",
-                        row.line,
-                        1,
-                        "data.mappings",
-                    )
-                continue
-            path = f"data.mappings[{len(rows)}]"
-            self.at(path, row.line)
+        for path, row in self.filled_rows(
+            table,
+            "data.mappings",
+            report=lambda row: any(cell.text for cell in row.cells.values()) or not row.extra,
+        ):
             item: dict[str, Any] = {}
             for name in ("source_field", "source_type", "target_field", "target_type"):
                 text, line, column = self.cell(row.cells, name)
@@ -880,6 +872,32 @@ class Extractor:
         table = self.table("data.validation_rules", VALIDATION_COLUMNS, ("rule", "action"))
         return self._plain_rows(table, "data.validation_rules", ("rule", "when", "action"))
 
+    def filled_rows(
+        self, table: NamedTable, prefix: str, *, report: Callable[[TableRow], bool] | None = None
+    ) -> Iterator[tuple[str, TableRow]]:
+        """The rows someone filled in, each with its model path (``prefix[i]``) recorded.
+
+        A row still in template form is skipped with a DK201 warning, unless
+        ``report`` says this one is not worth one.
+        """
+        count = 0
+        for row in table.rows:
+            if all(v.is_placeholder(cell.text) for cell in row.cells.values()):
+                if report is None or report(row):
+                    self.report(
+                        "DK201",
+                        Severity.WARNING,
+                        f"{prefix}: template row left unfilled",
+                        row.line,
+                        1,
+                        prefix,
+                    )
+                continue
+            path = f"{prefix}[{count}]"
+            count += 1
+            self.at(path, row.line)
+            yield path, row
+
     def _plain_rows(
         self,
         table: NamedTable | None,
@@ -891,19 +909,7 @@ class Extractor:
         if table is None:
             return []
         rows: list[dict[str, Any]] = []
-        for row in table.rows:
-            if all(v.is_placeholder(cell.text) for cell in row.cells.values()):
-                self.report(
-                    "DK201",
-                    Severity.WARNING,
-                    f"{prefix}: template row left unfilled",
-                    row.line,
-                    1,
-                    prefix,
-                )
-                continue
-            path = f"{prefix}[{len(rows)}]"
-            self.at(path, row.line)
+        for path, row in self.filled_rows(table, prefix):
             item: dict[str, Any] = {}
             for name in names:
                 text, line, column = self.cell(row.cells, name)
@@ -973,19 +979,7 @@ class Extractor:
         if table is None:
             return []
         rows: list[dict[str, Any]] = []
-        for row in table.rows:
-            if all(v.is_placeholder(cell.text) for cell in row.cells.values()):
-                self.report(
-                    "DK201",
-                    Severity.WARNING,
-                    "error_handling.retry_policies: template row left unfilled",
-                    row.line,
-                    1,
-                    "error_handling.retry_policies",
-                )
-                continue
-            path = f"error_handling.retry_policies[{len(rows)}]"
-            self.at(path, row.line)
+        for path, row in self.filled_rows(table, "error_handling.retry_policies"):
             item: dict[str, Any] = {}
             text, line, column = self.cell(row.cells, "scenario")
             item["scenario"] = self.text(text, f"{path}.scenario", line, column)
@@ -1211,11 +1205,7 @@ class Extractor:
         audit = self.table("security.audit", AUDIT_COLUMNS, ("event",))
         audit_rows: list[dict[str, Any]] = []
         if audit is not None:
-            for row in audit.rows:
-                if all(v.is_placeholder(cell.text) for cell in row.cells.values()):
-                    continue
-                path = f"security.audit[{len(audit_rows)}]"
-                self.at(path, row.line)
+            for path, row in self.filled_rows(audit, "security.audit", report=lambda _: False):
                 event, line, column = self.cell(row.cells, "event")
                 fields, fline, fcolumn = self.cell(row.cells, "fields")
                 retention, rline, rcolumn = self.cell(row.cells, "retention")
@@ -1467,19 +1457,7 @@ class Extractor:
         if table is None:
             return []
         rows: list[dict[str, Any]] = []
-        for row in table.rows:
-            if all(v.is_placeholder(cell.text) for cell in row.cells.values()):
-                self.report(
-                    "DK201",
-                    Severity.WARNING,
-                    "risks: template row left unfilled",
-                    row.line,
-                    1,
-                    "risks",
-                )
-                continue
-            path = f"risks[{len(rows)}]"
-            self.at(path, row.line)
+        for path, row in self.filled_rows(table, "risks"):
             item: dict[str, Any] = {}
             for name in ("risk", "mitigation"):
                 text, line, column = self.cell(row.cells, name)

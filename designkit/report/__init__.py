@@ -40,3 +40,12 @@ def render_report(cards: Sequence[Scorecard], output_format: str, context: Repor
     module = importlib.import_module(FORMATS[output_format])
     text: str = module.render(cards, context)
     return text
+
+
+def remediations(cards: Sequence[Scorecard], context: ReportContext) -> dict[str, str]:
+    """What to add for each criterion: from the rubric, else from the findings themselves."""
+    found = {c.id: c.remediation for _, c in context.rubric.criteria()}
+    for card in cards:
+        for finding in card.findings:
+            found.setdefault(finding.criterion, finding.remediation)
+    return found

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup, escape
 
+from designkit.report import remediations as remediations_for
 from designkit.rubric.scorecard import DimensionResult, Finding, Scorecard, Verdict
 
 if TYPE_CHECKING:
@@ -422,16 +423,8 @@ _ENVIRONMENT.filters["breakable"] = breakable
 _TEMPLATE = _ENVIRONMENT.from_string(TEMPLATE)
 
 
-def _remediations(cards: Sequence[Scorecard], context: ReportContext) -> dict[str, str]:
-    found = {c.id: c.remediation for _, c in context.rubric.criteria()}
-    for card in cards:
-        for finding in card.findings:
-            found.setdefault(finding.criterion, finding.remediation)
-    return found
-
-
 def render(cards: Sequence[Scorecard], context: ReportContext) -> str:
-    remediations = _remediations(cards, context)
+    remediations = remediations_for(cards, context)
     designs = [_card_view(card, i, context, remediations) for i, card in enumerate(cards)]
     if len(cards) == 1:
         title = f"designkit scorecard: {cards[0].name or cards[0].file}"

@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from designkit.report import remediations as remediations_for
 from designkit.rubric.scorecard import CriterionResult, Scorecard, Status
 
 if TYPE_CHECKING:
@@ -25,14 +26,6 @@ _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-
 
 def _clean(text: object) -> str:
     return _NOT_XML.sub("\ufffd", str(text))
-
-
-def _remediations(cards: Sequence[Scorecard], context: ReportContext) -> dict[str, str]:
-    found = {c.id: c.remediation for _, c in context.rubric.criteria()}
-    for card in cards:
-        for finding in card.findings:
-            found.setdefault(finding.criterion, finding.remediation)
-    return found
 
 
 def _testcase(
@@ -110,7 +103,7 @@ def _suite(card: Scorecard, remediations: dict[str, str]) -> tuple[ET.Element, d
 
 
 def render(cards: Sequence[Scorecard], context: ReportContext) -> str:
-    remediations = _remediations(cards, context)
+    remediations = remediations_for(cards, context)
     root = ET.Element("testsuites", {"name": "designkit"})
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for card in cards:
