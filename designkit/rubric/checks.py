@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any
@@ -39,7 +39,7 @@ PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
 @dataclass(slots=True)
 class Outcome:
     status: str
-    evidence: list[str] = field(default_factory=list)
+    evidence: Sequence[str] = ()
     detail: str = ""
     progress: int = 0  # sub-checks of an all_of that passed before it failed: the nearest miss
 
@@ -124,8 +124,8 @@ def _filled(value: Any) -> bool:
     return True
 
 
-def _evidence(found: Found) -> list[str]:
-    return list(found.evidence)
+def _evidence(found: Found) -> Sequence[str]:
+    return found.evidence
 
 
 def _show(value: Any) -> str:
@@ -212,11 +212,11 @@ def _compare(args: Mapping[str, Any], ctx: Context) -> Outcome:
         raise CheckError("compare needs exactly one of 'value' or 'to'")
     found = ctx.get(args["path"])
     left = _number(_scalar(found))
-    evidence = _evidence(found)
+    evidence = list(found.evidence)
     if "to" in args:
         other = ctx.get(args["to"])
         right = _number(_scalar(other))
-        evidence += _evidence(other)
+        evidence.extend(other.evidence)
         right_text = args["to"]
     else:
         right = _number(args["value"])

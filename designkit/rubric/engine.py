@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from typing import Any
@@ -172,7 +172,7 @@ def _result(
     )
 
 
-def _evidence_roots(evidence: list[str]) -> list[str]:
+def _evidence_roots(evidence: Sequence[str]) -> list[str]:
     """The values a check read, one per row: ``retry_policies[0].timeout_seconds`` and
     ``retry_policies[0]`` are the same row."""
     roots: list[str] = []

@@ -134,20 +134,13 @@ def compile_path(text: str) -> Path:
 class Found:
     """What a path resolved to: each value with its concrete path, and the filtered value."""
 
-    __slots__ = ("_evidence", "exists", "items", "value")
+    __slots__ = ("evidence", "exists", "items", "value")
 
     def __init__(self, items: list[tuple[str, Any]], value: Any, exists: bool) -> None:
         self.items = items
         self.value = value
         self.exists = exists
-        self._evidence: tuple[str, ...] | None = None
-
-    @property
-    def evidence(self) -> tuple[str, ...]:
-        """The concrete paths found, computed once (a Found is shared through the cache)."""
-        if self._evidence is None:
-            self._evidence = tuple(where for where, _ in self.items)
-        return self._evidence
+        self.evidence = tuple(where for where, _ in items)  # the concrete paths found
 
 
 def resolve(path: Path, root: Any, base: Any, prefix: str) -> Found:
