@@ -56,6 +56,9 @@ class Context:
     base: Any
     prefix: str
     cache: dict[tuple[str, str], Found] = field(default_factory=dict)
+    template_row: Callable[[str], bool] | None = None
+    """For criteria where template values do not count: tells ``any`` which rows are the
+    template's own, so it can stop at the first real passing row instead of scanning all."""
 
     def get(self, path: str | Path) -> Found:
         compiled = path if type(path) is Path else compile_path(str(path))
@@ -67,7 +70,7 @@ class Context:
         return found
 
     def child(self, base: Any, prefix: str) -> Context:
-        return Context(self.root, base, prefix, self.cache)
+        return Context(self.root, base, prefix, self.cache, self.template_row)
 
     def name(self, path: str | Path) -> str:
         """A path as the report shows it: concrete inside ``any``/``all`` items."""
@@ -344,6 +347,8 @@ def _any(args: Mapping[str, Any], ctx: Context) -> Outcome:
         outcome = args["where"](ctx.child(item, where))
         if outcome.status == PASS:
             passing.append(where)
+            if ctx.template_row is None or not ctx.template_row(where):
+                break
         elif outcome.status == UNKNOWN and unknown is None:
             unknown = outcome
         elif outcome.status == FAIL and (nearest is None or outcome.progress > nearest.progress):

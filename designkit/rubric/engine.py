@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from designkit.parse.document import ParsedDesign, parse_design
@@ -98,6 +98,15 @@ def is_template_default(model: Mapping[str, Any], concrete: str) -> bool:
     return bool(_get(template_model(), concrete) == value)
 
 
+def _is_default_cached(cache: dict[Any, Any], model: Mapping[str, Any], concrete: str) -> bool:
+    """:func:`is_template_default`, remembered per document in the context's cache."""
+    key = ("template-default", concrete)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = is_template_default(model, concrete)
+    return bool(found)
+
+
 def suppressions(source: str) -> dict[str, str]:
     """``<!-- designkit: ignore REL-04, SEC-01 reason -->`` -> {"REL-04": "reason", ...}."""
     found: dict[str, str] = {}
@@ -122,13 +131,15 @@ def _evaluate_criterion(
     model = ctx.root
     if criterion.applies_if is not None and evaluate(criterion.applies_if, ctx).status == FAIL:
         return _result(criterion, Status.NOT_APPLICABLE)
+    if criterion.level > TEMPLATE_DEFAULT_MAX_LEVEL:  # let `any` skip past template rows
+        ctx = Context(model, model, "", ctx.cache, partial(_is_default_cached, ctx.cache, model))
     outcome = evaluate(criterion.check, ctx)
     status = Status(outcome.status)
     template_default = False
     detail = outcome.detail
     if status is Status.PASS and criterion.level > TEMPLATE_DEFAULT_MAX_LEVEL and outcome.evidence:
         rows = _evidence_roots(outcome.evidence)
-        if all(is_template_default(model, path) for path in rows):
+        if all(_is_default_cached(ctx.cache, model, path) for path in rows):
             template_default = True
             status = Status.FAIL
             detail = f"{rows[0]} is still the template's example value"
