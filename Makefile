@@ -39,8 +39,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check designkit tests benchmarks
-	$(BIN)/ruff format --check designkit tests benchmarks
+	$(BIN)/ruff check designkit tests benchmarks templates/pipeline
+	$(BIN)/ruff format --check designkit tests benchmarks templates/pipeline
 	$(BIN)/mypy
 
 golden: $(STAMP)

@@ -277,6 +277,32 @@ def diagram(
 
 
 @main.command()
+@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@click.option("--output", "-o", required=True, type=click.Path(), help="The project folder.")
+@click.option("--dry-run", is_flag=True, help="List what would change; write nothing.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when the project has drifted.")
+@encoding_option
+@_user_errors
+def scaffold(file: str, output: str, dry_run: bool, check: bool, encoding: str) -> None:
+    """Generate (or refresh) a runnable pipeline project for the design in FILE.
+
+    Files you changed are never overwritten: the new version goes beside them as
+    FILE.designkit-new and is reported as a conflict.
+    """
+    from designkit.parse import parse_file
+    from designkit.scaffold import plan_project, write_project
+
+    plan = plan_project(parse_file(file, encoding=encoding), Path(file).name)
+    report = write_project(plan, output, dry_run=dry_run, check=check)
+    for item in report.actions:
+        if item.action not in ("unchanged", "kept"):
+            click.echo(f"{item.action:<9} {item.path}")
+    prefix = "" if report.written else "would be: "
+    click.echo(f"{output}: {prefix}{report.summary()}")
+    sys.exit(EXIT_FINDINGS if check and report.drifted else EXIT_OK)
+
+
+@main.command()
 def schema() -> None:
     """Print the JSON Schema of the design model."""
     from designkit.model import Design

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,13 +27,30 @@ def write_bytes_safely(path: str | Path, data: bytes, *, inputs: Iterable[str | 
         raise UserError("refusing to overwrite an input document with the output", path=str(target))
     if target.is_dir():
         raise UserError("is a folder; give a file name for the report", path=str(target))
+    atomic_write(target, data)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def atomic_write(target: Path, data: bytes) -> None:
+    """Temp file + rename in the same folder, so a failed write never leaves half a file.
+
+    The file gets the mode it already had, or the usual one for a new file
+    (0666 less the umask), not the private mode of a temporary file.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
+    mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_umask()
     handle, temporary = tempfile.mkstemp(
         dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
     )
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        os.chmod(temporary, mode)
         os.replace(temporary, target)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)

@@ -1,0 +1,140 @@
+"""Readings of free document text: types, sensitivity, error classes, expressions.
+
+Each function turns one piece of prose into a value from a closed set (or
+``None``), so no document text reaches the generated project except as data.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Collection
+
+_TYPES = {
+    "string": "string", "str": "string", "text": "string", "enum": "string", "uuid": "string",
+    "integer": "integer", "int": "integer", "long": "integer",
+    "number": "number", "decimal": "number", "float": "number", "double": "number",
+    "money": "number", "boolean": "boolean", "bool": "boolean", "date": "date",
+    "datetime": "datetime", "timestamp": "datetime", "date-time": "datetime",
+    "object": "object", "map": "object", "record": "object", "array": "array", "list": "array",
+}  # fmt: skip
+
+_SENSITIVE = re.compile(
+    r"e-?mail|phone|\bssn\b|social security|national[_ ]?id|passport|address|postcode|"
+    r"\bzip\b|birth|\bdob\b|\b(first|last|full|legal|given|family|customer|contact|person)\s?"
+    r"(first\s|last\s)?name|^name$|"
+    r"token|secret|password|api[_ ]?key|credential|iban|account[_ ]?number|card",
+    re.IGNORECASE,
+)
+
+_SAFE_NODES = (
+    ast.Expression, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.IfExp, ast.Name,
+    ast.Load, ast.Constant, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod,
+    ast.USub, ast.UAdd, ast.Not, ast.And, ast.Or, ast.Eq, ast.NotEq, ast.Lt, ast.LtE,
+    ast.Gt, ast.GtE,
+)  # fmt: skip
+
+
+def field_type(text: str | None) -> str:
+    """The config's closed set of field types; unknown types are kept as strings."""
+    word = (text or "").strip().lower()
+    word = re.sub(r"[\s(\[].*$", "", word)
+    return _TYPES.get(word, "string")
+
+
+def is_sensitive(name: str, description: str | None) -> bool:
+    """Personal or secret data by its name or description: its values are never logged."""
+    spaced = name.replace("_", " ").replace(".", " ")
+    return bool(_SENSITIVE.search(spaced) or _SENSITIVE.search(description or ""))
+
+
+def error_classes(scenario: str | None) -> list[str]:
+    """The error classes a retry row is about, read from its scenario text.
+
+    Rows that name no recognisable failure (``SAP document locked``) cover the
+    transient classes, the ones a retry can help with.
+    """
+    text = (scenario or "").lower()
+    if re.search(r"auth|\b401\b|\b403\b|login|credential|forbidden|unauthori", text):
+        return ["auth"]
+    found: list[str] = []
+    if re.search(r"\b429\b|rate|throttl|concurren|quota", text):
+        found.append("rate_limited")
+    if re.search(r"time\s*-?out", text):
+        found.append("timeout")
+    if re.search(r"connect|unavailable|unreachable|network|dns|refused", text):
+        found.append("connection")
+    if re.search(r"\b5\d\d\b|5xx|server\s*error|internal error", text):
+        found.append("server_error")
+    if re.search(r"validat|schema|invalid", text):
+        found.append("validation")
+    return found or ["server_error", "timeout", "connection"]
+
+
+def safe_expression(text: str | None, known_names: Collection[str] = ()) -> str | None:
+    """The notes as an expression when they are one, built only from safe parts.
+
+    Accepted: arithmetic, comparisons, ``and``/``or``/``not``, ``a if c else b``,
+    plain names and literals. Calls, attributes, subscripts, lambdas and any
+    name with an underscore prefix are refused, so ``__import__("os")`` never
+    becomes an expression; so is any name that is not one of ``known_names``
+    (the mapping table's source fields): "trim + lower-case" is prose. The row
+    becomes a user hook instead. The text is only
+    parsed here, never evaluated.
+    """
+    if not text or len(text) > 200 or "\n" in text:
+        return None
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except (SyntaxError, ValueError):
+        return None
+    for node in ast.walk(tree):
+        if not isinstance(node, _SAFE_NODES):
+            return None
+        if isinstance(node, ast.Name) and (
+            node.id.startswith("_") or not node.id.isascii() or node.id not in known_names
+        ):
+            return None  # prose such as "trim + lower-case" parses, but names no source field
+        if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float, str)):
+            return None
+    if not any(
+        isinstance(node, (ast.BinOp, ast.Compare, ast.IfExp, ast.BoolOp)) for node in ast.walk(tree)
+    ):
+        return None  # a bare word ("UTC") is prose, not a formula
+    return text.strip()
+
+
+def lookup_pairs(text: str | None) -> dict[str, str]:
+    """``US -> 1, CA -> 3`` as a table; empty when the notes are not written that way."""
+    pairs: dict[str, str] = {}
+    for part in re.split(r"[,;]", text or ""):
+        match = re.fullmatch(r"\s*([^-=>]+?)\s*(?:->|=>|→)\s*(.+?)\s*", part)
+        if match:
+            pairs[match.group(1)] = re.sub(r"\s*\(.*\)\s*$", "", match.group(2))
+    return pairs
+
+
+def validation_when(text: str | None) -> str:
+    return "post_receive" if re.search(r"post|after", text or "", re.IGNORECASE) else "pre_send"
+
+
+def validation_check(rule: str | None) -> str:
+    text = (rule or "").lower()
+    if "required" in text or "present" in text or "not null" in text:
+        return "required"
+    if re.search(r"format|valid|pattern|iso|length", text):
+        return "format"
+    if re.search(r"reference|lookup|exist|maps to|resolves|cross", text):
+        return "reference"
+    return "business"
+
+
+def validation_action(action: str | None) -> str:
+    text = (action or "").lower()
+    if "alert" in text and "queue" in text:
+        return "alert_and_queue"
+    if "default" in text:
+        return "default"
+    if re.search(r"truncate|transform|drop|normali", text):
+        return "transform"
+    return "reject"

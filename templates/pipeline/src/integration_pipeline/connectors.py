@@ -1,0 +1,188 @@
+"""Sources and targets. Sources stream one record at a time so memory stays flat.
+
+Secrets for HTTP come from environment variables only (never from the config file, never
+logged): OAUTH_CLIENT_ID / OAUTH_CLIENT_SECRET / OAUTH_TOKEN_URL, API_KEY,
+MTLS_CERT / MTLS_KEY (file paths).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+import httpx
+
+from .config import Entity, Source, Target
+from .errors import PipelineError, classify_status
+
+
+def read_source(source: Source, path: str | Path) -> Iterator[dict[str, Any]]:
+    """Yield records from a JSONL or CSV file, line by line."""
+    file = Path(path)
+    if source.kind == "csv":
+        with file.open(newline="", encoding="utf-8") as handle:
+            yield from csv.DictReader(handle)
+        return
+    if source.kind != "jsonl":
+        raise PipelineError("permanent", f"source kind {source.kind!r} is not a file source")
+    with file.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError:
+                record = {"_raw": line.rstrip("\n"), "_line": number}
+            yield record if isinstance(record, dict) else {"_raw": record, "_line": number}
+
+
+def quote_identifier(name: str) -> str:
+    """SQLite identifier quoting; field names come from a document."""
+    if "\x00" in name or not name:
+        raise ValueError(f"unusable identifier {name!r}")
+    return '"' + name.replace('"', '""') + '"'
+
+
+class Target_(Protocol):
+    def write(self, record: Mapping[str, Any], correlation_id: str, timeout: float) -> None: ...
+    def check(self) -> None: ...
+    def close(self) -> None: ...
+
+
+class SqliteTarget:
+    """One column per entity field plus _correlation_id and _loaded_at; upsert on the key."""
+
+    def __init__(self, target: Target, entity: Entity, path: str | Path) -> None:
+        self.entity = entity
+        file = Path(path)
+        file.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(file, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self.names = [f.name for f in entity.fields]
+        table = quote_identifier(target.table)
+        columns = [quote_identifier(n) for n in self.names]
+        key = entity.key if entity.key in self.names else None
+        defs = [
+            f"{c}{' PRIMARY KEY' if n == key else ''}"
+            for n, c in zip(self.names, columns, strict=True)
+        ]
+        defs += ['"_correlation_id" TEXT', '"_loaded_at" REAL']
+        self._db.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(defs)})")
+        all_columns = [*columns, '"_correlation_id"', '"_loaded_at"']
+        marks = ", ".join("?" for _ in all_columns)
+        sql = f"INSERT INTO {table} ({', '.join(all_columns)}) VALUES ({marks})"
+        if key is not None:
+            updates = ", ".join(f"{c}=excluded.{c}" for c in all_columns)
+            sql += f" ON CONFLICT({quote_identifier(key)}) DO UPDATE SET {updates}"
+        self.sql = sql
+
+    def write(self, record: Mapping[str, Any], correlation_id: str, timeout: float) -> None:
+        values = [
+            json.dumps(v) if isinstance(v, dict | list) else v
+            for v in (record.get(n) for n in self.names)
+        ]
+        self._db.execute(self.sql, [*values, correlation_id, time.time()])
+
+    def check(self) -> None:
+        self._db.execute("SELECT 1").fetchone()
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class JsonlTarget:
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._handle = self.path.open("a", encoding="utf-8")
+
+    def write(self, record: Mapping[str, Any], correlation_id: str, timeout: float) -> None:
+        line = json.dumps({**record, "_correlation_id": correlation_id}, default=str)
+        self._handle.write(line + "\n")
+        self._handle.flush()
+
+    def check(self) -> None:
+        if not os.access(self.path.parent, os.W_OK):
+            raise PipelineError("permanent", f"{self.path.parent} is not writable")
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+class HttpTarget:
+    """POST each record as JSON; HTTP errors are raised already classified."""
+
+    def __init__(self, target: Target, client: httpx.Client | None = None) -> None:
+        if not target.url:
+            raise PipelineError("permanent", "target.url is required for an http target")
+        self.url = target.url
+        self.auth = target.auth
+        cert = None
+        if target.auth == "mtls":
+            cert = (_env("MTLS_CERT"), _env("MTLS_KEY"))
+        self.client = client or httpx.Client(cert=cert)
+        self._token: str | None = None
+
+    def _headers(self, correlation_id: str) -> dict[str, str]:
+        headers = {"X-Correlation-ID": correlation_id, "Idempotency-Key": correlation_id}
+        if self.auth == "api_key":
+            headers["X-API-Key"] = _env("API_KEY")
+        elif self.auth == "oauth2_client_credentials":
+            headers["Authorization"] = f"Bearer {self._oauth_token()}"
+        return headers
+
+    def _oauth_token(self) -> str:
+        if self._token is None:
+            response = self.client.post(
+                _env("OAUTH_TOKEN_URL"),
+                data={"grant_type": "client_credentials"},
+                auth=(_env("OAUTH_CLIENT_ID"), _env("OAUTH_CLIENT_SECRET")),
+            )
+            if response.status_code >= 400:
+                raise classify_status(response.status_code, detail="token request")
+            self._token = str(response.json()["access_token"])
+        return self._token
+
+    def write(self, record: Mapping[str, Any], correlation_id: str, timeout: float) -> None:
+        response = self.client.post(
+            self.url,
+            json=dict(record),
+            headers=self._headers(correlation_id),
+            timeout=timeout,
+        )
+        if response.status_code == 401 and self._token is not None:
+            self._token = None  # token expired: the next attempt fetches a new one
+        if response.status_code >= 400:
+            raise classify_status(response.status_code, response.headers.get("Retry-After"))
+
+    def check(self) -> None:
+        try:
+            self.client.request("HEAD", self.url, timeout=5)
+        except httpx.HTTPError as error:
+            raise PipelineError("connection", f"{self.url} unreachable: {error}") from None
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def _env(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        raise PipelineError("auth", f"environment variable {name} is not set")
+    return value
+
+
+def open_target(
+    target: Target, entity: Entity, base: Path
+) -> SqliteTarget | JsonlTarget | HttpTarget:
+    if target.kind == "sqlite":
+        return SqliteTarget(target, entity, base / target.path)
+    if target.kind == "jsonl":
+        return JsonlTarget(base / target.path)
+    return HttpTarget(target)

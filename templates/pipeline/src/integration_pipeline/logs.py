@@ -1,0 +1,56 @@
+"""Structured JSON logs: timestamp, level, event, correlationId, step, status.
+
+Redaction runs as the last processor before rendering, so no code path can log a secret
+by accident: the fields the design declares sensitive (``logging.redact``) and any key
+that looks like a secret are replaced, at any depth.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable
+from typing import IO, Any
+
+import structlog
+
+SECRET_KEY = re.compile(r"password|passwd|secret|token|api[_-]?key|authorization", re.I)
+REDACTED = "[REDACTED]"
+
+
+class Redactor:
+    def __init__(self, fields: Iterable[str]) -> None:
+        self.fields = {f.lower() for f in fields}
+
+    def _hide(self, key: str) -> bool:
+        return key.lower() in self.fields or bool(SECRET_KEY.search(key))
+
+    def clean(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {
+                k: REDACTED if isinstance(k, str) and self._hide(k) else self.clean(v)
+                for k, v in value.items()
+            }
+        if isinstance(value, list | tuple):
+            return [self.clean(v) for v in value]
+        return value
+
+    def __call__(self, _logger: Any, _method: str, event: dict[str, Any]) -> dict[str, Any]:
+        return self.clean(event)  # type: ignore[no-any-return]
+
+
+def make_logger(
+    redact: Iterable[str] = (), stream: IO[str] | None = None, level: str = "INFO"
+) -> Any:
+    """A logger bound to its own stream; does not touch structlog's global configuration."""
+    levels = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40}
+    return structlog.wrap_logger(
+        structlog.PrintLogger(stream or sys.stderr),
+        processors=[
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True, key="timestamp"),
+            Redactor(redact),
+            structlog.processors.JSONRenderer(default=str),
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(levels[level]),
+    )

@@ -1,0 +1,206 @@
+"""The run: trigger (file) -> extract -> transform -> validate -> load -> confirm.
+
+Every record gets a correlation id (uuid4) that appears in its logs, its DLQ entry and its
+target row. Records stream through one at a time, so memory does not grow with input.
+Loads run through the retry executor around the circuit breaker: each attempt asks the
+breaker, so an open circuit stops the retries at once.
+
+Exactly-once: the target write comes before the idempotency mark; a crash between the
+two re-sends the record on restart, which the target's upsert on the entity key absorbs.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from .breaker import CircuitBreaker
+from .config import PipelineConfig
+from .connectors import HttpTarget, JsonlTarget, SqliteTarget, open_target, read_source
+from .dlq import DeadLetterQueue
+from .errors import PipelineError, classify
+from .idempotency import IdempotencyStore
+from .logs import make_logger
+from .mapping import Mapper
+from .metrics import Metrics
+from .retry import RetryExecutor
+from .validation import AlertAndQueue, Validator
+
+
+@dataclass
+class RunSummary:
+    read: int = 0
+    loaded: int = 0
+    skipped_duplicates: int = 0
+    dead_lettered: int = 0
+
+
+class Pipeline:
+    """Holds the stores and connectors for a run; every clock and sleep is injectable."""
+
+    def __init__(
+        self,
+        config: PipelineConfig,
+        *,
+        base_dir: str | Path | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+        rng: Callable[[], float] = random.random,
+        metrics: Metrics | None = None,
+        log_stream: IO[str] | None = None,
+        target: SqliteTarget | JsonlTarget | HttpTarget | None = None,
+    ) -> None:
+        self.config = config
+        self.base = Path(base_dir) if base_dir is not None else Path.cwd()
+        self.metrics = metrics or Metrics()
+        redact = [*config.logging.redact, *(f.name for f in config.entity.fields if f.sensitive)]
+        self.log = make_logger(redact, log_stream, config.logging.level)
+        self.mapper = Mapper(config)
+        self.validator = Validator(config, warn=lambda m: self.log.warning(m, step="startup"))
+        self.dlq = DeadLetterQueue(
+            self.base / config.dead_letter_queue.path,
+            clock=wall_clock,
+            on_depth=self.metrics.dlq_depth.set,
+        )
+        self.idempotency = IdempotencyStore(
+            config.idempotency, self.base / config.idempotency.path, clock=wall_clock
+        )
+        self.target = target or open_target(config.target, config.entity, self.base)
+        self.breaker = CircuitBreaker(
+            config.circuit_breaker, name="target", clock=clock, on_state=self.metrics.set_breaker
+        )
+        self.executor = RetryExecutor(
+            config.retry, sleep=sleep, clock=clock, rng=rng, on_retry=self._on_retry
+        )
+        self._current: str = ""
+
+    def _on_retry(self, error: PipelineError, attempt: int, delay: float) -> None:
+        self.metrics.retries.labels(error_class=error.error_class).inc()
+        self.log.warning(
+            "retrying",
+            correlationId=self._current,
+            step="load",
+            status="retry",
+            error_class=error.error_class,
+            attempt=attempt,
+            delay_seconds=delay,
+        )
+
+    def close(self) -> None:
+        self.target.close()
+        self.dlq.close()
+        self.idempotency.close()
+
+    def _fail(
+        self,
+        record: Mapping[str, Any],
+        stage: str,
+        error: PipelineError,
+        cid: str,
+        key: str | None,
+        summary: RunSummary,
+        replay_id: int | None,
+    ) -> None:
+        classification = "alert" if isinstance(error, AlertAndQueue) else error.classification
+        self.metrics.failed.labels(stage=stage, error_class=error.error_class).inc()
+        if replay_id is not None:
+            self.dlq.requeue(
+                replay_id,
+                error_class=error.error_class,
+                error_message=error.message,
+                attempts=error.attempts,
+            )
+        else:
+            self.dlq.add(
+                dict(record),
+                source=f"{self.config.source.kind}:{self.config.source.path}",
+                stage=stage,
+                error_class=error.error_class,
+                error_message=error.message,
+                classification=classification,
+                attempts=error.attempts,
+                correlation_id=cid,
+                idempotency_key=key,
+            )
+        summary.dead_lettered += 1
+        level = self.log.error if classification == "alert" else self.log.warning
+        level(
+            "dead_lettered",
+            correlationId=cid,
+            step=stage,
+            status="failed",
+            error_class=error.error_class,
+            error=error.message,
+        )
+
+    def process(
+        self, record: Mapping[str, Any], summary: RunSummary, replay_id: int | None = None
+    ) -> None:
+        cid = str(uuid.uuid4())
+        self._current = cid
+        summary.read += 1
+        self.metrics.processed.labels(stage="extract").inc()
+        key: str | None = None
+        stage = "transform"
+        try:
+            with self.metrics.duration.labels(stage="transform").time():
+                canonical = self.mapper.to_canonical(record)
+            stage = "validate"
+            canonical = self.validator.apply(canonical)
+            key = self.idempotency.key_for({**record, **canonical})
+            if self.idempotency.seen(key):
+                summary.skipped_duplicates += 1
+                self.metrics.duplicates.inc()
+                self.log.info("duplicate", correlationId=cid, step="load", status="skipped")
+                return
+            stage = "load"
+            with self.metrics.duration.labels(stage="load").time():
+                self.executor.call(
+                    lambda timeout: self.breaker.call(
+                        lambda: self.target.write(canonical, cid, timeout)
+                    )
+                )
+        except Exception as exc:
+            self._fail(record, stage, classify(exc), cid, key, summary, replay_id)
+            return
+        self.idempotency.mark(key)
+        summary.loaded += 1
+        self.metrics.processed.labels(stage="load").inc()
+        self.log.info("loaded", correlationId=cid, step="confirm", status="ok")
+
+    def process_all(self, records: Iterable[Mapping[str, Any]]) -> RunSummary:
+        summary = RunSummary()
+        for record in records:
+            self.metrics.queue_depth.set(1)
+            self.process(record, summary)
+            self.metrics.queue_depth.set(0)
+        return summary
+
+    def run(self, input_path: str | Path | None = None) -> RunSummary:
+        path = Path(input_path) if input_path is not None else self.base / self.config.source.path
+        self.log.info("run started", step="trigger", status="started", input=str(path))
+        summary = self.process_all(read_source(self.config.source, path))
+        self.log.info("run finished", step="confirm", status="done", **summary.__dict__)
+        return summary
+
+    def replay(self, entry_ids: list[int] | None = None) -> RunSummary:
+        """Re-process dead letters; those that fail again go back to queued."""
+        summary = RunSummary()
+        for entry in self.dlq.replay(entry_ids):
+            self.process(entry.payload, summary, replay_id=entry.id)
+        return summary
+
+
+def run(config: PipelineConfig, input_path: str | Path | None = None, **options: Any) -> RunSummary:
+    """Run once over the input file (the configured source path by default)."""
+    pipeline = Pipeline(config, **options)
+    try:
+        return pipeline.run(input_path)
+    finally:
+        pipeline.close()

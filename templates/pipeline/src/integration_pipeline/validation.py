@@ -1,0 +1,121 @@
+"""The design's validation rules, with their actions.
+
+Rules are free text in the design ("customer_id is required", "email must be a valid
+email"), so each rule is read as: the entity fields it names, plus its ``check`` kind.
+A rule that is itself a safe expression (``total >= 0``) is evaluated as a predicate.
+``business`` rules that are neither are reported once and left to ``user_hooks.py``.
+
+Actions: ``reject`` -> the record goes to the DLQ (classification validation);
+``transform`` -> the value is normalised (trimmed, type-coerced) and re-checked;
+``default`` -> the mapping's default (or null) replaces the value; ``alert_and_queue``
+-> an alert is logged and the record is queued in the DLQ for a person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .config import PipelineConfig, ValidationRuleConfig
+from .errors import ValidationFailed
+from .expressions import Expression, ExpressionError
+from .mapping import _coerce
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class AlertAndQueue(ValidationFailed):
+    """A rule with action alert_and_queue failed: queue it and raise an alert."""
+
+
+@dataclass
+class _Compiled:
+    config: ValidationRuleConfig
+    fields: list[str]
+    predicate: Expression | None
+
+
+class Validator:
+    def __init__(
+        self, config: PipelineConfig, *, warn: Callable[[str], None] | None = None
+    ) -> None:
+        self.config = config
+        self.types = {f.name: f.type for f in config.entity.fields}
+        self.defaults = {m.target: m.default for m in config.mappings}
+        self.rules: list[_Compiled] = []
+        for rule in config.validation:
+            predicate: Expression | None = None
+            try:
+                predicate = Expression(rule.rule)
+            except ExpressionError:
+                predicate = None
+            words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", rule.rule))
+            fields = [name for name in self.types if name in words]
+            if predicate is None and not fields and warn is not None:
+                warn(f"validation rule {rule.rule!r} names no field; implement it in user_hooks.py")
+            self.rules.append(_Compiled(rule, fields, predicate))
+
+    def _passes(self, rule: _Compiled, record: dict[str, Any], field: str | None) -> bool:
+        if rule.predicate is not None and field is None:
+            try:
+                return bool(rule.predicate.evaluate(record))
+            except ExpressionError:
+                return False
+        assert field is not None
+        value = record.get(field)
+        check = rule.config.check
+        if check == "required":
+            return value is not None and value != ""
+        if value is None or value == "":
+            return True  # absence is the required check's business
+        if check == "format":
+            if "email" in field.lower() or "email" in rule.config.rule.lower():
+                return bool(EMAIL.match(str(value)))
+            try:
+                _coerce(value, self.types[field], field)
+            except ValidationFailed:
+                return False
+            return True
+        if check == "reference":
+            tables = [
+                t for name, t in self.config.lookups.items() if field in name or name in field
+            ]
+            return not tables or any(str(value) in t for t in tables)
+        return True
+
+    def apply(self, record: dict[str, Any], when: str = "pre_send") -> dict[str, Any]:
+        """Return the (possibly fixed) record or raise ValidationFailed / AlertAndQueue."""
+        for rule in self.rules:
+            if rule.config.when != when:
+                continue
+            targets: list[str | None] = [None] if rule.predicate is not None else []
+            targets += [] if rule.predicate is not None else list(rule.fields)
+            for field in targets:
+                if self._passes(rule, record, field):
+                    continue
+                record = self._act(rule, record, field)
+        return record
+
+    def _act(self, rule: _Compiled, record: dict[str, Any], field: str | None) -> dict[str, Any]:
+        action = rule.config.action
+        message = f"validation rule failed: {rule.config.rule}"
+        if action == "transform" and field is not None:
+            value = record.get(field)
+            fixed = value.strip() if isinstance(value, str) else value
+            try:
+                fixed = (
+                    _coerce(fixed, self.types[field], field) if fixed not in (None, "") else fixed
+                )
+            except ValidationFailed:
+                raise ValidationFailed(message, rule=rule.config.rule) from None
+            record = {**record, field: fixed}
+            if self._passes(rule, record, field):
+                return record
+            raise ValidationFailed(message, rule=rule.config.rule)
+        if action == "default" and field is not None:
+            return {**record, field: self.defaults.get(field)}
+        if action == "alert_and_queue":
+            raise AlertAndQueue(message, rule=rule.config.rule)
+        raise ValidationFailed(message, rule=rule.config.rule)
