@@ -81,18 +81,29 @@ class SqliteTarget:
             updates = ", ".join(f"{c}=excluded.{c}" for c in all_columns)
             sql += f" ON CONFLICT({quote_identifier(key)}) DO UPDATE SET {updates}"
         self.sql = sql
+        # False: writes collect in one transaction until flush() (the pipeline commits per
+        # batch, target first, then the idempotency marks); True: each write commits.
+        self.autocommit = True
 
     def write(self, record: Mapping[str, Any], correlation_id: str, timeout: float) -> None:
         values = [
             json.dumps(v) if isinstance(v, dict | list) else v
             for v in (record.get(n) for n in self.names)
         ]
+        if not self.autocommit and not self._db.in_transaction:
+            self._db.execute("BEGIN")
         self._db.execute(self.sql, [*values, correlation_id, time.time()])
+
+    def flush(self) -> None:
+        """Commit the writes of the open batch, if any."""
+        if self._db.in_transaction:
+            self._db.execute("COMMIT")
 
     def check(self) -> None:
         self._db.execute("SELECT 1").fetchone()
 
     def close(self) -> None:
+        self.flush()
         self._db.close()
 
 

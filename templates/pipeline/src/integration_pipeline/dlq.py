@@ -2,16 +2,21 @@
 
 Each entry is the full envelope an operator needs to decide: the original payload,
 where and why it failed, how often it was tried, and how to de-duplicate a replay.
+
+A payload that is already queued is not queued twice: running the same input again
+(after a crash, or on purpose) updates the waiting entry's failure details and attempt
+count instead of adding a second entry (matched on a hash of the payload).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +80,13 @@ class DeadLetterQueue:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(dead_letters)")}
+        if "fingerprint" not in columns:  # a queue file from before de-duplication
+            self._db.execute("ALTER TABLE dead_letters ADD COLUMN fingerprint TEXT")
+        self._db.execute(
+            "CREATE INDEX IF NOT EXISTS dead_letters_fingerprint"
+            " ON dead_letters(fingerprint, status)"
+        )
         self._publish()
 
     def close(self) -> None:
@@ -114,13 +126,27 @@ class DeadLetterQueue:
         first_failure_at: float | None = None,
     ) -> int:
         now = self.clock()
+        text = json.dumps(payload, default=str, sort_keys=True)
+        fingerprint = hashlib.sha256(text.encode("utf-8")).hexdigest()
         with self._tx() as db:
+            queued = db.execute(
+                "SELECT id FROM dead_letters WHERE fingerprint=? AND status='queued'"
+                " ORDER BY id LIMIT 1",
+                (fingerprint,),
+            ).fetchone()
+            if queued is not None:
+                db.execute(
+                    "UPDATE dead_letters SET stage=?, error_class=?, error_message=?,"
+                    " classification=?, attempts=attempts+?, last_failure_at=? WHERE id=?",
+                    (stage, error_class, error_message, classification, attempts, now, queued[0]),
+                )
+                return int(queued[0])
             cursor = db.execute(
                 "INSERT INTO dead_letters (payload, source, stage, error_class, error_message,"
                 " classification, attempts, first_failure_at, last_failure_at, correlation_id,"
-                " idempotency_key) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                " idempotency_key, fingerprint) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
-                    json.dumps(payload, default=str, sort_keys=True),
+                    text,
                     source,
                     stage,
                     error_class,
@@ -131,6 +157,7 @@ class DeadLetterQueue:
                     now,
                     correlation_id,
                     idempotency_key,
+                    fingerprint,
                 ),
             )
             return int(cursor.lastrowid or 0)
@@ -148,7 +175,7 @@ class DeadLetterQueue:
 
     @staticmethod
     def _row(row: tuple[Any, ...]) -> DeadLetter:
-        values = list(row)
+        values = list(row[: len(fields(DeadLetter))])  # the fingerprint column stays inside
         values[1] = json.loads(values[1])
         return DeadLetter(*values)
 

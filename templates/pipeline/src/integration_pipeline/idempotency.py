@@ -57,14 +57,25 @@ class IdempotencyStore:
         row = self._db.execute("SELECT marked_at FROM delivered WHERE key=?", (key,)).fetchone()
         return row is not None and self.clock() - row[0] < self.config.dedup_window_seconds
 
-    def mark(self, key: str) -> None:
+    def mark(self, key: str, *, commit: bool = True) -> None:
+        """Record ``key`` as delivered; ``commit=False`` leaves it in the open batch."""
         if not self.enabled:
             return
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN")
         self._db.execute(
             "INSERT INTO delivered (key, marked_at) VALUES (?, ?)"
             " ON CONFLICT(key) DO UPDATE SET marked_at=excluded.marked_at",
             (key, self.clock()),
         )
+        if commit:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit the marks of the open batch, if any."""
+        if self._db.in_transaction:
+            self._db.execute("COMMIT")
 
     def close(self) -> None:
+        self.flush()
         self._db.close()

@@ -49,6 +49,7 @@ def _load_hook() -> Callable[[Mapping[str, Any], str, Any], Any]:
 class _Rule:
     def __init__(self, rule: MappingRule, config: PipelineConfig) -> None:
         self.rule = rule
+        self.hook: Callable[[Mapping[str, Any], str, Any], Any] | None = None
         self.expression: Expression | None = None
         if rule.transformation in ("formula", "conditional"):
             if not rule.expression:
@@ -69,7 +70,9 @@ class _Rule:
             value = self.table.get(str(raw), rule.default) if raw is not None else rule.default
         elif kind == "hook":
             source_value = get_path(record, rule.source) if rule.source else None
-            value = _load_hook()(record, rule.target, source_value)
+            if self.hook is None:
+                self.hook = _load_hook()  # once per mapping, not per record
+            value = self.hook(record, rule.target, source_value)
         else:
             assert self.expression is not None
             try:

@@ -108,10 +108,24 @@ class RetryExecutor:
         Raises the last error as a classified PipelineError with ``attempts`` set.
         """
         start = self.clock()
+        # Fast path: most calls succeed at once, and building tenacity's machinery for
+        # each of them dominated the pipeline's cost. The first failure is replayed as
+        # attempt 1 below, so the retry schedule is exactly the same.
+        budget = self._budget(None)
+        first_timeout = self.attempt_timeout
+        if budget is not None:
+            first_timeout = max(0.001, min(first_timeout, budget))
+        try:
+            return fn(first_timeout)
+        except Exception as exc:
+            first: list[tuple[PipelineError, BaseException]] = [(classify(exc), exc)]
         state: dict[str, object] = {"policy": None, "delay": 0.0, "attempts": 0}
 
         def attempt() -> T:
             state["attempts"] = int(state["attempts"]) + 1  # type: ignore[call-overload]
+            if first:
+                error, cause = first.pop()
+                raise error from cause
             budget = self._budget(state["policy"])  # type: ignore[arg-type]
             timeout = self.attempt_timeout
             if budget is not None:
