@@ -12,50 +12,42 @@ from __future__ import annotations
 import math
 import re
 
+_SIMPLE = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t"}
 
-def _escape(char: str, *, long_form: bool) -> str:
+
+def _escape(char: str) -> str:
     code = ord(char)
-    if code <= 0xFFFF:
-        return f"\\u{code:04X}"
-    return f"\\U{code:08X}" if long_form else f"\\u{code:04X}"
+    return f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}"
+
+
+def _quoted(value: object, *, surrogate: str | None) -> str:
+    """One double-quoted line in the escape syntax YAML and TOML share.
+
+    ``surrogate`` replaces a lone surrogate where the format cannot carry one
+    even escaped (TOML); ``None`` escapes it (YAML).
+    """
+    out = ['"']
+    for char in str(value):
+        if char in _SIMPLE:
+            out.append(_SIMPLE[char])
+        elif 0xD800 <= ord(char) <= 0xDFFF:
+            out.append(surrogate if surrogate is not None else _escape(char))
+        elif char.isprintable() and char != "\ufeff":
+            out.append(char)
+        else:
+            out.append(_escape(char))
+    out.append('"')
+    return "".join(out)
 
 
 def yaml_string(value: object) -> str:
     """A YAML double-quoted scalar; non-printable characters become escapes."""
-    out = ['"']
-    for char in str(value):
-        if char in ('"', "\\"):
-            out.append("\\" + char)
-        elif char == "\n":
-            out.append("\\n")
-        elif char == "\t":
-            out.append("\\t")
-        elif char.isprintable() and not 0xD800 <= ord(char) <= 0xDFFF and char != "\ufeff":
-            out.append(char)
-        else:
-            out.append(_escape(char, long_form=True))
-    out.append('"')
-    return "".join(out)
+    return _quoted(value, surrogate=None)
 
 
 def toml_string(value: object) -> str:
     """A TOML basic string; control characters and non-printables become escapes."""
-    out = ['"']
-    for char in str(value):
-        if char in ('"', "\\"):
-            out.append("\\" + char)
-        elif char == "\n":
-            out.append("\\n")
-        elif char == "\t":
-            out.append("\\t")
-        elif 0xD800 <= ord(char) <= 0xDFFF:
-            out.append("\\uFFFD")  # TOML cannot carry a lone surrogate at all
-        elif char.isprintable():
-            out.append(char)
-        else:
-            out.append(_escape(char, long_form=True))
-    out.append('"')
-    return "".join(out)
+    return _quoted(value, surrogate="\\uFFFD")  # TOML cannot carry a lone surrogate at all
 
 
 def yaml_value(value: object) -> str:
