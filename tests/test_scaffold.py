@@ -277,3 +277,15 @@ def test_generated_project_passes_its_own_tests(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-3000:]
     assert " passed" in result.stdout
+
+
+def test_rows_with_the_other_reading_carry_their_own(tmp_path: Path) -> None:
+    """The event-driven design's 429 row (5 attempts, 4 delays) and Kafka row (3 attempts,
+    2 delays) read as total tries while its other rows list one delay per attempt."""
+    assert _scaffold(SAMPLES[2], tmp_path).exit_code == 0
+    config = _config(tmp_path)
+    readings = {p.name: p.reading for p in config.retry.policies}
+    assert config.retry.reading == "retries_after_first_try"
+    assert readings["net_suite_concurrency_limit_429"] == "total_tries"
+    assert readings["kafka_produce_failure_ingest_lambda"] == "total_tries"
+    assert readings["net_suite_timeout"] is None

@@ -145,10 +145,14 @@ def _retry(parsed: ParsedDesign, prov: Provenance) -> tuple[Value, list[dict[str
         name = f"retry.policies[{index}]"
         delays = [float(d) for d in row.backoff_seconds]
         strategy = row.strategy.value if row.strategy else ("exponential" if delays else "none")
-        if row.max_attempts is not None and delays:
-            readings.append(
-                "retries_after_first_try" if len(delays) == row.max_attempts else "total_tries"
-            )
+        row_reading: str | None = None
+        if row.max_attempts is not None and len(delays) > 1:
+            if len(delays) == row.max_attempts:
+                row_reading = "retries_after_first_try"
+            elif len(delays) == row.max_attempts - 1:
+                row_reading = "total_tries"
+        if row_reading is not None:
+            readings.append(row_reading)
         policies.append(
             {
                 "name": prov.take(f"{name}.name", used.add(row.scenario), line),
@@ -166,9 +170,10 @@ def _retry(parsed: ParsedDesign, prov: Provenance) -> tuple[Value, list[dict[str
                     parsed.line_of(f"{at}.timeout_seconds"), None,
                 ),
                 "jitter": prov.take(f"{name}.jitter", row.jitter, line),
+                "reading": Value(row_reading, parsed.line_of(f"{at}.backoff_seconds")),
             }
         )  # fmt: skip
-    # config.py has one reading for all policies: the one most rows fit wins
+    # the default reading is the one most rows fit; a row that fits the other says so itself
     chosen = max(
         ("retries_after_first_try", "total_tries"),
         key=lambda r: (readings.count(r), r == "retries_after_first_try"),

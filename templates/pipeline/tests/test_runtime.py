@@ -22,7 +22,7 @@ from integration_pipeline.retry import RetryExecutor, planned_delays
 from integration_pipeline.validation import AlertAndQueue, Validator
 
 
-def _retry(reading: str, **policy: object) -> Retry:
+def _retry(default_reading: str, **policy: object) -> Retry:
     row = {
         "name": "p",
         "scenario": "s",
@@ -32,7 +32,7 @@ def _retry(reading: str, **policy: object) -> Retry:
         "delays_seconds": [1, 2, 4],
     }
     row.update(policy)
-    return Retry.model_validate({"reading": reading, "policies": [row]})
+    return Retry.model_validate({"reading": default_reading, "policies": [row]})
 
 
 def _failing(errors: list[PipelineError]):
@@ -65,6 +65,17 @@ def test_total_tries_reading(fake_time: FakeTime) -> None:
     executor = RetryExecutor(
         _retry("total_tries", delays_seconds=[1, 2]), sleep=fake_time.sleep, clock=fake_time.clock
     )
+    fn, calls = _failing([PipelineError("server_error", "500")] * 10)
+    with pytest.raises(PipelineError):
+        executor.call(fn)
+    assert fake_time.sleeps == [1, 2] and len(calls) == 3
+
+
+def test_a_policy_reading_overrides_the_default(fake_time: FakeTime) -> None:
+    """Designs mix readings in one table: a row with one delay fewer than its attempts
+    carries ``reading: total_tries`` and is run that way under the other default."""
+    retry = _retry("retries_after_first_try", delays_seconds=[1, 2], reading="total_tries")
+    executor = RetryExecutor(retry, sleep=fake_time.sleep, clock=fake_time.clock)
     fn, calls = _failing([PipelineError("server_error", "500")] * 10)
     with pytest.raises(PipelineError):
         executor.call(fn)

@@ -85,6 +85,8 @@ class ValidationRuleConfig(_Strict):
 class RetryPolicy(_Strict):
     name: str
     scenario: str
+    # this row's reading of max_attempts when it differs from retry.reading (designs mix them)
+    reading: Literal["retries_after_first_try", "total_tries"] | None = None
     applies_to: list[ErrorClass]
     strategy: Literal["exponential", "fixed", "linear", "none"]
     max_attempts: int = Field(ge=1, le=100)

@@ -1,6 +1,7 @@
 """Retry executor: one tenacity loop whose decisions come from the design's retry table.
 
-Reading of ``max_attempts`` (see the design model contract; ``config.retry.reading``):
+Reading of ``max_attempts`` (see the design model contract; a policy's own ``reading``,
+else ``config.retry.reading``):
 
 * ``retries_after_first_try`` (the default; the template pairs "Max Attempts 3" with
   three delays ``1s, 2s, 4s``): ``max_attempts`` counts the retries *after* the first
@@ -147,7 +148,7 @@ class RetryExecutor:
             state["policy"] = policy
             if policy is None:
                 return False
-            delays = planned_delays(policy, self.retry.reading)
+            delays = planned_delays(policy, policy.reading or self.retry.reading)
             index = retry_state.attempt_number - 1
             if index >= len(delays):
                 return False
