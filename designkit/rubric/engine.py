@@ -295,7 +295,9 @@ def score_design(parsed: ParsedDesign, rubric: Rubric) -> Scorecard:
             )
         )
     findings.sort(key=lambda f: (f.suppressed, _SEVERITY_ORDER[f.severity], f.line, f.criterion))
-    return Scorecard(
+    # model_construct: every part was built above from validated inputs; validating the whole
+    # tree again (150+ criteria) would cost as much as evaluating them
+    return Scorecard.model_construct(
         file=parsed.path,
         name=parsed.design.meta.name,
         rubric=RubricInfo(id=rubric.id, name=rubric.name, version=rubric.version),
