@@ -27,7 +27,7 @@ from designkit.model import (
 )
 from designkit.parse import values as v
 from designkit.parse.diagram import read_diagram
-from designkit.parse.markdown import DocumentTree, Fence, Line, Section
+from designkit.parse.markdown import DocumentTree, Fence, Section
 from designkit.parse.sections import SPECS, TOP_LEVEL, classify_heading, clean_title
 from designkit.parse.tables import (
     Cell,
@@ -921,7 +921,7 @@ class Extractor:
                     optional=name in optional,
                     numeric=name in numeric,
                 )
-            if row.extra and "extra_columns" in _EXTRA_ALLOWED.get(prefix, ()):
+            if row.extra and prefix in _KEEPS_EXTRA_COLUMNS:
                 item["extra_columns"] = row.extra
             rows.append(item)
         return rows
@@ -1066,7 +1066,7 @@ class Extractor:
                     value, _WINDOW, v.parse_duration, f"{prefix}.window_seconds", opened
                 )
         half = find_label(labels, ("half open", "half opened", "halfopen", "probe"))
-        if half is not None and v.has_slot(half.value) and not _WINDOW_SLOT_FREE(half.value):
+        if half is not None and v.has_slot(half.value) and not _states_half_open_delay(half.value):
             self._placeholder(
                 half.value, f"{prefix}.half_open_after_seconds", half.line, half.column
             )
@@ -1475,7 +1475,9 @@ class Extractor:
         return self._plain_rows(table, "open_questions", ("question", "owner", "due", "status"))
 
 
-_EXTRA_ALLOWED = {"data.validation_rules": ("extra_columns",)}
+_KEEPS_EXTRA_COLUMNS = frozenset(
+    {"data.validation_rules"}
+)  # plain-row tables whose model has extra_columns
 
 
 def _identifier(text: str | None) -> str | None:
@@ -1498,7 +1500,7 @@ def _has_digit_outside_slots(text: str) -> bool:
     return any(ch.isdigit() for ch in remainder)
 
 
-def _WINDOW_SLOT_FREE(text: str) -> bool:
+def _states_half_open_delay(text: str) -> bool:
     """True when the 'after ...' part of a half-open sentence is filled in."""
     match = _AFTER.search(text)
     return match is not None
@@ -1535,10 +1537,6 @@ def _failover(text: str) -> Failover:
 
 def _text_value(text: str) -> str:
     return text
-
-
-def _first_line(line: Line) -> str:
-    return line.text
 
 
 def extract(tree: DocumentTree, path: str) -> tuple[Extractor, Extraction]:
