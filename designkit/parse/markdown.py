@@ -15,13 +15,21 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from designkit.parse.table_rule import TOKEN_TYPE as TABLE_TOKEN
+from designkit.parse.table_rule import use_fast_tables
+
 
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
-    """CommonMark plus GFM tables, block level only."""
+    """CommonMark plus GFM tables, block level only.
+
+    Link reference definitions are off: with inline parsing off nothing would use
+    them, and a line such as ``[Owner]: Jane`` (a template slot with its value) must
+    stay a line of the document instead of vanishing as a definition.
+    """
     parser = MarkdownIt("commonmark", {"maxNesting": 40}).enable("table")
-    parser.disable("inline")
-    return parser
+    parser.disable(["inline", "reference"])
+    return use_fast_tables(parser)
 
 
 @dataclass(slots=True)
@@ -116,11 +124,6 @@ def read_tree(text: str) -> DocumentTree:
     sections = [current]
     list_stack: list[tuple[bool, int]] = []  # (ordered, next number)
     item_numbers: list[int | None] = []
-    cells: list[str] = []
-    header: list[str] | None = None
-    table: Table | None = None
-    row_line = 0
-    in_head = False
     count = len(tokens)
     i = 0
     while i < count:
@@ -136,9 +139,7 @@ def read_tree(text: str) -> DocumentTree:
             continue
         if kind == "inline":
             depth = len(list_stack)
-            if table is not None:
-                cells.append(token.content.strip())
-            elif depth:
+            if depth:
                 ordered = list_stack[-1][0]
                 number = item_numbers[-1] if item_numbers else None
                 new_item = tokens[i - 2].type == "list_item_open"
@@ -178,26 +179,15 @@ def read_tree(text: str) -> DocumentTree:
         elif kind == "fence" or kind == "code_block":
             line = token.map[0] + 1 if token.map else 0
             current.fences.append(Fence(token.info.strip(), token.content, line))
-        elif kind == "table_open":
-            line = token.map[0] + 1 if token.map else 0
-            table = Table(header=[], rows=[], line=line)
-            header = None
-        elif kind == "thead_open":
-            in_head = True
-        elif kind == "thead_close":
-            in_head = False
-        elif kind == "tr_open":
-            cells = []
-            row_line = token.map[0] + 1 if token.map else 0
-        elif kind == "tr_close" and table is not None:
-            if in_head and header is None:
-                header = cells
-                table.header = cells
-            else:
-                table.rows.append(Row(cells, row_line))
-        elif kind == "table_close" and table is not None:
-            current.tables.append(table)
-            table = None
+        elif kind == TABLE_TOKEN:
+            meta = token.meta
+            current.tables.append(
+                Table(
+                    header=meta["header"],
+                    rows=[Row(cells, line + 1) for line, cells in meta["rows"]],
+                    line=token.map[0] + 1 if token.map else 0,
+                )
+            )
         i += 1
     current.end_line = len(source_lines)
     return DocumentTree(source_lines=source_lines, sections=sections)

@@ -44,7 +44,7 @@ class Outcome:
     progress: int = 0  # sub-checks of an all_of that passed before it failed: the nearest miss
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Context:
     """Where a check reads from: the document root, the current item and its concrete path.
 

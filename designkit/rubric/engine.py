@@ -11,13 +11,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
-from functools import lru_cache, partial
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from designkit.parse.document import ParsedDesign, parse_design
 from designkit.resources import template_path
-from designkit.rubric.checks import FAIL, Context, evaluate
+from designkit.rubric.checks import FAIL, Compiled, Context, compile_check
 from designkit.rubric.schema import Criterion, Rubric
 from designkit.rubric.scorecard import (
     Counts,
@@ -98,15 +98,6 @@ def is_template_default(model: Mapping[str, Any], concrete: str) -> bool:
     return bool(_get(template_model(), concrete) == value)
 
 
-def _is_default_cached(cache: dict[Any, Any], model: Mapping[str, Any], concrete: str) -> bool:
-    """:func:`is_template_default`, remembered per document in the context's cache."""
-    key = ("template-default", concrete)
-    found = cache.get(key)
-    if found is None:
-        found = cache[key] = is_template_default(model, concrete)
-    return bool(found)
-
-
 def suppressions(source: str) -> dict[str, str]:
     """``<!-- designkit: ignore REL-04, SEC-01 reason -->`` -> {"REL-04": "reason", ...}."""
     found: dict[str, str] = {}
@@ -125,27 +116,84 @@ def suppressions(source: str) -> dict[str, str]:
     return found
 
 
-def _evaluate_criterion(
-    criterion: Criterion, ctx: Context, parsed: ParsedDesign
-) -> CriterionResult:
-    model = ctx.root
-    if criterion.applies_if is not None and evaluate(criterion.applies_if, ctx).status == FAIL:
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What scoring needs of one criterion, worked out once per criterion, not per document."""
+
+    criterion: Criterion
+    check: Compiled
+    applies_if: Compiled | None
+    strict: bool  # above the levels a template default may satisfy
+    fallback_field: str | None  # where a finding points when the check read nothing
+    suppressed_by: tuple[str, ...]
+
+
+_PLANS: dict[int, tuple[Criterion, _Plan]] = {}
+
+
+def _plan(criterion: Criterion) -> _Plan:
+    hit = _PLANS.get(id(criterion))
+    if hit is not None and hit[0] is criterion:
+        return hit[1]
+    plan = _Plan(
+        criterion=criterion,
+        check=compile_check(criterion.check),
+        applies_if=None if criterion.applies_if is None else compile_check(criterion.applies_if),
+        strict=criterion.level > TEMPLATE_DEFAULT_MAX_LEVEL,
+        fallback_field=_first_path(criterion.check),
+        suppressed_by=tuple(
+            code.upper() for code in (criterion.id, criterion.red_flag) if code is not None
+        ),
+    )
+    _PLANS[id(criterion)] = (criterion, plan)  # the criterion is kept alive with its plan
+    return plan
+
+
+class _DocumentScope:
+    """One document's contexts, template-default memo and line lookups, shared by criteria."""
+
+    def __init__(self, parsed: ParsedDesign, model: dict[str, Any]) -> None:
+        self.parsed = parsed
+        self.model = model
+        self.context = Context(model, model, "")  # its cache is shared by every criterion
+        self.strict_context = Context(
+            model, model, "", self.context.cache, self.is_default
+        )  # lets `any` skip past template rows
+        self.defaults: dict[str, bool] = {}
+        self.positions: dict[str, tuple[int, int]] = {}
+
+    def is_default(self, concrete: str) -> bool:
+        found = self.defaults.get(concrete)
+        if found is None:
+            found = self.defaults[concrete] = is_template_default(self.model, concrete)
+        return found
+
+    def position(self, field: str) -> tuple[int, int]:
+        found = self.positions.get(field)
+        if found is None:
+            found = self.positions[field] = (
+                self.parsed.line_of(field),
+                self.parsed.column_of(field),
+            )
+        return found
+
+
+def _evaluate_criterion(plan: _Plan, scope: _DocumentScope) -> CriterionResult:
+    criterion = plan.criterion
+    if plan.applies_if is not None and plan.applies_if(scope.context).status == FAIL:
         return _result(criterion, Status.NOT_APPLICABLE)
-    if criterion.level > TEMPLATE_DEFAULT_MAX_LEVEL:  # let `any` skip past template rows
-        ctx = Context(model, model, "", ctx.cache, partial(_is_default_cached, ctx.cache, model))
-    outcome = evaluate(criterion.check, ctx)
+    outcome = plan.check(scope.strict_context if plan.strict else scope.context)
     status = Status(outcome.status)
     template_default = False
     detail = outcome.detail
-    if status is Status.PASS and criterion.level > TEMPLATE_DEFAULT_MAX_LEVEL and outcome.evidence:
+    if status is Status.PASS and plan.strict and outcome.evidence:
         rows = _evidence_roots(outcome.evidence)
-        if all(_is_default_cached(ctx.cache, model, path) for path in rows):
+        if all(scope.is_default(path) for path in rows):
             template_default = True
             status = Status.FAIL
             detail = f"{rows[0]} is still the template's example value"
-    field = outcome.evidence[0] if outcome.evidence else _first_path(criterion.check)
-    line = parsed.line_of(field) if field else 1
-    column = parsed.column_of(field) if field else 1
+    field = outcome.evidence[0] if outcome.evidence else plan.fallback_field
+    line, column = scope.position(field) if field else (1, 1)
     return _result(
         criterion,
         status,
@@ -168,18 +216,18 @@ def _result(
     template_default: bool = False,
 ) -> CriterionResult:
     return CriterionResult(
-        id=criterion.id,
-        title=criterion.title,
-        level=criterion.level,
-        severity=criterion.severity.value,
-        status=status,
-        red_flag=criterion.red_flag,
-        field=field,
-        line=line,
-        column=column,
-        detail=detail,
-        remediation=criterion.remediation,
-        template_default=template_default,
+        criterion.id,
+        criterion.title,
+        criterion.level,
+        criterion.severity.value,
+        status,
+        criterion.red_flag,
+        field,
+        line,
+        column,
+        detail,
+        criterion.remediation,
+        template_default,
     )
 
 
@@ -212,11 +260,9 @@ def _first_path(check: Any) -> str | None:
 
 
 def _dimension_level(results: list[CriterionResult]) -> tuple[int, float]:
-    level = 0
-    for candidate in range(1, 6):
-        if any(r.holds_back for r in results if r.level <= candidate):
-            break
-        level = candidate
+    """The gated ladder: the level just below the lowest level with a criterion holding back."""
+    lowest_failing = min((r.level for r in results if r.holds_back), default=6)
+    level = min(5, lowest_failing - 1)
     if level >= 5:
         return 5, 1.0
     at_next = [r for r in results if r.level == level + 1]
@@ -236,8 +282,7 @@ def band_of(score: float, levels: Mapping[int, str]) -> str:
 
 def score_design(parsed: ParsedDesign, rubric: Rubric) -> Scorecard:
     """Score one parsed design against a rubric."""
-    model = parsed.design.model_dump(mode="json")
-    ctx = Context(model, model, "")  # one per document: its cache is shared by every criterion
+    scope = _DocumentScope(parsed, parsed.design.model_dump(mode="json"))
     accepted = suppressions(parsed.source)
     target = parsed.design.success_criteria.maturity_target_level
     dimensions: list[DimensionResult] = []
@@ -247,12 +292,14 @@ def score_design(parsed: ParsedDesign, rubric: Rubric) -> Scorecard:
         for criterion in dimension.criteria:
             if not criterion.enabled:
                 continue
-            result = _evaluate_criterion(criterion, ctx, parsed)
-            reason = accepted.get(criterion.id.upper()) or (
-                accepted.get(criterion.red_flag.upper()) if criterion.red_flag else None
-            )
-            if reason is not None and result.status in (Status.FAIL, Status.UNKNOWN):
-                result = replace(result, suppressed=True, suppression_reason=reason)
+            plan = _plan(criterion)
+            result = _evaluate_criterion(plan, scope)
+            if accepted and result.status in (Status.FAIL, Status.UNKNOWN):
+                reason = next(
+                    (accepted[code] for code in plan.suppressed_by if code in accepted), None
+                )
+                if reason is not None:
+                    result = replace(result, suppressed=True, suppression_reason=reason)
             results.append(result)
         level, progress = _dimension_level(results)
         score = min(5.0, level + progress) if level < 5 else 5.0

@@ -136,11 +136,19 @@ class Found:
 
     __slots__ = ("evidence", "exists", "items", "value")
 
-    def __init__(self, items: list[tuple[str, Any]], value: Any, exists: bool) -> None:
+    def __init__(
+        self,
+        items: list[tuple[str, Any]],
+        value: Any,
+        exists: bool,
+        evidence: tuple[str, ...] | None = None,
+    ) -> None:
         self.items = items
         self.value = value
         self.exists = exists
-        self.evidence = tuple(where for where, _ in items)  # the concrete paths found
+        self.evidence = (  # the concrete paths found
+            evidence if evidence is not None else tuple(where for where, _ in items)
+        )
 
 
 def resolve(path: Path, root: Any, base: Any, prefix: str) -> Found:
@@ -151,7 +159,7 @@ def resolve(path: Path, root: Any, base: Any, prefix: str) -> Found:
         for name in path.names:
             if not isinstance(value, dict) or name not in value:
                 empty = FILTERS[path.filter]([]) if path.filter is not None else []
-                return Found([], empty, False)
+                return Found([], empty, False, ())
             value = value[name]
         where = (
             f"{start_prefix}.{path.dotted}"
@@ -160,8 +168,8 @@ def resolve(path: Path, root: Any, base: Any, prefix: str) -> Found:
         )
         items = [(where, value)]
         if path.filter is not None:
-            return Found(items, FILTERS[path.filter]([value]), True)
-        return Found(items, value, True)
+            return Found(items, FILTERS[path.filter]([value]), True, (where,))
+        return Found(items, value, True, (where,))
     current: list[tuple[str, Any]] = [(start_prefix, start)]
     exists = True
     for name, index in path.segments:
