@@ -9,6 +9,7 @@ parse stays within 1.5x of a default tokenisation (``benchmarks/parse_bench.py``
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -22,6 +23,15 @@ def markdown_parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"maxNesting": 40}).enable("table")
     parser.disable("inline")
     return parser
+
+
+_BREAK = re.compile(r"[ \t]*<br\s*/?>[ \t]*", re.IGNORECASE)
+
+
+def _cell_text(content: str) -> str:
+    """A table cell's text; ``<br>`` is the only way to break a line in a cell, so it is one."""
+    text = content.strip()
+    return _BREAK.sub("\n", text) if "<" in text else text
 
 
 @dataclass(slots=True)
@@ -137,7 +147,7 @@ def read_tree(text: str) -> DocumentTree:
         if kind == "inline":
             depth = len(list_stack)
             if table is not None:
-                cells.append(token.content.strip())
+                cells.append(_cell_text(token.content))
             elif depth:
                 ordered = list_stack[-1][0]
                 number = item_numbers[-1] if item_numbers else None
