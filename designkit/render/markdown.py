@@ -823,19 +823,37 @@ def load_mapping(text: str, name: str) -> dict[str, Any]:
         from ruamel.yaml import YAML
         from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+        yaml = YAML(typ="safe", pure=True)
+        yaml.Constructor = _dates_as_text()
         try:
-            data = YAML(typ="safe", pure=True).load(text)
+            data = yaml.load(text)
         except MarkedYAMLError as error:
             mark = error.problem_mark
             line = mark.line + 1 if mark is not None else None
             raise UserError(f"invalid YAML: {error.problem}", path=name, line=line) from None
-        except YAMLError as error:
+        except (YAMLError, ValueError) as error:  # ruamel raises ValueError for 2026-02-30
             raise UserError(f"invalid YAML: {error}", path=name) from None
     if not isinstance(data, dict):
         raise UserError(
             f"expected a mapping of keys to values, got {type(data).__name__}", path=name
         )
     return data
+
+
+@lru_cache(maxsize=1)
+def _dates_as_text() -> type:
+    """A safe YAML constructor that keeps ``2026-03-01`` as text: the model's dates are
+    strings, and an impossible date becomes a clear answer error rather than a crash."""
+    from ruamel.yaml.constructor import SafeConstructor
+
+    class TextDates(SafeConstructor):
+        pass
+
+    TextDates.add_constructor(
+        "tag:yaml.org,2002:timestamp",
+        lambda constructor, node: constructor.construct_scalar(node),
+    )
+    return TextDates
 
 
 def validation_message(error: ValidationError) -> str:
