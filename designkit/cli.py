@@ -310,5 +310,75 @@ def schema() -> None:
     click.echo(json.dumps(Design.model_json_schema(), indent=2, sort_keys=False))
 
 
+def _refuse_overwrite(output: str | None, force: bool) -> None:
+    """Check before any work (and before any question is asked) that the output may be written."""
+    if output and output != "-" and Path(output).exists() and not force:
+        raise UserError("already exists; pass --force to overwrite it", path=output)
+
+
+def _write_document(text: str, output: str | None, inputs: tuple[str, ...] = ()) -> None:
+    if output and output != "-":
+        from designkit.files import write_text_safely
+
+        write_text_safely(output, text, inputs=inputs)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the design here.")
+@click.option(
+    "--answers",
+    "answers_file",
+    type=click.Path(dir_okay=False),
+    help="Answer the questions from this YAML or JSON file instead of prompting.",
+)
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+@_user_errors
+def new(output: str | None, answers_file: str | None, force: bool) -> None:
+    """Write a new design document from a few answers, with recommendations filled in.
+
+    Prompts go to stderr, so the document can go to stdout when no -o is given.
+    """
+    from designkit.write import ask, load_answers, new_document
+    from designkit.write.questions import InvalidAnswer
+
+    _refuse_overwrite(output, force)
+    if answers_file:
+        answers = load_answers(answers_file)
+    else:
+
+        def prompt(question: Any, default: str, check: Callable[[str], Any]) -> Any:
+            def value_proc(text: str) -> Any:
+                try:
+                    return check(text)
+                except InvalidAnswer as error:
+                    raise click.BadParameter(str(error)) from None
+
+            label = question.prompt
+            if question.choices:
+                label += f" ({', '.join(question.choices)})"
+            return click.prompt(label, default=default, value_proc=value_proc, err=True)
+
+        answers = ask(prompt)
+    _write_document(new_document(answers), output)
+
+
+@main.command()
+@click.argument("model_file", metavar="MODEL", type=click.Path(dir_okay=False))
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the document here.")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+@encoding_option
+@_user_errors
+def render(model_file: str, output: str | None, force: bool, encoding: str) -> None:
+    """Render a design model (JSON or YAML, as `designkit parse` prints) as Markdown."""
+    from designkit.render import load_model_file, render_markdown
+
+    _refuse_overwrite(output, force)
+    design = load_model_file(model_file, encoding=encoding)
+    _write_document(render_markdown(design), output, inputs=(model_file,))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

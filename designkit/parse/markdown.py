@@ -9,6 +9,7 @@ parse stays within 1.5x of a default tokenisation (``benchmarks/parse_bench.py``
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -30,6 +31,15 @@ def markdown_parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"maxNesting": 40}).enable("table")
     parser.disable(["inline", "reference"])
     return use_fast_tables(parser)
+
+
+_BREAK = re.compile(r"[ \t]*<br\s*/?>[ \t]*", re.IGNORECASE)
+
+
+def _cell_text(content: str) -> str:
+    """A table cell's text; ``<br>`` is the only way to break a line in a cell, so it is one."""
+    text = content.strip()
+    return _BREAK.sub("\n", text) if "<" in text else text
 
 
 @dataclass(slots=True)
@@ -183,8 +193,11 @@ def read_tree(text: str) -> DocumentTree:
             meta = token.meta
             current.tables.append(
                 Table(
-                    header=meta["header"],
-                    rows=[Row(cells, line + 1) for line, cells in meta["rows"]],
+                    header=[_cell_text(cell) for cell in meta["header"]],
+                    rows=[
+                        Row([_cell_text(cell) for cell in cells], line + 1)
+                        for line, cells in meta["rows"]
+                    ],
                     line=token.map[0] + 1 if token.map else 0,
                 )
             )
