@@ -94,16 +94,27 @@ def parse(file: str, output_format: str, encoding: str) -> None:
 )
 @encoding_option
 def lint(files: tuple[str, ...], output_format: str, encoding: str) -> None:
-    """Check FILES; exit 0 when clean, 1 on any error, 2 when a file is unusable."""
-    from designkit.diagnostics import format_json, format_text, has_errors
+    """Check FILES; exit 0 when clean, 1 on any error, 2 when a file is unusable.
+
+    Codes listed under ``ignore`` in designkit.toml or [tool.designkit] are not reported.
+    """
+    from designkit.diagnostics import Diagnostic, format_json, format_text, has_errors
     from designkit.lint import lint_design
     from designkit.parse import parse_file
+    from designkit.review.config import load_config
 
-    found = []
+    try:
+        ignored = {code.upper() for code in load_config().ignore}
+    except UserError as error:
+        click.echo(f"designkit: {error}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    found: list[Diagnostic] = []
     unusable = False
     for file in files:
         try:
-            found.extend(lint_design(parse_file(file, encoding=encoding)))
+            found.extend(
+                d for d in lint_design(parse_file(file, encoding=encoding)) if d.code not in ignored
+            )
         except UserError as error:
             click.echo(f"designkit: {error}", err=True)
             unusable = True

@@ -40,7 +40,7 @@ def _comparison(comparison: Comparison) -> list[str]:
     if comparison.values:
         lines.append(f"  changed values ({len(comparison.values)}):")
         for change in comparison.values[:MAX_VALUES]:
-            origin = " [roadmap]" if change.source == "roadmap" else ""
+            origin = " [roadmap: current -> target]" if change.source == "roadmap" else ""
             lines.append(f"    {change.label}: {change.old} -> {change.new}{origin}")
         if len(comparison.values) > MAX_VALUES:
             lines.append(f"    … {len(comparison.values) - MAX_VALUES} more")

@@ -149,7 +149,7 @@ def roadmap_changes(design: Design) -> list[ValueChange]:
         changes.append(
             ValueChange(
                 path=path,
-                label=f"disaster recovery {name} (current -> target)",
+                label=f"disaster recovery {name}",
                 old=show(path, before.value if hasattr(before, "value") else before),
                 new=show(path, after.value if hasattr(after, "value") else after),
                 source="roadmap",
