@@ -266,11 +266,22 @@ def score(
         )
     elif run.hidden:
         click.echo(
-            f"designkit: {sum(run.hidden.values())} known finding(s) hidden by {settings.baseline}"
+            f"designkit: {sum(run.hidden.values())} known finding(s) hidden by "
+            f"{_shown_path(settings.baseline)}"
             " (--all-findings shows them)",
             err=True,
         )
     sys.exit(run.exit_code)
+
+
+def _shown_path(path: str | None) -> str:
+    """A path as short as it can be said: relative to the current folder when inside it."""
+    if path is None:
+        return ""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return path
 
 
 @main.command()
@@ -284,7 +295,7 @@ def score(
 @click.option("--list", "list_all", is_flag=True, help="List every id that can be explained.")
 @_user_errors
 def explain(ids: tuple[str, ...], rubric_path: str | None, list_all: bool) -> None:
-    """Explain a rubric criterion (REL-RETRY-POLICY), red flag (REL-01) or lint code (DK301):
+    """Explain a rubric criterion (REL-RETRY-BOUNDED), red flag (REL-01) or lint code (DK301):
     why it matters, what passes and fails, how to fix it."""
     from designkit.review.config import load_config
     from designkit.review.explain import explain_ids, list_ids

@@ -78,6 +78,14 @@ def repository_root(start: Path | None = None) -> Path | None:
     return None
 
 
+def _shown(path: Path) -> str:
+    """The file as errors name it: relative to the current folder when it is inside it."""
+    try:
+        return str(path.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def _has_tool_table(path: Path) -> bool:
     try:
         text = path.read_text(encoding="utf-8")
@@ -108,17 +116,18 @@ def load_config(path: Path | None = None, *, start: Path | None = None) -> Confi
     path = path or find_config(start)
     if path is None:
         return Config()
+    shown = _shown(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise UserError(f"cannot read configuration: {error}", path=str(path)) from None
+        raise UserError(f"cannot read configuration: {error}", path=shown) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"\(at line (\d+), column \d+\)", str(error))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
         raise UserError(
-            f"invalid TOML: {message}", path=str(path), line=int(match.group(1)) if match else None
+            f"invalid TOML: {message}", path=shown, line=int(match.group(1)) if match else None
         ) from None
     table: str | None = None
     if path.name == "pyproject.toml":
@@ -131,7 +140,7 @@ def load_config(path: Path | None = None, *, start: Path | None = None) -> Confi
 
 def _validate(settings: dict[str, Any], path: Path, text: str, table: str | None) -> Config:
     def fail(key: str, message: str, within: str | None = table) -> UserError:
-        return UserError(message, path=str(path), line=_line_of(text, key, within))
+        return UserError(message, path=_shown(path), line=_line_of(text, key, within))
 
     for key in settings:
         if key not in KEYS:
