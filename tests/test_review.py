@@ -373,3 +373,40 @@ def test_the_explain_text_is_the_sarif_help_and_is_in_the_html(versions: tuple[P
     html = score_files([str(new)], output_format="html").report
     assert "What these criteria check and how to fix them" in html
     assert "<strong>Why it matters.</strong>" in html
+
+
+def test_an_added_design_is_new_without_repeating_its_findings(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "README.md").write_text("x\n", encoding="utf-8")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "start")
+    added = repo / "payroll.md"
+    added.write_text(ROADMAP.read_text(encoding="utf-8"), encoding="utf-8")
+    run = score_files([str(added)], baseline_ref="main", output_format="markdown")
+    assert "new design (no earlier version: main:payroll.md (not in main: a new design))" in (
+        run.report
+    )
+    assert "**New findings" not in run.report
+    assert "| disaster recovery RTO *(roadmap: current → target)* | 1d | 4h |" in run.report
+
+
+def test_comments_with_comparisons_stay_under_the_limit(tmp_path: Path) -> None:
+    from designkit.report.markdown import MAX_CHARS
+
+    old = tmp_path / "old.md"
+    old.write_text(older(EVENT.read_text(encoding="utf-8")), encoding="utf-8")
+    copies = []
+    for number in range(40):
+        copy = tmp_path / f"design-{number}.md"
+        copy.write_text(EVENT.read_text(encoding="utf-8"), encoding="utf-8")
+        copies.append(str(copy))
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "base")
+    for copy in copies:
+        Path(copy).write_text(old.read_text(encoding="utf-8"), encoding="utf-8")
+    report = score_files(copies, baseline_ref="main", output_format="markdown").report
+    assert len(report) <= MAX_CHARS
+    assert "#### Changes against" in report

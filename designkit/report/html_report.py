@@ -364,7 +364,7 @@ a { color: var(--accent); }
 </tbody>
 </table>
 {% endif %}
-{% if cmp.new_findings %}
+{% if cmp.new_findings and cmp.baseline_found %}
 <h4>New findings ({{ cmp.new_findings|length }})</h4>
 <ul class="changes">
 {% for f in cmp.new_findings %}

@@ -170,17 +170,19 @@ def _changes(card: Scorecard, comparison: Comparison) -> list[str]:
         escape(headline(comparison)),
         "",
     ]
-    if comparison.new_findings:
+    new = comparison.new_findings if comparison.baseline_found else []  # new design: all are
+    if new:
         lines += [
-            f"**New findings ({len(comparison.new_findings)})**",
+            f"**New findings ({len(new)})**",
             "",
             "| Location | Criterion | Severity | Finding |",
             "| --- | --- | --- | --- |",
             *(
                 f"| {_location(card, f)} | `{_code(f.criterion)}` L{f.level} | {escape(f.severity)} "
                 f"| {escape(f.message)} |"
-                for f in comparison.new_findings
+                for f in new[:MAX_VALUES]
             ),
+            *([f"| … {len(new) - MAX_VALUES} more | | | |"] if len(new) > MAX_VALUES else []),
             "",
         ]
     for title, findings in (

@@ -30,7 +30,7 @@ def _comparison(comparison: Comparison) -> list[str]:
         lines += [f"  {'dimension':<32} trend"]
         lines += [f"  {d.name:<32} {level_change(d)}" for d in comparison.dimensions]
     for title, findings in (
-        ("new findings", comparison.new_findings),
+        ("new findings", comparison.new_findings if comparison.baseline_found else []),
         ("fixed findings", comparison.fixed_findings),
         ("accepted as risks", comparison.accepted_findings),
     ):
