@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint golden bench clean
+.PHONY: demo test lint golden bench clean readme readme-images
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check designkit tests benchmarks templates/pipeline
-	$(BIN)/ruff format --check designkit tests benchmarks templates/pipeline
+	$(BIN)/ruff check designkit tests benchmarks templates/pipeline scripts
+	$(BIN)/ruff format --check designkit tests benchmarks templates/pipeline scripts
 	$(BIN)/mypy
 
 golden: $(STAMP)
@@ -51,6 +51,15 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/score_bench.py
 	$(BIN)/python benchmarks/diagram_bench.py
 	-$(BIN)/python benchmarks/pipeline_bench.py  # exits 1 while its 50% target is not met
+
+# The README's CLI reference is generated from --help (a test fails when it is stale).
+readme: $(STAMP)
+	$(BIN)/python scripts/cli_reference.py
+
+# The README's pictures: the PR comment and the HTML report, rendered from the samples
+# by headless Chromium (apt-get install -y chromium fonts-dejavu-core).
+readme-images: $(STAMP)
+	$(BIN)/python scripts/readme_images.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -22,6 +22,7 @@ from designkit.errors import UserError
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+FORMAT_NAMES = ["text", "json", "markdown", "sarif", "junit", "github", "html"]
 
 
 def _user_errors(command: F) -> F:
@@ -93,16 +94,27 @@ def parse(file: str, output_format: str, encoding: str) -> None:
 )
 @encoding_option
 def lint(files: tuple[str, ...], output_format: str, encoding: str) -> None:
-    """Check FILES; exit 0 when clean, 1 on any error, 2 when a file is unusable."""
-    from designkit.diagnostics import format_json, format_text, has_errors
+    """Check FILES; exit 0 when clean, 1 on any error, 2 when a file is unusable.
+
+    Codes listed under ``ignore`` in designkit.toml or [tool.designkit] are not reported.
+    """
+    from designkit.diagnostics import Diagnostic, format_json, format_text, has_errors
     from designkit.lint import lint_design
     from designkit.parse import parse_file
+    from designkit.review.config import load_config
 
-    found = []
+    try:
+        ignored = {code.upper() for code in load_config().ignore}
+    except UserError as error:
+        click.echo(f"designkit: {error}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    found: list[Diagnostic] = []
     unusable = False
     for file in files:
         try:
-            found.extend(lint_design(parse_file(file, encoding=encoding)))
+            found.extend(
+                d for d in lint_design(parse_file(file, encoding=encoding)) if d.code not in ignored
+            )
         except UserError as error:
             click.echo(f"designkit: {error}", err=True)
             unusable = True
@@ -127,62 +139,173 @@ def lint(files: tuple[str, ...], output_format: str, encoding: str) -> None:
     "--rubric",
     "rubric_path",
     type=click.Path(dir_okay=False),
-    help="Rubric YAML (default: the built-in integration-maturity rubric).",
+    help="Rubric YAML (default: the config's, else the built-in integration-maturity rubric).",
 )
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "markdown", "sarif", "junit", "github", "html"]),
-    default="text",
-    show_default=True,
-    help="Report format.",
+    type=click.Choice(FORMAT_NAMES),
+    help="Report format (default: the config's, else text).",
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here.")
 @click.option(
+    "--report",
+    "reports",
+    multiple=True,
+    metavar="FORMAT=PATH",
+    help="Also write a report in another format (repeatable), e.g. sarif=designkit.sarif.",
+)
+@click.option(
     "--fail-under",
     type=click.IntRange(0, 5),
-    help="Exit 1 below this overall level (default: the document's Maturity Target).",
+    help="Exit 1 below this overall level (default: the config's, else the Maturity Target).",
 )
 @click.option(
     "--base-dir",
     type=click.Path(file_okay=False, exists=True),
     help="SARIF and GitHub annotation paths are relative to this (default: the current folder).",
 )
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False),
+    help="Compare with this older version of the design: trends, new and fixed findings.",
+)
+@click.option(
+    "--baseline-ref",
+    metavar="GIT_REF",
+    help="Compare each file with its version at this git revision (e.g. origin/main).",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False),
+    help="Record today's open findings in this file (e.g. .designkit-baseline.json); exit 0.",
+)
+@click.option(
+    "--baseline-file",
+    type=click.Path(dir_okay=False),
+    help="Hide the findings this file records (default: the config's baseline, else "
+    ".designkit-baseline.json in the project root when it exists).",
+)
+@click.option("--all-findings", is_flag=True, help="Do not hide the findings of a baseline file.")
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="ID",
+    help="Switch off a criterion id or red-flag code (repeatable; replaces the config's list).",
+)
 @encoding_option
 @_user_errors
 def score(
     files: tuple[str, ...],
     rubric_path: str | None,
-    output_format: str,
+    output_format: str | None,
     output: str | None,
+    reports: tuple[str, ...],
     fail_under: int | None,
     base_dir: str | None,
+    baseline: str | None,
+    baseline_ref: str | None,
+    write_baseline: str | None,
+    baseline_file: str | None,
+    all_findings: bool,
+    ignore: tuple[str, ...],
     encoding: str,
 ) -> None:
     """Score FILES against a maturity rubric: a level per dimension, findings, verdict.
 
     Exit 0 when every file meets its bar, 1 when one is below it or has a
-    critical finding, 2 when a file or the rubric is unusable.
+    critical finding, 2 when a file, the rubric or the configuration is unusable.
+    Settings come from designkit.toml or [tool.designkit] in pyproject.toml;
+    flags override them.
     """
+    from designkit.review.settings import score_settings
     from designkit.scoring import score_files
 
-    run = score_files(
-        list(files),
+    if baseline and baseline_ref:
+        raise UserError("give --baseline or --baseline-ref, not both")
+    settings = score_settings(
+        click.get_current_context(),
         rubric_path=rubric_path,
         output_format=output_format,
         fail_under=fail_under,
+        reports=reports,
+        baseline_file=None if all_findings or write_baseline else baseline_file,
+        use_default_baseline=not all_findings and not write_baseline,
+        ignore=ignore,
         encoding=encoding,
+    )
+    run = score_files(
+        list(files),
+        rubric_path=settings.rubric,
+        output_format=settings.format,
+        fail_under=settings.fail_under,
+        encoding=settings.encoding,
         base_dir=Path(base_dir) if base_dir else None,
+        baseline=baseline,
+        baseline_ref=baseline_ref,
+        known_findings=settings.baseline,
+        write_baseline=write_baseline,
+        ignore=settings.ignore,
+        extra_formats=list(settings.outputs),
     )
     for message in run.errors:
         click.echo(f"designkit: {message}", err=True)
-    if output:
-        from designkit.files import write_text_safely
+    from designkit.files import write_text_safely
 
+    for name, target in settings.outputs.items():
+        if name in run.extra_reports:
+            write_text_safely(target, run.extra_reports[name], inputs=files)
+    if output:
         write_text_safely(output, run.report, inputs=files)
     else:
         click.echo(run.report, nl=False)
+    if run.written_baseline is not None:
+        click.echo(
+            f"designkit: wrote {run.written_baseline} known finding(s) to {write_baseline}",
+            err=True,
+        )
+    elif run.hidden:
+        click.echo(
+            f"designkit: {sum(run.hidden.values())} known finding(s) hidden by "
+            f"{_shown_path(settings.baseline)}"
+            " (--all-findings shows them)",
+            err=True,
+        )
     sys.exit(run.exit_code)
+
+
+def _shown_path(path: str | None) -> str:
+    """A path as short as it can be said: relative to the current folder when inside it."""
+    if path is None:
+        return ""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return path
+
+
+@main.command()
+@click.argument("ids", nargs=-1, metavar="ID...")
+@click.option(
+    "--rubric",
+    "rubric_path",
+    type=click.Path(dir_okay=False),
+    help="Rubric YAML for criterion ids (default: the config's, else the built-in one).",
+)
+@click.option("--list", "list_all", is_flag=True, help="List every id that can be explained.")
+@_user_errors
+def explain(ids: tuple[str, ...], rubric_path: str | None, list_all: bool) -> None:
+    """Explain a rubric criterion (REL-RETRY-BOUNDED), red flag (REL-01) or lint code (DK301):
+    why it matters, what passes and fails, how to fix it."""
+    from designkit.review.config import load_config
+    from designkit.review.explain import explain_ids, list_ids
+    from designkit.rubric import load_rubric
+
+    loaded = load_rubric(rubric_path or load_config().rubric)
+    if list_all or not ids:
+        click.echo(list_ids(loaded), nl=False)
+        return
+    click.echo(explain_ids(ids, loaded), nl=False)
 
 
 @main.group()

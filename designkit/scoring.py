@@ -1,16 +1,29 @@
-"""``designkit score`` as a library call: files in, one report and an exit code out."""
+"""``designkit score`` as a library call: files in, one report and an exit code out.
+
+Beyond scoring, a run can compare each design with its previous version
+(``baseline`` file or ``baseline_ref`` in git), hide the findings a known-findings
+file records, leave out ignored criteria, and render extra formats in the same
+pass (a CI job wants SARIF and the pull-request comment from one run).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from designkit import __version__
 from designkit.errors import UserError
-from designkit.parse import parse_file
+from designkit.model import Design
+from designkit.parse import ParsedDesign, parse_design, parse_file, read_text
 from designkit.report import ReportContext, render_report
+from designkit.review.baseline_file import KnownFinding, read_baseline, relative_to
+from designkit.review.baseline_file import write_baseline as write_known
+from designkit.review.trends import Comparison, compare
+from designkit.review.values import stable_field
 from designkit.rubric import load_rubric, score_design
-from designkit.rubric.scorecard import Scorecard
+from designkit.rubric.schema import Rubric
+from designkit.rubric.scorecard import Finding, Scorecard
 
 EXIT_OK, EXIT_BELOW, EXIT_UNUSABLE = 0, 1, 2
 
@@ -21,6 +34,13 @@ class ScoreRun:
     report: str
     exit_code: int
     errors: list[str] = field(default_factory=list)
+    comparisons: dict[str, Comparison] = field(default_factory=dict)
+    hidden: dict[str, int] = field(default_factory=dict)
+    """File -> how many of its findings the known-findings file hid."""
+    designs: dict[str, Design] = field(default_factory=dict)
+    extra_reports: dict[str, str] = field(default_factory=dict)
+    """Format -> report, for ``extra_formats``."""
+    written_baseline: int | None = None
 
 
 def meets_bar(card: Scorecard, fail_under: int | None) -> bool:
@@ -28,6 +48,46 @@ def meets_bar(card: Scorecard, fail_under: int | None) -> bool:
     bar = fail_under if fail_under is not None else card.overall.target_level
     critical = any(f.severity == "critical" and not f.suppressed for f in card.findings)
     return not critical and (bar is None or card.overall.level >= bar)
+
+
+def without_ignored(rubric: Rubric, ignore: Sequence[str]) -> Rubric:
+    """The rubric with the ignored criteria (by id or red-flag code) switched off.
+
+    Switched off, not merely hidden: an ignored criterion neither shows up as a
+    finding nor holds a dimension back, as if the team's rubric had disabled it.
+    """
+    wanted = {code.upper() for code in ignore}
+    if not wanted:
+        return rubric
+    dimensions = [
+        dimension.model_copy(
+            update={
+                "criteria": [
+                    criterion.model_copy(update={"enabled": False})
+                    if criterion.id.upper() in wanted or (criterion.red_flag or "") in wanted
+                    else criterion
+                    for criterion in dimension.criteria
+                ]
+            }
+        )
+        for dimension in rubric.dimensions
+    ]
+    return rubric.model_copy(update={"dimensions": dimensions})
+
+
+def _old_version(
+    file: str, baseline: str | None, baseline_ref: str | None, encoding: str
+) -> tuple[ParsedDesign | None, str]:
+    """The previous version of ``file`` and how to name it in reports."""
+    if baseline is not None:
+        return parse_file(baseline, encoding=encoding), baseline
+    assert baseline_ref is not None
+    from designkit.review.git_source import read_at_ref
+
+    data, label = read_at_ref(file, baseline_ref)
+    if data is None:
+        return None, f"{label} (not in {baseline_ref}: a new design)"
+    return parse_design(read_text(data, label, encoding=encoding), label), label
 
 
 def score_files(
@@ -38,29 +98,105 @@ def score_files(
     fail_under: int | None = None,
     encoding: str = "utf-8",
     base_dir: Path | None = None,
+    baseline: str | None = None,
+    baseline_ref: str | None = None,
+    known_findings: str | None = None,
+    write_baseline: str | None = None,
+    ignore: Sequence[str] = (),
+    extra_formats: Sequence[str] = (),
 ) -> ScoreRun:
-    rubric = load_rubric(rubric_path)
-    cards: list[Scorecard] = []
-    errors: list[str] = []
+    """Score ``files``; see the module docstring for the optional comparisons and filters."""
+    if baseline is not None and len(files) != 1:
+        raise UserError("--baseline compares one design; use --baseline-ref for several files")
+    rubric = without_ignored(load_rubric(rubric_path), ignore)
+    run = ScoreRun([], "", EXIT_OK)
     diagrams: dict[str, str] = {}
+    wants_html = "html" in (output_format, *extra_formats)
     for file in files:
         try:
             parsed = parse_file(file, encoding=encoding)
-            cards.append(score_design(parsed, rubric))
-            if output_format == "html":
+            card = score_design(parsed, rubric)
+            if baseline is not None or baseline_ref is not None:
+                old, label = _old_version(file, baseline, baseline_ref, encoding)
+                old_card = score_design(old, rubric) if old is not None else None
+                run.comparisons[card.file] = compare(
+                    card, parsed.design, old_card, old.design if old else None, label
+                )
+            run.cards.append(card)
+            run.designs[card.file] = parsed.design
+            if wants_html:
                 from designkit.diagram.drawing import embeddable
 
                 diagrams[parsed.path] = embeddable(parsed)
         except UserError as error:
-            errors.append(str(error))
+            run.errors.append(str(error))
+    if write_baseline is not None:
+        target = Path(write_baseline)
+        entries = [
+            entry for card in run.cards for _, entry in _known(card, run.designs[card.file], target)
+        ]
+        run.written_baseline = write_known(target, entries)
+    elif known_findings is not None:
+        _hide_known(run, Path(known_findings))
     context = ReportContext(
-        rubric=rubric, base_dir=base_dir or Path.cwd(), tool_version=__version__, diagrams=diagrams
+        rubric=rubric,
+        base_dir=base_dir or Path.cwd(),
+        tool_version=__version__,
+        diagrams=diagrams,
+        comparisons=run.comparisons,
+        hidden=run.hidden,
     )
-    report = render_report(cards, output_format, context) if cards else ""
-    if errors:
-        code = EXIT_UNUSABLE
-    elif all(meets_bar(card, fail_under) for card in cards):
-        code = EXIT_OK
-    else:
-        code = EXIT_BELOW
-    return ScoreRun(cards, report, code, errors)
+    if run.cards:
+        run.report = render_report(run.cards, output_format, context)
+        for extra in dict.fromkeys(extra_formats):
+            run.extra_reports[extra] = render_report(run.cards, extra, context)
+    if run.errors:
+        run.exit_code = EXIT_UNUSABLE
+    elif write_baseline is not None:
+        run.exit_code = EXIT_OK
+    elif not all(_passes(card, fail_under, run.hidden.get(card.file, 0)) for card in run.cards):
+        run.exit_code = EXIT_BELOW
+    return run
+
+
+def _passes(card: Scorecard, fail_under: int | None, hidden: int) -> bool:
+    """Meets the bar, or falls short only by findings the known-findings file records."""
+    if meets_bar(card, fail_under):
+        return True
+    return hidden > 0 and not any(not f.suppressed for f in card.findings)
+
+
+def _known(card: Scorecard, design: Design, baseline: Path) -> list[tuple[Finding, KnownFinding]]:
+    """Each open finding of ``card`` with its known-findings entry."""
+    return [
+        (
+            finding,
+            KnownFinding(
+                relative_to(baseline, finding.path or card.file),
+                finding.criterion,
+                stable_field(design, finding.field),
+                finding.title,
+            ),
+        )
+        for finding in card.findings
+        if not finding.suppressed
+    ]
+
+
+def _hide_known(run: ScoreRun, baseline: Path) -> None:
+    """Drop the findings the known-findings file records; count them per file."""
+    known = read_baseline(baseline)
+    cards: list[Scorecard] = []
+    for card in run.cards:
+        hidden = {
+            id(finding)
+            for finding, entry in _known(card, run.designs[card.file], baseline)
+            if entry.fingerprint in known
+        }
+        if hidden:
+            run.hidden[card.file] = len(hidden)
+            card = card.model_copy(
+                update={"findings": [f for f in card.findings if id(f) not in hidden]}
+            )
+        cards.append(card)
+    run.cards = cards

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from designkit.review.trends import Comparison
 from designkit.rubric.schema import Rubric
 from designkit.rubric.scorecard import Scorecard
 
@@ -33,6 +34,8 @@ class ReportContext:
     base_dir: Path = field(default_factory=Path.cwd)  # SARIF URIs are relative to this
     tool_version: str = ""
     diagrams: dict[str, str] = field(default_factory=dict)  # file -> SVG or Mermaid, for HTML
+    comparisons: dict[str, Comparison] = field(default_factory=dict)  # file -> against baseline
+    hidden: dict[str, int] = field(default_factory=dict)  # file -> findings a baseline file hid
 
 
 def render_report(cards: Sequence[Scorecard], output_format: str, context: ReportContext) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from designkit.report.sarif import relative_path
+from designkit.report.trend_view import MAX_VALUES, headline, hidden_note
 from designkit.rubric.scorecard import Finding, Scorecard
 
 if TYPE_CHECKING:
@@ -40,7 +41,9 @@ def command(name: str, message: str, **properties: str | int | None) -> str:
     return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
 
 
-def _annotation(card: Scorecard, finding: Finding, context: ReportContext) -> str:
+def _annotation(
+    card: Scorecard, finding: Finding, context: ReportContext, new: bool = False
+) -> str:
     message = finding.message
     if finding.template_default and "template" not in message:
         message += " (still the template's example value)"
@@ -54,7 +57,7 @@ def _annotation(card: Scorecard, finding: Finding, context: ReportContext) -> st
         message,
         file=relative_path(finding.path or card.file, context.base_dir),
         line=max(1, finding.line),
-        title=finding.criterion,
+        title=f"{finding.criterion} (new)" if new else finding.criterion,
     )
 
 
@@ -69,6 +72,14 @@ def _summary(card: Scorecard, context: ReportContext) -> str:
         f"verdict: {overall.verdict.value.replace('_', ' ')}; "
         f"{open_count} open finding(s), {suppressed} suppressed"
     )
+    comparison = context.comparisons.get(card.file)
+    if comparison is not None:
+        message += f"; against {comparison.baseline}: {headline(comparison)}"
+        changed = [f"{c.label}: {c.old} -> {c.new}" for c in comparison.values[:MAX_VALUES]]
+        if changed:
+            message += "\nchanged values: " + "; ".join(changed)
+    if context.hidden.get(card.file):
+        message += f"\n{hidden_note(context.hidden[card.file])}"
     return command(
         "notice",
         message,
@@ -80,6 +91,12 @@ def _summary(card: Scorecard, context: ReportContext) -> str:
 def render(cards: Sequence[Scorecard], context: ReportContext) -> str:
     lines: list[str] = []
     for card in cards:
-        lines += [_annotation(card, f, context) for f in card.findings if not f.suppressed]
+        comparison = context.comparisons.get(card.file)
+        new = {(f.criterion, f.field) for f in comparison.new_findings} if comparison else set()
+        lines += [
+            _annotation(card, f, context, (f.criterion, f.field) in new)
+            for f in card.findings
+            if not f.suppressed
+        ]
         lines.append(_summary(card, context))
     return "\n".join(lines) + "\n" if lines else ""

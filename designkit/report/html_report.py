@@ -25,6 +25,9 @@ from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup, escape
 
 from designkit.report import remediations as remediations_for
+from designkit.report.trend_view import MAX_VALUES, headline, hidden_note
+from designkit.review.explain import Explanation, explain_criterion
+from designkit.review.trends import ARROWS
 from designkit.rubric.scorecard import DimensionResult, Finding, Scorecard, Verdict
 
 if TYPE_CHECKING:
@@ -185,7 +188,24 @@ def _card_view(
         "gaps": _gaps(card, remediations),
         "diagram": _diagram(context.diagrams.get(card.file)),
         "open_count": len(open_findings),
+        "comparison": context.comparisons.get(card.file),
+        "headline": headline(context.comparisons[card.file])
+        if card.file in context.comparisons
+        else "",
+        "hidden": hidden_note(context.hidden[card.file]) if context.hidden.get(card.file) else "",
+        "explanations": _explanations(open_findings, context),
     }
+
+
+def _explanations(findings: Sequence[Finding], context: ReportContext) -> list[Explanation]:
+    """The ``designkit explain`` text of each criterion with an open finding, in order."""
+    criteria = {c.id: (d, c) for d, c in context.rubric.criteria()}
+    seen: dict[str, Explanation] = {}
+    for finding in findings:
+        if finding.criterion in criteria and finding.criterion not in seen:
+            dimension, criterion = criteria[finding.criterion]
+            seen[finding.criterion] = explain_criterion(dimension, criterion, context.rubric)
+    return list(seen.values())
 
 
 TEMPLATE = """\
@@ -258,6 +278,20 @@ ul.gaps ul { padding-left: 18px; }
 pre.mermaid { background: var(--soft); padding: 12px; border-radius: 6px; overflow: auto;
   font: 13px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; }
 .diagram svg { max-width: 100%; height: auto; }
+.trend { font-weight: 700; white-space: nowrap; }
+.trend-up { color: var(--ok); } .trend-down { color: var(--bad); }
+.trend-same { color: var(--muted); } .trend-new { color: var(--accent); }
+p.headline { font-weight: 600; }
+ul.changes { margin: 0; padding-left: 20px; } ul.changes li { margin: 4px 0; }
+h4 { font-size: 15px; margin: 16px 0 6px; }
+details.explain { margin-top: 12px; } details.explain > summary { cursor: pointer;
+  color: var(--accent); font-weight: 600; }
+details.criterion { margin: 8px 0 8px 16px; border-left: 3px solid var(--line);
+  padding-left: 12px; }
+pre.snippet { background: var(--soft); padding: 8px 10px; border-radius: 6px; overflow: auto;
+  font: 13px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; white-space: pre-wrap; }
+pre.snippet.pass { border-left: 3px solid var(--ok); }
+pre.snippet.fail { border-left: 3px solid var(--bad); }
 footer { margin-top: 32px; font-size: 13px; color: var(--muted); }
 a { color: var(--accent); }
 </style>
@@ -315,6 +349,60 @@ a { color: var(--accent); }
 </figure>
 </div>
 
+{% if d.comparison %}{% set cmp = d.comparison %}
+<h3>Changes against <code>{{ cmp.baseline|breakable }}</code></h3>
+<p class="headline trend-{{ cmp.overall.trend.value }}">{{ d.headline }}</p>
+{% if cmp.baseline_found %}
+<table class="trends">
+<thead><tr><th>Dimension</th><th class="num">Before</th><th class="num">After</th><th>Trend</th></tr></thead>
+<tbody>
+{% for t in cmp.dimensions %}
+<tr><td>{{ t.name }}</td><td class="num">{{ "–" if t.old_level is none else t.old_level }}</td>
+<td class="num">{{ t.new_level }}</td>\
+<td><span class="trend trend-{{ t.trend.value }}">{{ arrows[t.trend] }} {{ t.trend.value }}</span></td></tr>
+{% endfor %}
+</tbody>
+</table>
+{% endif %}
+{% if cmp.new_findings and cmp.baseline_found %}
+<h4>New findings ({{ cmp.new_findings|length }})</h4>
+<ul class="changes">
+{% for f in cmp.new_findings %}
+<li><span class="sev sev-{{ f.severity }}">{{ f.severity }}</span> <code>{{ f.criterion }}</code> \
+line {{ f.line }}: {{ f.message|breakable }}</li>
+{% endfor %}
+</ul>
+{% endif %}
+{% if cmp.fixed_findings %}
+<h4>Fixed findings ({{ cmp.fixed_findings|length }})</h4>
+<ul class="changes">
+{% for f in cmp.fixed_findings %}<li><code>{{ f.criterion }}</code> {{ f.title }}</li>
+{% endfor %}
+</ul>
+{% endif %}
+{% if cmp.accepted_findings %}
+<h4>Accepted as risks ({{ cmp.accepted_findings|length }})</h4>
+<ul class="changes">
+{% for f in cmp.accepted_findings %}<li><code>{{ f.criterion }}</code> {{ f.title }}</li>
+{% endfor %}
+</ul>
+{% endif %}
+{% if cmp.values %}
+<h4>Changed values ({{ cmp.values|length }})</h4>
+<table class="values">
+<thead><tr><th>Value</th><th>Before</th><th>After</th></tr></thead>
+<tbody>
+{% for v in cmp.values[:max_values] %}
+<tr><td>{{ v.label }}{% if v.source == "roadmap" %} <em class="muted">(roadmap: current → target)</em>\
+{% endif %}</td><td>{{ v.old }}</td><td>{{ v.new }}</td></tr>
+{% endfor %}
+{% if cmp.values|length > max_values %}<tr><td colspan="3">… {{ cmp.values|length - max_values }} more</td></tr>{% endif %}
+</tbody>
+</table>
+{% endif %}
+{% endif %}
+{% if d.hidden %}<p class="muted">{{ d.hidden }}</p>{% endif %}
+
 <h3>Dimensions</h3>
 <table class="dimensions">
 <thead><tr><th>Dimension</th><th class="num">Weight</th><th class="num">Level</th><th>Label</th>
@@ -348,6 +436,25 @@ of level {{ dim.next_level }}{% endif %}</td></tr>
 {% endfor %}
 </tbody>
 </table>
+{% if d.explanations %}
+<details class="explain">
+<summary>What these criteria check and how to fix them ({{ d.explanations|length }})</summary>
+{% for e in d.explanations %}
+<details class="criterion" id="{{ d.anchor }}-{{ e.id }}">
+<summary><code>{{ e.id }}</code> {{ e.title }}</summary>
+<p class="muted">{{ e.facts }}</p>
+<p><strong>Why it matters.</strong> {{ e.why }}</p>
+<p><strong>What passes.</strong> {{ e.passes|breakable }}</p>
+{% for x in e.pass_examples %}<pre class="snippet pass">{{ x }}</pre>
+{% endfor %}
+<p><strong>What fails.</strong> {{ e.fails }}</p>
+{% for x in e.fail_examples %}<pre class="snippet fail">{{ x }}</pre>
+{% endfor %}
+<p><strong>How to fix.</strong> {{ e.fix }}</p>
+</details>
+{% endfor %}
+</details>
+{% endif %}
 {% else %}
 <p>No open findings.</p>
 {% endif %}
@@ -437,4 +544,6 @@ def render(cards: Sequence[Scorecard], context: ReportContext) -> str:
         rubric={"id": rubric.id, "name": rubric.name, "version": rubric.version},
         version=context.tool_version,
         levels=sorted(rubric.levels.items()),
+        arrows=ARROWS,
+        max_values=MAX_VALUES,
     )

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from designkit.report import remediations as remediations_for
+from designkit.report.trend_view import headline, level_change
 from designkit.rubric.scorecard import CriterionResult, Scorecard, Status
 
 if TYPE_CHECKING:
@@ -75,7 +76,9 @@ def _testcase(
     return "failure"
 
 
-def _suite(card: Scorecard, remediations: dict[str, str]) -> tuple[ET.Element, dict[str, int]]:
+def _suite(
+    card: Scorecard, remediations: dict[str, str], context: ReportContext
+) -> tuple[ET.Element, dict[str, int]]:
     suite = ET.Element("testsuite", {"name": _clean(card.file)})
     properties = ET.SubElement(suite, "properties")
     overall = card.overall
@@ -88,6 +91,21 @@ def _suite(card: Scorecard, remediations: dict[str, str]) -> tuple[ET.Element, d
         ("verdict", overall.verdict.value),
     ):
         ET.SubElement(properties, "property", {"name": name, "value": _clean(value)})
+    comparison = context.comparisons.get(card.file)
+    extra: list[tuple[str, str]] = []
+    if comparison is not None:
+        extra += [
+            ("baseline", comparison.baseline),
+            ("trend", headline(comparison)),
+            ("new_findings", " ".join(f.criterion for f in comparison.new_findings)),
+            ("fixed_findings", " ".join(f.criterion for f in comparison.fixed_findings)),
+        ]
+        extra += [(f"trend.{d.id}", level_change(d)) for d in comparison.dimensions]
+        extra += [(f"changed: {c.label}", f"{c.old} -> {c.new}") for c in comparison.values]
+    if context.hidden.get(card.file):
+        extra.append(("known_findings_hidden", str(context.hidden[card.file])))
+    for name, value in extra:
+        ET.SubElement(properties, "property", {"name": _clean(name), "value": _clean(value)})
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for dimension in card.dimensions:
         for result in dimension.criteria:
@@ -107,7 +125,7 @@ def render(cards: Sequence[Scorecard], context: ReportContext) -> str:
     root = ET.Element("testsuites", {"name": "designkit"})
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for card in cards:
-        suite, counts = _suite(card, remediations)
+        suite, counts = _suite(card, remediations, context)
         root.append(suite)
         for key, value in counts.items():
             totals[key] += value

@@ -18,6 +18,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from designkit.report.trend_view import MAX_VALUES, headline, hidden_note, level_change
+from designkit.review.trends import Comparison
 from designkit.rubric.scorecard import DimensionResult, Finding, Scorecard, Verdict
 
 if TYPE_CHECKING:
@@ -160,8 +162,62 @@ def _findings(card: Scorecard, shown: int | None) -> list[str]:
     return lines
 
 
-def _section(card: Scorecard, shown: int | None, heading: str) -> list[str]:
+def _changes(card: Scorecard, comparison: Comparison) -> list[str]:
+    """What the change did: new, fixed and accepted findings, and the values that changed."""
+    lines = [
+        f"#### Changes against `{_code(comparison.baseline)}`",
+        "",
+        escape(headline(comparison)),
+        "",
+    ]
+    new = comparison.new_findings if comparison.baseline_found else []  # new design: all are
+    if new:
+        lines += [
+            f"**New findings ({len(new)})**",
+            "",
+            "| Location | Criterion | Severity | Finding |",
+            "| --- | --- | --- | --- |",
+            *(
+                f"| {_location(card, f)} | `{_code(f.criterion)}` L{f.level} | {escape(f.severity)} "
+                f"| {escape(f.message)} |"
+                for f in new[:MAX_VALUES]
+            ),
+            *([f"| … {len(new) - MAX_VALUES} more | | | |"] if len(new) > MAX_VALUES else []),
+            "",
+        ]
+    for title, findings in (
+        ("Fixed findings", comparison.fixed_findings),
+        ("Accepted as risks", comparison.accepted_findings),
+    ):
+        if findings:
+            lines += [f"**{title} ({len(findings)})**", ""]
+            lines += [f"- `{_code(f.criterion)}` {escape(f.title)}" for f in findings]
+            lines.append("")
+    if comparison.values:
+        lines += [
+            f"**Changed values ({len(comparison.values)})**",
+            "",
+            "| Value | Before | After |",
+            "| --- | --- | --- |",
+        ]
+        for change in comparison.values[:MAX_VALUES]:
+            origin = " *(roadmap: current → target)*" if change.source == "roadmap" else ""
+            lines.append(
+                f"| {escape(change.label)}{origin} | {escape(change.old)} | {escape(change.new)} |"
+            )
+        if len(comparison.values) > MAX_VALUES:
+            lines.append(f"| … {len(comparison.values) - MAX_VALUES} more | | |")
+        lines.append("")
+    return lines[:-1] if lines[-1] == "" else lines
+
+
+def _section(
+    card: Scorecard, shown: int | None, heading: str, context: ReportContext | None = None
+) -> list[str]:
     overall = card.overall
+    comparison = context.comparisons.get(card.file) if context else None
+    hidden = context.hidden.get(card.file, 0) if context else 0
+    trends = {d.id: d for d in comparison.dimensions} if comparison else {}
     lines = [
         f"{heading}{_design_name(card)}",
         "",
@@ -172,14 +228,22 @@ def _section(card: Scorecard, shown: int | None, heading: str) -> list[str]:
         f"Overall level **{overall.level}** ({escape(overall.label)}), {_target(card)} · "
         f"weighted score **{overall.weighted_score:.2f}** ({escape(overall.band)})",
         "",
-        "| Dimension | Weight | Level | | Next level |",
-        "| --- | ---: | ---: | --- | --- |",
+        "| Dimension | Weight | Level | | Next level |" + (" Change |" if trends else ""),
+        "| --- | ---: | ---: | --- | --- |" + (" --- |" if trends else ""),
     ]
     for dimension in card.dimensions:
+        change = ""
+        if trends:
+            trend = trends.get(dimension.id)
+            change = f" {level_change(trend) if trend else '–'} |"
         lines.append(
             f"| {escape(dimension.name)} | {dimension.weight:g} | {dimension.level} "
-            f"| `{_bar(dimension.level)}` | {_progress(dimension)} |"
+            f"| `{_bar(dimension.level)}` | {_progress(dimension)} |{change}"
         )
+    if comparison is not None:
+        lines += ["", *_changes(card, comparison)]
+    if hidden:
+        lines += ["", f"*{escape(hidden_note(hidden))}*"]
     counts = card.counts
     lines += [
         "",
@@ -211,13 +275,19 @@ def _summary(cards: Sequence[Scorecard], rows: int) -> list[str]:
     return [*lines, ""]
 
 
-def _document(cards: Sequence[Scorecard], shown: int | None, files: int, rows: int) -> str:
+def _document(
+    cards: Sequence[Scorecard],
+    shown: int | None,
+    files: int,
+    rows: int,
+    context: ReportContext | None = None,
+) -> str:
     if len(cards) == 1:
-        lines = _section(cards[0], shown, "## designkit scorecard: ")
+        lines = _section(cards[0], shown, "## designkit scorecard: ", context)
     else:
         lines = [f"## designkit scorecards: {len(cards)} files", "", *_summary(cards, rows)]
         for card in cards[:files]:
-            lines += _section(card, shown, "### ")
+            lines += _section(card, shown, "### ", context)
         if files < len(cards):
             lines.append(f"… {len(cards) - files} more files not shown; see the full report.")
     return "\n".join(lines).rstrip() + "\n"
@@ -236,15 +306,18 @@ def _largest(fits: Callable[[int], bool], high: int) -> int:
 
 
 def render(cards: Sequence[Scorecard], context: ReportContext, budget: int = BUDGET) -> str:
-    full = _document(cards, None, len(cards), len(cards))
+    def document(shown: int | None, files: int, rows: int) -> str:
+        return _document(cards, shown, files, rows, context)
+
+    full = document(None, len(cards), len(cards))
     if len(full) <= budget:
         return full
     # The summary keeps as many rows as fit in a quarter of the budget.
     rows = _largest(lambda n: len("\n".join(_summary(cards, n))) <= budget // 4, len(cards))
     # Then every file at least its dimensions; the findings share what is left.
     most = max((len(card.findings) for card in cards), default=0)
-    if len(_document(cards, 0, len(cards), rows)) <= budget:
-        shown = _largest(lambda n: len(_document(cards, n, len(cards), rows)) <= budget, most)
-        return _document(cards, shown, len(cards), rows)
-    files = _largest(lambda n: len(_document(cards, 0, n, rows)) <= budget, len(cards))
-    return _document(cards, 0, files, rows)
+    if len(document(0, len(cards), rows)) <= budget:
+        shown = _largest(lambda n: len(document(n, len(cards), rows)) <= budget, most)
+        return document(shown, len(cards), rows)
+    files = _largest(lambda n: len(document(0, n, rows)) <= budget, len(cards))
+    return document(0, files, rows)

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from designkit.report.markdown import escape
-from designkit.rubric.schema import Criterion, Dimension
+from designkit.review.explain import explain_criterion
+from designkit.rubric.schema import Criterion, Dimension, Rubric
 from designkit.rubric.scorecard import Finding, Scorecard
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ def _tags(
     return list(dict.fromkeys(tags))  # SARIF tags are a set
 
 
-def _rule(dimension: Dimension, criterion: Criterion) -> dict[str, Any]:
+def _rule(dimension: Dimension, criterion: Criterion, rubric: Rubric) -> dict[str, Any]:
     severity = criterion.severity.value
     why = criterion.why or criterion.title
     security = is_security(criterion.id, criterion.red_flag, dimension.id)
@@ -98,15 +99,13 @@ def _rule(dimension: Dimension, criterion: Criterion) -> dict[str, Any]:
         properties["redFlag"] = criterion.red_flag
     if security:
         properties["security-severity"] = SECURITY_SEVERITY[severity]
+    explained = explain_criterion(dimension, criterion, rubric)  # the `designkit explain` text
     return {
         "id": criterion.id,
         "name": pascal_case(criterion.id) or pascal_case(criterion.title),
         "shortDescription": {"text": criterion.title},
         "fullDescription": {"text": why},
-        "help": {
-            "text": f"{why}\n\nRemediation: {criterion.remediation}",
-            "markdown": f"{escape(why)}\n\n**Remediation:** {escape(criterion.remediation)}",
-        },
+        "help": {"text": explained.text(width=None), "markdown": explained.markdown()},
         "defaultConfiguration": {"level": LEVELS.get(severity, "warning")},
         "properties": properties,
     }
@@ -144,7 +143,9 @@ def fingerprint(criterion: str, uri: str, field: str | None) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
-def _result(card: Scorecard, finding: Finding, index: int, base_dir: Path) -> dict[str, Any]:
+def _result(
+    card: Scorecard, finding: Finding, index: int, base_dir: Path, state: str | None = None
+) -> dict[str, Any]:
     uri = artifact_uri(finding.path or card.file, base_dir)
     text = finding.message
     if finding.template_default and "template" not in text:
@@ -177,11 +178,28 @@ def _result(card: Scorecard, finding: Finding, index: int, base_dir: Path) -> di
         "partialFingerprints": {FINGERPRINT: fingerprint(finding.criterion, uri, finding.field)},
         "properties": properties,
     }
+    if state is not None:
+        result["baselineState"] = state
     if finding.suppressed:
         result["suppressions"] = [
             {"kind": "inSource", "justification": finding.suppression_reason or "no reason given"}
         ]
     return result
+
+
+def _same(finding: Finding) -> tuple[str, str | None, int]:
+    return finding.criterion, finding.field, finding.line
+
+
+def _comparison_properties(card: Scorecard, context: ReportContext) -> dict[str, Any]:
+    """The trend against the baseline, and what a baseline file hid, when the run has them."""
+    found: dict[str, Any] = {}
+    comparison = context.comparisons.get(card.file)
+    if comparison is not None:
+        found["comparison"] = comparison.model_dump(mode="json")
+    if context.hidden.get(card.file):
+        found["knownFindingsHidden"] = context.hidden[card.file]
+    return found
 
 
 def sarif_log(cards: Sequence[Scorecard], context: ReportContext) -> dict[str, Any]:
@@ -191,14 +209,23 @@ def sarif_log(cards: Sequence[Scorecard], context: ReportContext) -> dict[str, A
     for dimension, criterion in context.rubric.criteria():
         if criterion.enabled and criterion.id not in index:
             index[criterion.id] = len(rules)
-            rules.append(_rule(dimension, criterion))
+            rules.append(_rule(dimension, criterion, context.rubric))
     results: list[dict[str, Any]] = []
     for card in cards:
+        comparison = context.comparisons.get(card.file)
+        new = {_same(f) for f in comparison.new_findings} if comparison else set()
         for finding in card.findings:
             if finding.criterion not in index:
                 index[finding.criterion] = len(rules)
                 rules.append(_rule_from_finding(finding))
-            results.append(_result(card, finding, index[finding.criterion], context.base_dir))
+            state = None
+            if comparison is not None:  # SARIF's own field for "new since the baseline"
+                state = (
+                    "new" if _same(finding) in new or not comparison.baseline_found else "unchanged"
+                )
+            results.append(
+                _result(card, finding, index[finding.criterion], context.base_dir, state)
+            )
     driver: dict[str, Any] = {
         "name": "designkit",
         "rules": rules,
@@ -224,6 +251,7 @@ def sarif_log(cards: Sequence[Scorecard], context: ReportContext) -> dict[str, A
                             "targetLevel": card.overall.target_level,
                             "weightedScore": card.overall.weighted_score,
                             "verdict": card.overall.verdict.value,
+                            **_comparison_properties(card, context),
                         }
                         for card in cards
                     ],

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from designkit.report.trend_view import MAX_VALUES, headline, hidden_note, level_change
+from designkit.review.trends import Comparison
 from designkit.rubric.scorecard import Scorecard
 
 if TYPE_CHECKING:
@@ -22,7 +24,30 @@ def _words(value: str) -> str:
     return value.replace("_", " ")
 
 
-def _card(card: Scorecard) -> list[str]:
+def _comparison(comparison: Comparison) -> list[str]:
+    lines = ["", f"  compared with {comparison.baseline}: {headline(comparison)}"]
+    if comparison.baseline_found:
+        lines += [f"  {'dimension':<32} trend"]
+        lines += [f"  {d.name:<32} {level_change(d)}" for d in comparison.dimensions]
+    for title, findings in (
+        ("new findings", comparison.new_findings if comparison.baseline_found else []),
+        ("fixed findings", comparison.fixed_findings),
+        ("accepted as risks", comparison.accepted_findings),
+    ):
+        if findings:
+            lines.append(f"  {title} ({len(findings)}):")
+            lines += [f"    {f.criterion} (L{f.level}, {f.severity}) {f.title}" for f in findings]
+    if comparison.values:
+        lines.append(f"  changed values ({len(comparison.values)}):")
+        for change in comparison.values[:MAX_VALUES]:
+            origin = " [roadmap: current -> target]" if change.source == "roadmap" else ""
+            lines.append(f"    {change.label}: {change.old} -> {change.new}{origin}")
+        if len(comparison.values) > MAX_VALUES:
+            lines.append(f"    … {len(comparison.values) - MAX_VALUES} more")
+    return lines
+
+
+def _card(card: Scorecard, context: ReportContext) -> list[str]:
     overall = card.overall
     target = f", target {overall.target_level}" if overall.target_level is not None else ""
     lines = [
@@ -42,6 +67,9 @@ def _card(card: Scorecard) -> list[str]:
             f"  {dimension.name:<32} {dimension.weight:>6g}  "
             f"{dimension.level} {_bar(dimension.level)}  {following}"
         )
+    comparison = context.comparisons.get(card.file)
+    if comparison is not None:
+        lines += _comparison(comparison)
     open_findings = [f for f in card.findings if not f.suppressed]
     suppressed = [f for f in card.findings if f.suppressed]
     if open_findings:
@@ -61,6 +89,9 @@ def _card(card: Scorecard) -> list[str]:
                 f"  {card.file}:{finding.line}: {finding.criterion} {finding.title} "
                 f"-- accepted: {finding.suppression_reason}"
             )
+    hidden = context.hidden.get(card.file, 0)
+    if hidden:
+        lines += ["", f"  {hidden_note(hidden)}"]
     counts = card.counts
     lines += [
         "",
@@ -74,7 +105,7 @@ def _card(card: Scorecard) -> list[str]:
 def render(cards: Sequence[Scorecard], context: ReportContext) -> str:
     lines: list[str] = []
     for card in cards:
-        lines += [*_card(card), ""]
+        lines += [*_card(card, context), ""]
     if len(cards) > 1:
         lines.append(f"{'file':<48} {'level':>5} {'score':>6}  verdict")
         for card in cards:

@@ -25,6 +25,15 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Example(_Strict):
+    """Short document snippets for ``designkit explain``: one that passes, one that fails."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    passing: str | None = Field(default=None, alias="pass")
+    failing: str | None = Field(default=None, alias="fail")
+
+
 class Criterion(_Strict):
     """One machine-checkable statement about a design."""
 
@@ -37,6 +46,7 @@ class Criterion(_Strict):
     red_flag: str | None = Field(default=None, pattern=r"^(SEC|REL|OPS|ARC|DAT|BIZ)-\d{2}$")
     applies_if: dict[str, Any] | None = None
     why: str | None = None
+    example: Example | None = None
     enabled: bool = True
 
     @field_validator("check", "applies_if")

@@ -4,6 +4,8 @@ The diagram and the security table describe the same connections; a row with no 
 
 PASS: 'Salesforce to order-exp-api' with [Salesforce] and [order-exp-api] in the diagram
 FAIL: 'Legacy FTP to ERP' with no FTP box
+
+FIX: Draw the system in '### Architecture Diagram', or delete the stale authentication row.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ A DLQ only catches what is routed to it: a call with no retry and no arrow to th
 
 PASS: a retry table with attempts > 1, or [Adapter] --> [DLQ]
 FAIL: a DLQ section, no retry rows, and [Adapter] --> [Target] only
+
+FIX: Give the call a retry row with more than one attempt, or draw its failure path: '[Adapter] --> [DLQ]'.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ two systems, are fine.
 PASS: | invoices.currency_code | ... | currency | ... |
       | charge.currency       | ... | currency | ... |
 FAIL: | email | string | Direct | customer_email | ... | twice
+
+FIX: Delete the repeated row, or change it to say what was meant (another source, a condition in Notes).
 """
 
 from __future__ import annotations

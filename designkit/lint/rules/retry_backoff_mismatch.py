@@ -7,6 +7,8 @@ that code executing the policy cannot resolve.
 PASS: | API timeout | Exponential | 3 | 1s, 2s, 4s | 30s |
 PASS: | API timeout | Exponential | 3 | 1s, 2s | 30s |
 FAIL: | API timeout | Exponential | 2 | 1s, 2s, 4s, 8s | 30s |
+
+FIX: Give one delay per retry: as many delays as Max Attempts (retries after the first try) or one fewer (total tries), e.g. '| 3 | 1s, 2s, 4s |'.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ so the last retries can never happen.
 
 PASS: | Server error | Exponential | 3 | 2s, 4s, 8s | 60s |
 FAIL: | Server error | Exponential | 3 | 20s, 40s, 80s | 60s |
+
+FIX: Shorten the delays or raise the row's timeout so the delays fit inside it.
 """
 
 from __future__ import annotations

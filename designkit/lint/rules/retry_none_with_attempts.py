@@ -1,7 +1,12 @@
 """A retry row says "no retry" but allows more than one attempt.
 
+Code generated from the row cannot do both; whoever implements it picks one,
+and the design no longer says what runs.
+
 PASS: | Auth failure | No retry | 1 | N/A | N/A |
 FAIL: | Auth failure | No retry | 3 | N/A | N/A |
+
+FIX: Set Max Attempts to 1 for a 'No retry' row, or give the row a real strategy and delays.
 """
 
 from __future__ import annotations

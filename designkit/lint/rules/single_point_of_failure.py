@@ -4,6 +4,8 @@ Automatic failover is only as good as the weakest box on the path; every articul
 
 PASS: [S] --> [A] --> [T] and [S] --> [B] --> [T] with Failover Automatic
 FAIL: [S] --> [Hub] --> [T] with Failover Automatic
+
+FIX: Make the box redundant (two instances, an alternative route), or write the failover as manual.
 """
 
 from __future__ import annotations

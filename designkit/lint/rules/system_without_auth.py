@@ -2,8 +2,10 @@
 
 Every system the integration talks to needs a stated way to authenticate; a box with no row is a connection nobody has secured on paper.
 
-PASS: [Shopify] --> [EventBridge] with a row 'Shopify webhooks to EventBridge
-FAIL:  HMAC + mTLS | ...'|[Policy Admin System] in the diagram and no row naming it
+PASS: [Shopify] --> [EventBridge] with a row '| Shopify webhooks to EventBridge | HMAC + mTLS | ... |'
+FAIL: [Policy Admin System] in the diagram and no row naming it
+
+FIX: Add a row to '### Authentication' for the system, e.g. '| Order API to NetSuite | OAuth 2.0 client credentials | token rotated every 90 days |'.
 """
 
 from __future__ import annotations

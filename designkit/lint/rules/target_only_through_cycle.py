@@ -4,6 +4,8 @@ Data that must loop before it reaches its target risks duplicates and endless re
 
 PASS: [A] --> [B] --> [T]
 FAIL: [A] --> [B] --> [C] --> [B] and [C] --> [T]
+
+FIX: Draw the path from outside the loop to the target, or explain the loop's exit in the flow.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ writes elsewhere either misses a field in the model or has a typo.
 
 PASS: | id | string | Direct | order_id | string | |   with "order_id" in the JSON block
 FAIL: | id | string | Direct | orderId  | string | |   with only "order_id" in the JSON block
+
+FIX: Fix the Target Field's spelling, or add the field to the canonical model's JSON block.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ field is not really required.
 PASS: canonical field {"name": "order_id", "required": true},
       and a mapping whose Target Field is order_id
 FAIL: canonical field {"name": "currency", "required": true} and no mapping targets currency
+
+FIX: Add a mapping row whose Target Field is the required field, or mark the field "required": false in the canonical model.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ A box no arrow leads to from a source never receives data; the diagram is missin
 
 PASS: [A] --> [B] --> [C]
 FAIL: [A] --> [B] plus [X] --> [Y] --> [X]
+
+FIX: Draw the arrow that feeds the box from a source, or delete the stale box.
 """
 
 from __future__ import annotations

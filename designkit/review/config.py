@@ -1,0 +1,203 @@
+"""``designkit.toml`` or ``[tool.designkit]`` in ``pyproject.toml``: set once per repository.
+
+Found by walking up from the current folder to the repository root (the folder
+holding ``.git``), nearest first; in one folder ``designkit.toml`` wins over
+``pyproject.toml``, and a ``pyproject.toml`` without ``[tool.designkit]`` is
+passed over. Command-line flags override what the file says. Paths in the file
+are relative to the file. A bad file is one line, ``file:line: message``, and
+exit 2, like every other unusable input.
+
+.. code-block:: toml
+
+    [tool.designkit]           # or, in designkit.toml, the same keys at the top level
+    rubric = "rubrics/team.yaml"
+    fail-under = 3
+    format = "markdown"
+    ignore = ["DK201", "OPS-RUNBOOK"]   # lint codes, criterion ids or red-flag codes
+    baseline = ".designkit-baseline.json"
+
+    [tool.designkit.outputs]   # extra reports every `designkit score` run writes
+    sarif = "build/designkit.sarif"
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from designkit.errors import UserError
+from designkit.resources import builtin_rubric_path
+
+FORMATS = ("text", "json", "markdown", "sarif", "junit", "github", "html")
+KEYS = ("rubric", "fail-under", "format", "ignore", "baseline", "outputs", "encoding")
+
+
+@dataclass(frozen=True)
+class Config:
+    """The settings a configuration file gives; all optional, paths already resolved."""
+
+    path: Path | None = None
+    rubric: str | None = None
+    fail_under: int | None = None
+    format: str | None = None
+    ignore: tuple[str, ...] = ()
+    baseline: str | None = None
+    outputs: dict[str, str] = field(default_factory=dict)
+    encoding: str | None = None
+
+    @property
+    def root(self) -> Path | None:
+        """The folder of the configuration file: where a default baseline file lives."""
+        return self.path.parent if self.path else None
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The nearest configuration file from ``start`` up to the repository root."""
+    folder = (start or Path.cwd()).resolve()
+    for current in (folder, *folder.parents):
+        candidate = current / "designkit.toml"
+        if candidate.is_file():
+            return candidate
+        project = current / "pyproject.toml"
+        if project.is_file() and _has_tool_table(project):
+            return project
+        if (current / ".git").exists():
+            return None
+    return None
+
+
+def repository_root(start: Path | None = None) -> Path | None:
+    folder = (start or Path.cwd()).resolve()
+    for current in (folder, *folder.parents):
+        if (current / ".git").exists():
+            return current
+    return None
+
+
+def _shown(path: Path) -> str:
+    """The file as errors name it: relative to the current folder when it is inside it."""
+    try:
+        return str(path.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _has_tool_table(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return re.search(r"^\s*\[\s*tool\s*\.\s*designkit\s*[\].]", text, re.MULTILINE) is not None
+
+
+def _line_of(text: str, key: str, table: str | None) -> int | None:
+    """The line of ``key =`` (inside ``[table]`` when given): tomllib keeps no positions."""
+    lines = text.splitlines()
+    start = 0
+    if table is not None:
+        dotted = r"\s*\.\s*".join(re.escape(part) for part in table.split("."))
+        header = re.compile(rf"^\s*\[\s*{dotted}\s*\]")
+        start = next((i + 1 for i, line in enumerate(lines) if header.match(line)), 0)
+    pattern = re.compile(rf'^\s*"?{re.escape(key)}"?\s*=')
+    for number in range(start, len(lines)):
+        if number > start and lines[number].lstrip().startswith("[") and table is not None:
+            break
+        if pattern.match(lines[number]):
+            return number + 1
+    return start or None
+
+
+def load_config(path: Path | None = None, *, start: Path | None = None) -> Config:
+    """Read the given file, or the one :func:`find_config` finds; no file: empty settings."""
+    path = path or find_config(start)
+    if path is None:
+        return Config()
+    shown = _shown(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UserError(f"cannot read configuration: {error}", path=shown) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"\(at line (\d+), column \d+\)", str(error))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        raise UserError(
+            f"invalid TOML: {message}", path=shown, line=int(match.group(1)) if match else None
+        ) from None
+    table: str | None = None
+    if path.name == "pyproject.toml":
+        table = "tool.designkit"
+        settings = data.get("tool", {}).get("designkit", {})
+    else:
+        settings = data
+    return _validate(settings, path, text, table)
+
+
+def _validate(settings: dict[str, Any], path: Path, text: str, table: str | None) -> Config:
+    def fail(key: str, message: str, within: str | None = table) -> UserError:
+        return UserError(message, path=_shown(path), line=_line_of(text, key, within))
+
+    for key in settings:
+        if key not in KEYS:
+            near = difflib.get_close_matches(key, KEYS, n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else f"; known keys: {', '.join(KEYS)}"
+            raise fail(key, f"unknown key {key!r}{hint}")
+    folder = path.parent
+
+    def resolve(value: str) -> str:
+        return str(folder / value) if not Path(value).is_absolute() else value
+
+    def resolve_rubric(value: str) -> str:
+        """A path, or the name of a built-in rubric (``integration-maturity``)."""
+        if Path(value).suffix not in (".yaml", ".yml") and "/" not in value:
+            builtin = builtin_rubric_path(value)
+            if builtin is not None:
+                return str(builtin)
+        return resolve(value)
+
+    def text_value(key: str) -> str | None:
+        value = settings.get(key)
+        if value is not None and not (isinstance(value, str) and value.strip()):
+            raise fail(key, f"{key} must be a non-empty string")
+        return value
+
+    rubric = text_value("rubric")
+    fail_under = settings.get("fail-under")
+    if fail_under is not None and (
+        isinstance(fail_under, bool) or not isinstance(fail_under, int) or not 0 <= fail_under <= 5
+    ):
+        raise fail(
+            "fail-under", f"fail-under must be a whole number from 0 to 5, got {fail_under!r}"
+        )
+    output_format = text_value("format")
+    if output_format is not None and output_format not in FORMATS:
+        raise fail("format", f"format must be one of {', '.join(FORMATS)}, got {output_format!r}")
+    ignore = settings.get("ignore", [])
+    if not isinstance(ignore, list) or not all(isinstance(i, str) and i for i in ignore):
+        raise fail("ignore", 'ignore must be a list of codes, e.g. ["DK201", "OPS-RUNBOOK"]')
+    baseline = text_value("baseline")
+    encoding = text_value("encoding")
+    outputs = settings.get("outputs", {})
+    outputs_table = f"{table}.outputs" if table else "outputs"
+    if not isinstance(outputs, dict):
+        raise fail("outputs", 'outputs must be a table of format = "path"')
+    for name, target in outputs.items():
+        if name not in FORMATS:
+            raise fail(name, f"outputs: unknown format {name!r}", outputs_table)
+        if not isinstance(target, str) or not target.strip():
+            raise fail(name, f"outputs.{name} must be a file path", outputs_table)
+    return Config(
+        path=path,
+        rubric=resolve_rubric(rubric) if rubric else None,
+        fail_under=fail_under,
+        format=output_format,
+        ignore=tuple(ignore),
+        baseline=resolve(baseline) if baseline else None,
+        outputs={name: resolve(target) for name, target in outputs.items()},
+        encoding=encoding,
+    )

@@ -1,0 +1,157 @@
+"""The review-workflow glue, run for real: the pre-commit hooks with pre-commit itself,
+the GitHub Actions example's commands, shell completion and ``--version``."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from ruamel.yaml import YAML
+
+from designkit import __version__
+from designkit.cli import main
+from tests.conftest import ROOT
+
+SAMPLES = ROOT / "samples"
+BIN = Path(sys.executable).parent
+COMMITTER = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.com",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.com",
+}
+
+
+def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        args,
+        cwd=cwd,
+        env={**os.environ, **COMMITTER, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+
+
+def hook_repository(target: Path) -> str:
+    """This working tree's package as a one-commit git repository; returns the commit.
+
+    A copy rather than ``try-repo`` on the checkout, so uncommitted and new files
+    are what the hooks install, exactly as in a released tag.
+    """
+    target.mkdir()
+    for name in ("designkit", "rubrics", "templates"):
+        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
+        shutil.copy2(ROOT / name, target / name)
+    run(["git", "init", "-q"], target)
+    run(["git", "add", "."], target)
+    run(["git", "commit", "-qm", "hooks"], target)
+    return run(["git", "rev-parse", "HEAD"], target).stdout.strip()
+
+
+def test_hook_definitions_are_valid() -> None:
+    hooks = YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    assert [h["id"] for h in hooks] == ["designkit-lint", "designkit-score"]
+    assert all(h["language"] == "python" and h["entry"].startswith("designkit ") for h in hooks)
+    assert re.search(hooks[0]["files"], "docs/designs/orders.md")
+    assert not re.search(hooks[0]["files"], "README.md")
+
+
+@pytest.mark.slow
+def test_pre_commit_runs_the_hooks_on_a_repository_of_designs(tmp_path: Path) -> None:
+    sha = hook_repository(tmp_path / "designkit")
+    project = tmp_path / "project"
+    (project / "designs").mkdir(parents=True)
+    shutil.copy2(SAMPLES / "event-driven-shopify-netsuite.md", project / "designs" / "orders.md")
+    (project / "README.md").write_text("# Not a design: the hooks leave it alone\n", "utf-8")
+    (project / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {tmp_path / 'designkit'}\n    rev: {sha}\n    hooks:\n"
+        "      - id: designkit-lint\n      - id: designkit-score\n",
+        encoding="utf-8",
+    )
+    run(["git", "init", "-q"], project)
+    run(["git", "add", "."], project)
+    pre_commit = [str(BIN / "pre-commit"), "run", "--all-files"]
+    home = str(tmp_path / "cache")
+
+    clean = run(pre_commit, project, PRE_COMMIT_HOME=home)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert re.search(r"designkit lint\.+Passed", clean.stdout)
+    assert re.search(r"designkit score\.+Passed", clean.stdout)
+
+    # A design with contradictions fails lint; a bar set in pyproject.toml fails score.
+    shutil.copy2(SAMPLES / "etl-warehouse-nightly.md", project / "designs" / "nightly.md")
+    (project / "pyproject.toml").write_text("[tool.designkit]\nfail-under = 5\n", "utf-8")
+    run(["git", "add", "."], project)
+    failing = run(pre_commit, project, PRE_COMMIT_HOME=home)
+    assert failing.returncode == 1
+    assert re.search(r"designkit lint\.+Failed", failing.stdout)
+    assert "designs/nightly.md:50:1: error DK302" in failing.stdout
+    assert re.search(r"designkit score\.+Failed", failing.stdout)
+    assert "README.md" not in failing.stdout
+
+
+def test_the_github_actions_example_uses_real_options(tmp_path: Path) -> None:
+    """The workflow's score step, run as written (minus the GitHub expressions) in a repo
+    with a base branch: its options exist and it writes the comment and the SARIF."""
+    workflow = YAML(typ="safe").load((ROOT / "docs/github-actions/designkit.yml").read_text())
+    steps = workflow["jobs"]["score"]["steps"]
+    assert any(s.get("uses", "").startswith("github/codeql-action/upload-sarif") for s in steps)
+    assert any("gh pr comment" in s.get("run", "") for s in steps)
+    script = next(s["run"] for s in steps if s.get("id") == "score")
+    repo = tmp_path / "repo"
+    (repo / "designs").mkdir(parents=True)
+    design = repo / "designs" / "orders.md"
+    design.write_text((SAMPLES / "event-driven-shopify-netsuite.md").read_text("utf-8"), "utf-8")
+    run(["git", "init", "-q", "-b", "main"], repo)
+    run(["git", "add", "."], repo)
+    run(["git", "commit", "-qm", "base"], repo)
+    design.write_text(design.read_text("utf-8").replace("| 1h | N/A |", "| 4h | N/A |"), "utf-8")
+    script = (
+        script.replace("${{ steps.changed.outputs.files }}", "designs/orders.md")
+        .replace("origin/${{ github.base_ref }}", "main")
+        .replace('>> "$GITHUB_OUTPUT"', ">> status.txt")
+        .replace("designkit score", f"{BIN / 'designkit'} score")
+    )
+    done = run(["bash", "-e", "-c", script], repo)
+    assert done.returncode == 0, done.stderr
+    comment = (repo / "designkit-comment.md").read_text("utf-8")
+    assert "#### Changes against `main:designs/orders.md`" in comment
+    assert "| disaster recovery RTO | 1h | 4h |" in comment
+    assert '"baselineState"' in (repo / "designkit.sarif").read_text("utf-8")
+    assert "::notice" in done.stdout
+
+
+def test_version_and_shell_completion() -> None:
+    version = CliRunner().invoke(main, ["--version"])
+    assert version.stdout == f"designkit, version {__version__}\n"
+    for shell, marker in (("bash", "complete -o"), ("zsh", "compdef"), ("fish", "complete")):
+        done = subprocess.run(
+            [str(BIN / "designkit")],
+            env={**os.environ, "_DESIGNKIT_COMPLETE": f"{shell}_source"},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert marker in done.stdout, shell
+    words = subprocess.run(
+        [str(BIN / "designkit")],
+        env={
+            **os.environ,
+            "_DESIGNKIT_COMPLETE": "bash_complete",
+            "COMP_WORDS": "designkit ex",
+            "COMP_CWORD": "1",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "explain" in words.stdout
