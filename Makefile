@@ -50,7 +50,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/parse_bench.py
 	$(BIN)/python benchmarks/score_bench.py
 	$(BIN)/python benchmarks/diagram_bench.py
-	-$(BIN)/python benchmarks/pipeline_bench.py  # exits 1 while its 50% target is not met
+	$(BIN)/python benchmarks/pipeline_bench.py
 
 # The README's CLI reference is generated from --help (a test fails when it is stale).
 readme: $(STAMP)

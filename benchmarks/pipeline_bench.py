@@ -19,18 +19,21 @@ key fields (webhook id, order id, order name, email) so every record is distinct
   ``src``: ``Pipeline(config).run(input)`` with the file source, SQLite target,
   validation, mapping, idempotency store, metrics registry and JSON logging at
   INFO all on (logs go to a file in the temporary folder).
-* **bare loop** - ``json.loads`` per line, a dict comprehension over the config's
-  ``direct`` mappings, and ``executemany`` into a SQLite table of the same shape
-  (every entity column, the key as primary key, ``_correlation_id``,
-  ``_loaded_at``; WAL) in batches of 1,000 rows, one transaction per batch.
+* **bare loop** - ``json.loads`` per line, the same map as the day-one pipeline
+  (each mapping row's source value, nested paths walked, lookups through their
+  tables; hooks pass the source through on day one, so the loop copies it) with no
+  type checks, and ``executemany`` into a SQLite table of the same shape (every
+  entity column, the key as primary key, ``_correlation_id``, ``_loaded_at``; WAL)
+  in batches of 1,000 rows, one transaction per batch. The two tables are compared
+  afterwards: the run fails unless both wrote the same rows.
 
 Both start from an empty ``var/`` folder; the times cover the whole run including
 opening the stores. ``rec/s`` is records per second; ``ratio`` is pipeline
 throughput over bare-loop throughput, target ``>= 0.5``.
 
-Memory: the pipeline is then run as a subprocess (``python -m integration_pipeline
-run --input ...``, metrics endpoint off) on N/10 and on N records, and each child's
-peak RSS is read from ``os.wait4``. Streaming means the two peaks are about equal
+Memory: the pipeline is then run as a subprocess (the ``integration_pipeline run
+--input ...`` CLI, metrics endpoint off) on N/10 and on N records, and each child
+reports its own peak RSS (VmHWM from /proc/self/status, Linux) as it exits. Streaming means the two peaks are about equal
 (target: the N run's peak at most 1.25x the N/10 run's).
 
 Run it with ``python benchmarks/pipeline_bench.py [--records N] [--json]``.
@@ -121,13 +124,49 @@ def run_pipeline(project: Path, input_path: Path) -> tuple[float, dict[str, int]
     return elapsed, dict(summary.__dict__)
 
 
+def bare_getters(config: Any) -> list[tuple[str, Any]]:
+    """(target field, getter) per mapping row: the same map the day-one pipeline makes.
+
+    A direct copy or a hook (whose day-one stub passes the source value through) reads
+    the source path, a lookup reads its table; the loop does no type checks."""
+    getters: list[tuple[str, Any]] = []
+    for rule in config.mappings:
+        parts = (rule.source or rule.target).split(".")
+        if len(parts) == 1:
+            name = parts[0]
+
+            def read(record: dict[str, Any], name: str = name) -> Any:
+                return record.get(name)
+        else:
+
+            def read(record: dict[str, Any], parts: list[str] = parts) -> Any:
+                value: Any = record
+                for part in parts:
+                    value = value.get(part) if isinstance(value, dict) else None
+                return value
+
+        if rule.transformation == "lookup":
+            table, default = config.lookups[rule.lookup], rule.default
+
+            def look(
+                record: dict[str, Any], read: Any = read, table: Any = table, default: Any = default
+            ) -> Any:
+                raw = read(record)
+                return default if raw is None else table.get(str(raw), default)
+
+            getters.append((rule.target, look))
+        elif rule.transformation in ("direct", "hook"):
+            getters.append((rule.target, read))
+        else:
+            raise SystemExit(f"the bare loop has no {rule.transformation!r} mapping")
+    return getters
+
+
 def run_bare(project: Path, config: Any, input_path: Path) -> tuple[float, int]:
-    """json.loads, direct mappings, executemany into a table of the same shape."""
+    """json.loads, the same mappings, executemany into a table of the same shape."""
     reset(project)
     started = time.perf_counter()
-    direct = [
-        (m.source or m.target, m.target) for m in config.mappings if m.transformation == "direct"
-    ]
+    getters = bare_getters(config)
     names = [f.name for f in config.entity.fields]
     folder = project / "var"
     folder.mkdir(parents=True, exist_ok=True)
@@ -148,8 +187,17 @@ def run_bare(project: Path, config: Any, input_path: Path) -> tuple[float, int]:
     with input_path.open(encoding="utf-8") as handle:
         for line in handle:
             record = json.loads(line)
-            mapped = {target: record.get(source) for source, target in direct}
-            batch.append((*(mapped.get(n) for n in names), None, None))
+            mapped = {target: get(record) for target, get in getters}
+            batch.append(
+                (
+                    *(
+                        json.dumps(v) if isinstance(v, dict | list) else v
+                        for v in (mapped.get(n) for n in names)
+                    ),
+                    None,
+                    None,
+                )
+            )
             if len(batch) >= BATCH:
                 db.execute("BEGIN")
                 db.executemany(sql, batch)
@@ -165,28 +213,64 @@ def run_bare(project: Path, config: Any, input_path: Path) -> tuple[float, int]:
     return time.perf_counter() - started, count
 
 
+def same_rows(project: Path, config: Any, pipeline_db: Path) -> bool:
+    """Both loops must have written the same values (ids and timestamps aside)."""
+    names = ", ".join(f'"{f.name}"' for f in config.entity.fields)
+    table = config.target.table
+    order = f'"{config.entity.key}"' if config.entity.key else names
+    query = f'SELECT {names} FROM "{table}" ORDER BY {order}'
+    with (
+        sqlite3.connect(pipeline_db) as ours,
+        sqlite3.connect(project / "var" / "bare.sqlite") as bare,
+    ):
+        return ours.execute(query).fetchall() == bare.execute(query).fetchall()
+
+
+_MEASURED_CHILD = """
+import atexit, os, runpy, sys
+
+def _report() -> None:
+    with open("/proc/self/status", encoding="ascii") as status:
+        peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    with open(os.environ["PEAK_RSS_FILE"], "w", encoding="ascii") as out:
+        out.write(peak)
+
+atexit.register(_report)
+sys.argv = ["integration_pipeline", *sys.argv[1:]]
+runpy.run_module("integration_pipeline", run_name="__main__")
+"""
+"""Runs the pipeline CLI and writes its own peak RSS (VmHWM, KiB) at exit.
+
+``ru_maxrss`` from ``wait4`` is no good here: a child started with vfork (as
+``subprocess`` does on Linux) inherits the *parent's* high-water mark at exec, so it
+would report this benchmark's own memory. VmHWM belongs to the child's address space.
+"""
+
+
 def peak_rss_kib(project: Path, input_path: Path) -> tuple[int, float]:
-    """Run the pipeline CLI as a child; (peak RSS in KiB, seconds)."""
+    """Run the pipeline CLI as a child; (its peak RSS in KiB, seconds)."""
     reset(project)
-    env = {**os.environ, "PYTHONPATH": str(project / "src"), "PIPELINE_METRICS": "0"}
+    peak_file = project / "peak-rss.txt"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(project / "src"),
+        "PIPELINE_METRICS": "0",
+        "PEAK_RSS_FILE": str(peak_file),
+    }
     (project / "var").mkdir()
     with (project / "var" / "pipeline.log").open("w", encoding="utf-8") as log:
         started = time.perf_counter()
-        child = subprocess.Popen(
-            [sys.executable, "-m", "integration_pipeline", "run", "--input", str(input_path)],
+        returncode = subprocess.call(
+            [sys.executable, "-c", _MEASURED_CHILD, "run", "--input", str(input_path)],
             cwd=project,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=log,
         )
-        _, status, usage = os.wait4(child.pid, 0)
         elapsed = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
-        raise SystemExit(f"pipeline exited {child.returncode}; see {project}/var/pipeline.log")
-    # ru_maxrss is KiB on Linux, bytes on macOS
-    rss = usage.ru_maxrss // 1024 if sys.platform == "darwin" else usage.ru_maxrss
-    return int(rss), elapsed
+    if returncode != 0:
+        raise SystemExit(f"pipeline exited {returncode}; see {project}/var/pipeline.log")
+    return int(peak_file.read_text(encoding="ascii")), elapsed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -214,9 +298,13 @@ def main(argv: list[str] | None = None) -> int:
         run_bare(project, config, small)
 
         pipe_seconds, summary = run_pipeline(project, big)
+        pipeline_db = Path(tmp) / "pipeline-target.sqlite"
+        shutil.copy(project / config.target.path, pipeline_db)
         bare_seconds, bare_count = run_bare(project, config, big)
         if summary["loaded"] != n or bare_count != n:
             raise SystemExit(f"expected {n} loaded, got pipeline {summary}, bare {bare_count}")
+        if not same_rows(project, config, pipeline_db):
+            raise SystemExit("the pipeline and the bare loop wrote different rows")
         rss_small, _ = peak_rss_kib(project, small)
         rss_big, _ = peak_rss_kib(project, big)
 

@@ -65,6 +65,9 @@ class SqliteTarget:
         self._db = sqlite3.connect(file, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self.names = [f.name for f in entity.fields]
+        self._json_columns = [
+            index for index, f in enumerate(entity.fields) if f.type in ("object", "array")
+        ]
         table = quote_identifier(target.table)
         columns = [quote_identifier(n) for n in self.names]
         key = entity.key if entity.key in self.names else None
@@ -94,6 +97,31 @@ class SqliteTarget:
             self._db.execute("BEGIN")
         self._db.execute(self.sql, [*values, correlation_id, time.time()])
 
+    def write_many(self, records: list[tuple[Mapping[str, Any], str]], timeout: float) -> None:
+        """Write (record, correlation id) pairs in one statement, all or none: a failing row
+        rolls the others back, so the caller can retry the batch or isolate the bad row."""
+        now = time.time()
+        names = self.names
+        rows = [
+            [*[record.get(n) for n in names], correlation_id, now]
+            for record, correlation_id in records
+        ]
+        for row in rows:  # nested values are stored as JSON text
+            for index in self._json_columns:
+                value = row[index]
+                if isinstance(value, dict | list):
+                    row[index] = json.dumps(value)
+        if not self.autocommit and not self._db.in_transaction:
+            self._db.execute("BEGIN")
+        self._db.execute("SAVEPOINT write_many")
+        try:
+            self._db.executemany(self.sql, rows)
+        except BaseException:
+            self._db.execute("ROLLBACK TO write_many")
+            raise
+        finally:
+            self._db.execute("RELEASE write_many")
+
     def flush(self) -> None:
         """Commit the writes of the open batch, if any."""
         if self._db.in_transaction:
@@ -116,6 +144,16 @@ class JsonlTarget:
     def write(self, record: Mapping[str, Any], correlation_id: str, timeout: float) -> None:
         line = json.dumps({**record, "_correlation_id": correlation_id}, default=str)
         self._handle.write(line + "\n")
+        self._handle.flush()
+
+    def write_many(self, records: list[tuple[Mapping[str, Any], str]], timeout: float) -> None:
+        """Append (record, correlation id) pairs with one flush."""
+        self._handle.write(
+            "".join(
+                json.dumps({**record, "_correlation_id": cid}, default=str) + "\n"
+                for record, cid in records
+            )
+        )
         self._handle.flush()
 
     def check(self) -> None:

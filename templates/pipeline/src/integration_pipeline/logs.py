@@ -7,6 +7,7 @@ that looks like a secret are replaced, at any depth.
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from collections.abc import Iterable
@@ -16,19 +17,36 @@ import structlog
 
 SECRET_KEY = re.compile(r"password|passwd|secret|token|api[_-]?key|authorization", re.I)
 REDACTED = "[REDACTED]"
+_ENCODER = json.JSONEncoder(default=str)
+"""One encoder for every line (json.dumps with options builds a new one per call)."""
+
+
+def _render(event: Any, **_options: Any) -> str:
+    return _ENCODER.encode(event)
+
+
+_SCALARS = (str, int, float, bool, type(None))
 
 
 class Redactor:
     def __init__(self, fields: Iterable[str]) -> None:
         self.fields = {f.lower() for f in fields}
+        self._decided: dict[str, bool] = {}  # log keys repeat: decide each name once
 
     def _hide(self, key: str) -> bool:
-        return key.lower() in self.fields or bool(SECRET_KEY.search(key))
+        hide = self._decided.get(key)
+        if hide is None:
+            hide = key.lower() in self.fields or bool(SECRET_KEY.search(key))
+            if len(self._decided) < 10_000:  # keys come from code and payloads: stay bounded
+                self._decided[key] = hide
+        return hide
 
     def clean(self, value: Any) -> Any:
         if isinstance(value, dict):
             return {
-                k: REDACTED if isinstance(k, str) and self._hide(k) else self.clean(v)
+                k: REDACTED
+                if isinstance(k, str) and self._hide(k)
+                else (v if type(v) in _SCALARS else self.clean(v))
                 for k, v in value.items()
             }
         if isinstance(value, list | tuple):
@@ -50,7 +68,7 @@ def make_logger(
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True, key="timestamp"),
             Redactor(redact),
-            structlog.processors.JSONRenderer(default=str),
+            structlog.processors.JSONRenderer(serializer=_render),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(levels[level]),
     )

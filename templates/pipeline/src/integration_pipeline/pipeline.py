@@ -1,9 +1,14 @@
 """The run: trigger (file) -> extract -> transform -> validate -> load -> confirm.
 
-Every record gets a correlation id (uuid4) that appears in its logs, its DLQ entry and its
-target row. Records stream through one at a time, so memory does not grow with input.
-Loads run through the retry executor around the circuit breaker: each attempt asks the
-breaker, so an open circuit stops the retries at once.
+Every record gets a correlation id (a random UUID) that appears in its logs, its DLQ entry
+and its target row. Records stream through in chunks of ``CHUNK_SIZE``, so memory does not
+grow with input. Loads run through the retry executor around the circuit breaker: each
+attempt asks the breaker, so an open circuit stops the retries at once.
+
+Targets that can write many records at once (SQLite, JSONL) get one all-or-none write per
+chunk, and one ``loaded`` log line listing the chunk's correlation ids; when a chunk's
+write fails for good its records are loaded one by one, so only the bad ones reach the
+DLQ. Other targets (HTTP) get one call, and one log line, per record.
 
 Exactly-once: the target write comes before the idempotency mark; a crash between the
 two re-sends the record on restart, which the target's upsert on the entity key absorbs.
@@ -17,7 +22,6 @@ from __future__ import annotations
 
 import random
 import time
-import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +30,7 @@ from typing import IO, Any
 from .breaker import CircuitBreaker
 from .config import PipelineConfig
 from .connectors import HttpTarget, JsonlTarget, SqliteTarget, open_target, read_source
+from .correlation import new_id, new_ids
 from .dlq import DeadLetterQueue
 from .errors import PipelineError, classify
 from .idempotency import IdempotencyStore
@@ -35,10 +40,12 @@ from .metrics import Metrics
 from .retry import RetryExecutor
 from .validation import AlertAndQueue, Validator
 
-COMMIT_EVERY = 500
+COMMIT_EVERY = 1000
 """Records per transaction on a SQLite target (and for the idempotency marks)."""
 COMMIT_SECONDS = 1.0
 """An open batch older than this commits at the next record, so a slow source still lands."""
+CHUNK_SIZE = 250
+"""Records transformed, de-duplicated and written together on a target that batches."""
 
 
 @dataclass
@@ -87,7 +94,7 @@ class Pipeline:
         self.executor = RetryExecutor(
             config.retry, sleep=sleep, clock=clock, rng=rng, on_retry=self._on_retry
         )
-        self._current: str = ""
+        self._current: dict[str, Any] = {}  # who a retry log line is about
         self._batched = isinstance(self.target, SqliteTarget)
         if self._batched:
             self.target.autocommit = False  # type: ignore[union-attr]
@@ -105,7 +112,7 @@ class Pipeline:
         self.metrics.retries.labels(error_class=error.error_class).inc()
         self.log.warning(
             "retrying",
-            correlationId=self._current,
+            **self._current,
             step="load",
             status="retry",
             error_class=error.error_class,
@@ -171,8 +178,7 @@ class Pipeline:
     def process(
         self, record: Mapping[str, Any], summary: RunSummary, replay_id: int | None = None
     ) -> None:
-        cid = str(uuid.uuid4())
-        self._current = cid
+        cid = new_id()
         summary.read += 1
         self._extracted.inc()
         key: str | None = None
@@ -182,13 +188,29 @@ class Pipeline:
                 canonical = self.mapper.to_canonical(record)
             stage = "validate"
             canonical = self.validator.apply(canonical)
-            key = self.idempotency.key_for({**record, **canonical})
+            key = self.idempotency.key_for(record, canonical)
             if self.idempotency.seen(key):
                 summary.skipped_duplicates += 1
                 self.metrics.duplicates.inc()
                 self.log.info("duplicate", correlationId=cid, step="load", status="skipped")
                 return
-            stage = "load"
+        except Exception as exc:
+            self._fail(record, stage, classify(exc), cid, key, summary, replay_id)
+            return
+        self._load(record, canonical, cid, key, summary, replay_id)
+
+    def _load(
+        self,
+        record: Mapping[str, Any],
+        canonical: dict[str, Any],
+        cid: str,
+        key: str,
+        summary: RunSummary,
+        replay_id: int | None,
+    ) -> None:
+        """One record through retries and the breaker to the target, then its mark."""
+        self._current = {"correlationId": cid}
+        try:
             with self._load_time.time():
                 self.executor.call(
                     lambda timeout: self.breaker.call(
@@ -196,34 +218,129 @@ class Pipeline:
                     )
                 )
         except Exception as exc:
-            self._fail(record, stage, classify(exc), cid, key, summary, replay_id)
+            self._fail(record, "load", classify(exc), cid, key, summary, replay_id)
             return
-        if self._batched:
-            self.idempotency.mark(key, commit=False)
-            self._pending += 1
-            if self._pending == 1:
-                self._batch_started = self._clock()
-            elif (
-                self._pending >= COMMIT_EVERY
-                or self._clock() - self._batch_started >= COMMIT_SECONDS
-            ):
-                self.commit()
-        else:
-            self.idempotency.mark(key)
-        summary.loaded += 1
-        self._loaded.inc()
+        self.idempotency.mark(key, commit=False)
+        self._delivered(1, summary)
         self.log.info("loaded", correlationId=cid, step="confirm", status="ok")
 
     def process_all(self, records: Iterable[Mapping[str, Any]]) -> RunSummary:
+        """Every record, in chunks when the target can write many at once (SQLite, JSONL).
+
+        A chunk is transformed and validated record by record, checked against the
+        idempotency store in one query, then loaded in one all-or-none write through the
+        retry executor and the breaker (one call per chunk). When that write fails for
+        good, the chunk's records are loaded one by one, so only the bad ones go to the
+        DLQ. Targets that cannot batch (HTTP) get one call per record.
+        """
         summary = RunSummary()
+        batching = hasattr(self.target, "write_many")
         try:
+            if not batching:
+                for record in records:
+                    self.metrics.queue_depth.set(1)
+                    self.process(record, summary)
+                    self.metrics.queue_depth.set(0)
+                return summary
+            chunk: list[Mapping[str, Any]] = []
             for record in records:
-                self.metrics.queue_depth.set(1)
-                self.process(record, summary)
-                self.metrics.queue_depth.set(0)
+                chunk.append(record)
+                if len(chunk) >= CHUNK_SIZE:
+                    self.process_chunk(chunk, summary)
+                    chunk = []
+            if chunk:
+                self.process_chunk(chunk, summary)
         finally:
             self.commit()
         return summary
+
+    def process_chunk(self, records: list[Mapping[str, Any]], summary: RunSummary) -> None:
+        """Transform, validate, de-duplicate and load ``records`` (see :meth:`process_all`)."""
+        self.metrics.queue_depth.set(len(records))
+        self._extracted.inc(len(records))
+        summary.read += len(records)
+        mapper, validator, idempotency = self.mapper, self.validator, self.idempotency
+        clock = time.perf_counter
+        ready: list[tuple[Mapping[str, Any], dict[str, Any], str, str]] = []
+        started = clock()
+        for record, cid in zip(records, new_ids(len(records)), strict=True):
+            key: str | None = None
+            stage = "transform"
+            try:
+                canonical = mapper.to_canonical(record)
+                stage = "validate"
+                canonical = validator.apply(canonical)
+                key = idempotency.key_for(record, canonical)
+            except Exception as exc:
+                self._fail(record, stage, classify(exc), cid, key, summary, None)
+                continue
+            ready.append((record, canonical, cid, key))
+        if records:
+            self._transform_time.observe((clock() - started) / len(records))
+        fresh = self._first_deliveries(ready, summary)
+        if fresh:
+            started = clock()
+            self._current = {
+                "correlationId": fresh[0][2],
+                "lastCorrelationId": fresh[-1][2],
+                "records": len(fresh),
+            }
+            try:
+                rows = [(canonical, cid) for _, canonical, cid, _ in fresh]
+                self.executor.call(
+                    lambda timeout: self.breaker.call(
+                        lambda: self.target.write_many(rows, timeout)  # type: ignore[union-attr]
+                    )
+                )
+            except Exception:
+                for record, canonical, cid, key in fresh:  # isolate the records that fail
+                    self._load(record, canonical, cid, key, summary, None)
+            else:
+                self._load_time.observe((clock() - started) / len(fresh))
+                idempotency.mark_many([key for _, _, _, key in fresh])
+                self._delivered(len(fresh), summary)
+                self.log.info(
+                    "loaded",
+                    correlationIds=[cid for _, _, cid, _ in fresh],
+                    records=len(fresh),
+                    step="confirm",
+                    status="ok",
+                )
+        self.metrics.queue_depth.set(0)
+
+    def _first_deliveries(
+        self,
+        ready: list[tuple[Mapping[str, Any], dict[str, Any], str, str]],
+        summary: RunSummary,
+    ) -> list[tuple[Mapping[str, Any], dict[str, Any], str, str]]:
+        """``ready`` without the records already delivered (before or earlier in the chunk)."""
+        if not self.idempotency.enabled:
+            return ready
+        delivered = self.idempotency.seen_many([key for _, _, _, key in ready])
+        fresh = []
+        for item in ready:
+            key = item[3]
+            if key in delivered:
+                summary.skipped_duplicates += 1
+                self.metrics.duplicates.inc()
+                self.log.info("duplicate", correlationId=item[2], step="load", status="skipped")
+                continue
+            delivered.add(key)
+            fresh.append(item)
+        return fresh
+
+    def _delivered(self, count: int, summary: RunSummary) -> None:
+        """Count ``count`` loaded records into the open batch; commit it when due."""
+        summary.loaded += count
+        self._loaded.inc(count)
+        if not self._batched:
+            self.idempotency.flush()
+            return
+        if self._pending == 0:
+            self._batch_started = self._clock()
+        self._pending += count
+        if self._pending >= COMMIT_EVERY or self._clock() - self._batch_started >= COMMIT_SECONDS:
+            self.commit()
 
     def run(self, input_path: str | Path | None = None) -> RunSummary:
         path = Path(input_path) if input_path is not None else self.base / self.config.source.path
