@@ -1,5 +1,5 @@
 # Two commands set everything up on a fresh machine:
-#   make demo   - builds .venv and runs designkit end to end on samples/
+#   make demo   - builds .venv and runs designkit end to end on samples/ (into build/demo)
 #   make test   - builds .venv and runs the whole test suite
 PYTHON ?= python3
 VENV   ?= .venv
@@ -34,6 +34,16 @@ demo: $(STAMP)
 	  if command -v dot >/dev/null; then $(BIN)/designkit diagram "$$f" -o "$$out.svg"; fi; \
 	done
 	@echo "wrote build/demo/*.mmd (and *.svg with Graphviz)"
+	@echo "== designkit new --answers tests/data/answers/event-driven.yaml"
+	@$(BIN)/designkit new --answers tests/data/answers/event-driven.yaml -o build/demo/new-design.md --force
+	@$(BIN)/designkit score build/demo/new-design.md --format text | head -3
+	@echo "== designkit scaffold samples/event-driven-shopify-netsuite.md -o build/demo/orders-sync"
+	@$(BIN)/designkit scaffold samples/event-driven-shopify-netsuite.md -o build/demo/orders-sync
+	@echo "== orders-sync: run on its bundled sample data, then run again (every record a duplicate)"
+	@cd build/demo/orders-sync && rm -rf var && \
+	  PYTHONPATH=src $(CURDIR)/$(BIN)/python -m integration_pipeline run 2>var-run.log && \
+	  PYTHONPATH=src $(CURDIR)/$(BIN)/python -m integration_pipeline run 2>>var-run.log
+	@echo "(its JSON logs: build/demo/orders-sync/var-run.log)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
