@@ -24,6 +24,7 @@ class FieldInfo:
     type: Value
     required: Value
     sensitive: bool
+    many: bool = False  # written as ``lines[].sku``: one value per array element
 
 
 @dataclass
@@ -72,6 +73,7 @@ def _fields(parsed: ParsedDesign, prov: Provenance, names: NameMap) -> list[Fiel
                 type=prov.take(f"entity.fields[{index}].type", rules.field_type(item.type), line),
                 required=prov.take(f"entity.fields[{index}].required", item.required, line),
                 sensitive=rules.is_sensitive(item.name, item.description),
+                many="[]" in item.name,
             )
         )
     if not out:  # the config needs one field; a design without a model gets an id

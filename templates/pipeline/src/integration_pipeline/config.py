@@ -58,6 +58,9 @@ class Field_(_Strict):
     type: Literal["string", "integer", "number", "boolean", "date", "datetime", "object", "array"]
     required: bool = False
     sensitive: bool = False
+    # one value per element of a source array (the design wrote ``lines[].sku``): the
+    # record holds a list and each element is checked against ``type``
+    many: bool = False
 
 
 class Entity(_Strict):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import json
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -21,14 +22,76 @@ HOOKS_FILE = "src/integration_pipeline/user_hooks.py"
 _MISSING = object()
 
 
-def get_path(record: Mapping[str, Any], path: str) -> Any:
-    """``a.b.c`` into nested dicts; None when any part is missing."""
-    value: Any = record
-    for part in path.split("."):
-        if not isinstance(value, Mapping):
+_SEGMENT = re.compile(r"^(?P<name>[^\[\]]*)(?P<steps>(?:\[\d*\])+)$")
+
+
+class SourcePath:
+    """A mapping's source path, compiled once: ``customer.email``, ``lines[].sku``,
+    ``items[0].price``.
+
+    Dots step into objects; ``[N]`` takes element N of an array; ``[]`` takes every
+    element, so the rest of the path is read from each and the value is a list (arrays
+    map to arrays). A segment with any other bracket text (``value[x]``,
+    ``ID[@type=Employee_ID]``) or no brackets at all (``X-Shopify-Topic (header)``) is a
+    plain key, as the design wrote it, so nothing a document says is ever lost.
+    """
+
+    __slots__ = ("plain", "steps", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        steps: list[str | int | None] = []  # key, index, or None for "every element"
+        for segment in text.split("."):
+            match = _SEGMENT.match(segment)
+            if match is None:
+                steps.append(segment)
+                continue
+            if match["name"]:
+                steps.append(match["name"])
+            for index in re.findall(r"\[(\d*)\]", match["steps"]):
+                steps.append(int(index) if index else None)
+        self.steps = tuple(steps)
+        # the common case (plain keys only) takes the loop without list handling
+        self.plain = all(isinstance(step, str) for step in steps)
+
+    @property
+    def fans_out(self) -> bool:
+        """True when the path has ``[]``, so its value is a list."""
+        return None in self.steps
+
+    def get(self, record: Any) -> Any:
+        """The value at the path; None when any part is missing."""
+        if self.plain:
+            value = record
+            for step in self.steps:
+                if not isinstance(value, Mapping):
+                    return None
+                value = value.get(step)
+            return value
+        return _walk(record, self.steps)
+
+
+def _walk(value: Any, steps: tuple[str | int | None, ...]) -> Any:
+    for position, step in enumerate(steps):
+        if step is None:
+            if not isinstance(value, list):
+                return None
+            rest = steps[position + 1 :]
+            return [_walk(item, rest) for item in value]
+        if isinstance(step, int):
+            if not isinstance(value, list) or step >= len(value):
+                return None
+            value = value[step]
+        elif isinstance(value, Mapping):
+            value = value.get(step)
+        else:
             return None
-        value = value.get(part)
     return value
+
+
+def get_path(record: Mapping[str, Any], path: str) -> Any:
+    """Read ``path`` (see SourcePath) from a record; None when any part is missing."""
+    return SourcePath(path).get(record)
 
 
 def _load_hook() -> Callable[[Mapping[str, Any], str, Any], Any]:
@@ -59,17 +122,29 @@ class _Rule:
             if not rule.lookup or rule.lookup not in config.lookups:
                 raise ExpressionError(f"mapping to {rule.target!r}: unknown lookup {rule.lookup!r}")
             self.table = config.lookups[rule.lookup]
+        self.path = SourcePath(rule.source or rule.target)
+        if self.path.fans_out and rule.transformation in ("direct", "lookup"):
+            field = next((f for f in config.entity.fields if f.name == rule.target), None)
+            if field is not None and not field.many and field.type != "array":
+                raise ExpressionError(
+                    f"mapping to {rule.target!r}: source {self.path.text!r} gives a list; "
+                    f"declare the field with `many: true` or type array"
+                )
+
+    def _lookup(self, raw: Any) -> Any:
+        if isinstance(raw, list):  # one entry per array element: arrays map to arrays
+            return [self._lookup(item) for item in raw]
+        return self.table.get(str(raw), self.rule.default) if raw is not None else self.rule.default
 
     def apply(self, record: Mapping[str, Any]) -> Any:
         rule = self.rule
         kind = rule.transformation
         if kind == "direct":
-            value = get_path(record, rule.source or rule.target)
+            value = self.path.get(record)
         elif kind == "lookup":
-            raw = get_path(record, rule.source or rule.target)
-            value = self.table.get(str(raw), rule.default) if raw is not None else rule.default
+            value = self._lookup(self.path.get(record))
         elif kind == "hook":
-            source_value = get_path(record, rule.source) if rule.source else None
+            source_value = self.path.get(record) if rule.source else None
             if self.hook is None:
                 self.hook = _load_hook()  # once per mapping, not per record
             value = self.hook(record, rule.target, source_value)
@@ -152,10 +227,16 @@ def validate_entity(entity: Entity, record: Mapping[str, Any]) -> dict[str, Any]
     result: dict[str, Any] = {}
     for field in entity.fields:
         value = record.get(field.name)
-        if value is None or value == "":
+        if value is None or value == "" or (field.many and value == []):
             if field.required:
                 raise ValidationFailed(f"required field {field.name!r} is missing", rule="entity")
             result[field.name] = None
+            continue
+        if field.many:  # one value per element of a source array; a lone value is a list of one
+            items = value if isinstance(value, list) else [value]
+            result[field.name] = [
+                None if item is None else _coerce(item, field.type, field.name) for item in items
+            ]
             continue
         result[field.name] = _coerce(value, field.type, field.name)
     return result
@@ -171,7 +252,7 @@ class Mapper:
     def map(self, record: Mapping[str, Any]) -> dict[str, Any]:
         """Source record -> canonical record (not yet type-checked)."""
         if not self.rules:
-            return {f.name: get_path(record, f.name) for f in self.config.entity.fields}
+            return {f.name: record.get(f.name) for f in self.config.entity.fields}
         return {rule.rule.target: rule.apply(record) for rule in self.rules}
 
     def to_canonical(self, record: Mapping[str, Any]) -> dict[str, Any]:

@@ -43,6 +43,7 @@ class Validator:
     ) -> None:
         self.config = config
         self.types = {f.name: f.type for f in config.entity.fields}
+        self.many = {f.name for f in config.entity.fields if f.many}
         self.defaults = {m.target: m.default for m in config.mappings}
         self.rules: list[_Compiled] = []
         for rule in config.validation:
@@ -65,6 +66,10 @@ class Validator:
                 return False
         assert field is not None
         value = record.get(field)
+        if isinstance(value, list) and field in self.many:  # each element of a `many` field
+            if rule.config.check == "required" and not value:
+                return False
+            return all(self._passes(rule, {**record, field: item}, field) for item in value)
         check = rule.config.check
         if check == "required":
             return value is not None and value != ""
