@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from designkit.diagnostics import Diagnostic, Severity
 from designkit.parse import ParsedDesign
 from designkit.scaffold import rules
 from designkit.scaffold.slugs import NameMap, integration_slug, snake_name
@@ -48,7 +49,7 @@ class Context:
     mappings: list[MappingInfo]
     skipped_mappings: list[str]
     lookups: dict[str, tuple[int, dict[str, str]]]
-    validation: list[dict[str, Value]]
+    validation: list[dict[str, Any]]
     retry_reading: Value
     retry_policies: list[dict[str, Value]]
     circuit_breaker: dict[str, Value]
@@ -58,6 +59,8 @@ class Context:
     success_criteria: dict[str, Value]
     redact: Value
     extras: dict[str, Any] = field(default_factory=dict)
+    # what the scaffold could not read (DK501), reported by `designkit scaffold`
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
 def _fields(parsed: ParsedDesign, prov: Provenance, names: NameMap) -> list[FieldInfo]:
@@ -236,15 +239,31 @@ def build_context(parsed: ParsedDesign, design_name: str) -> Context:
         "key": prov.take("entity.key", entity_key, key_line if key_fields else None),
         "table": snake_name(model.entity, fallback="records"),
     }  # fmt: skip
-    validation = [
-        {
-            "rule": Value(row.rule or f"rule {index + 1}", parsed.line_of(f"data.validation_rules[{index}].rule")),
-            "when": Value(rules.validation_when(row.when), parsed.line_of(f"data.validation_rules[{index}].when")),
-            "check": Value(rules.validation_check(row.rule), parsed.line_of(f"data.validation_rules[{index}].rule")),
-            "action": Value(rules.validation_action(row.action), parsed.line_of(f"data.validation_rules[{index}].action")),
-        }
-        for index, row in enumerate(design.data.validation_rules)
-    ]  # fmt: skip
+    diagnostics: list[Diagnostic] = []
+    validation = []
+    for index, row in enumerate(design.data.validation_rules):
+        at = f"data.validation_rules[{index}]"
+        when = rules.validation_when(row.when)
+        if when is None:
+            diagnostics.append(
+                Diagnostic(
+                    "DK501",
+                    Severity.WARNING,
+                    f"validation rule {index + 1}: When {row.when!r} names no pipeline stage; "
+                    "the scaffold runs it pre_send",
+                    path=design_name,
+                    line=parsed.line_of(f"{at}.when") or 0,
+                    field=f"{at}.when",
+                    hint="write Pre-send, Post-receive or On receipt",
+                )
+            )
+        validation.append({
+            "rule": Value(row.rule or f"rule {index + 1}", parsed.line_of(f"{at}.rule")),
+            "when": Value(when or "pre_send", parsed.line_of(f"{at}.when") if row.when else None),
+            "when_written": (row.when or "").strip(),
+            "check": Value(rules.validation_check(row.rule), parsed.line_of(f"{at}.rule")),
+            "action": Value(rules.validation_action(row.action), parsed.line_of(f"{at}.action")),
+        })  # fmt: skip
     reading, policies = _retry(parsed, prov)
     breaker = _numbers(
         parsed, prov, "error_handling.circuit_breaker", "circuit_breaker",
@@ -286,7 +305,7 @@ def build_context(parsed: ParsedDesign, design_name: str) -> Context:
         fields=fields, mappings=mappings, skipped_mappings=skipped, lookups=lookups,
         validation=validation, retry_reading=reading, retry_policies=policies,
         circuit_breaker=breaker, dead_letter_queue=dlq, idempotency=idempotency, alerts=alerts,
-        success_criteria=success, redact=redact,
+        success_criteria=success, redact=redact, diagnostics=diagnostics,
     )  # fmt: skip
 
 

@@ -114,8 +114,30 @@ def lookup_pairs(text: str | None) -> dict[str, str]:
     return pairs
 
 
-def validation_when(text: str | None) -> str:
-    return "post_receive" if re.search(r"post|after", text or "", re.IGNORECASE) else "pre_send"
+_WHEN = (
+    # (stage, words): first match wins; "post-receive" is after the load, "pre-receive" is not
+    ("post_receive", r"\bpost\b|^post[- ]|\bafter\b|reconcil|confirm"),
+    ("on_receipt", r"receipt|\bon[- ]receiv|arrival|ingest|inbound|\bintake\b"),
+    ("pre_send", r"\bpre\b|^pre[- ]|\bbefore\b|transform|\bmapping\b|\bvalidat"),
+)
+
+
+def validation_when(text: str | None) -> str | None:
+    """The pipeline stage a validation rule's "When" names; None when it names none.
+
+    The template says Pre-send and Post-receive; designs also write Pre-load,
+    Pre-publish, Post-load (dbt test), On receipt. Stages: ``on_receipt`` (as soon as a
+    record is read, before any other rule), ``pre_send`` (before the load) and
+    ``post_receive`` (after the target confirmed the load). An empty cell is ``pre_send``
+    (the template's first rows); unknown words are None, for a diagnostic.
+    """
+    words = (text or "").strip().lower()
+    if not words:
+        return "pre_send"
+    for stage, pattern in _WHEN:
+        if re.search(pattern, words):
+            return stage
+    return None
 
 
 def validation_check(rule: str | None) -> str:

@@ -10,9 +10,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 
@@ -78,9 +85,34 @@ class MappingRule(_Strict):
     default: str | int | float | bool | None = None
 
 
+WHEN_ALIASES = {
+    # what designs write in the "When" column -> the stage that runs the rule
+    "pre_load": "pre_send",
+    "pre_publish": "pre_send",
+    "before_send": "pre_send",
+    "before_load": "pre_send",
+    "post_load": "post_receive",
+    "after_load": "post_receive",
+    "after_send": "post_receive",
+    "on_receive": "on_receipt",
+    "on_arrival": "on_receipt",
+}
+
+
+def _stage_name(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    key = re.sub(r"[\s-]+", "_", value.strip().lower())
+    return WHEN_ALIASES.get(key, key)
+
+
 class ValidationRuleConfig(_Strict):
     rule: str
-    when: Literal["pre_send", "post_receive"] = "pre_send"
+    # on_receipt: first, as soon as the record is read (mapped); pre_send: before the load;
+    # post_receive: after the target confirmed the load (failures go to the DLQ, stage confirm)
+    when: Annotated[
+        Literal["on_receipt", "pre_send", "post_receive"], BeforeValidator(_stage_name)
+    ] = "pre_send"
     check: Literal["required", "format", "reference", "business"] = "required"
     action: Literal["reject", "transform", "default", "alert_and_queue"] = "reject"
 

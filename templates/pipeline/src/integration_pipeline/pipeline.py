@@ -195,6 +195,9 @@ class Pipeline:
                         lambda: self.target.write(canonical, cid, timeout)
                     )
                 )
+            if self.validator.after_load:  # post_receive rules check what was delivered
+                stage = "confirm"
+                self.validator.apply(canonical, "post_receive")
         except Exception as exc:
             self._fail(record, stage, classify(exc), cid, key, summary, replay_id)
             return
