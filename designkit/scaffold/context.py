@@ -324,9 +324,9 @@ DURATION_BUCKET = "pipeline_stage_duration_seconds_bucket"  # labels: stage, le
 QUEUE_DEPTH = "pipeline_queue_depth"
 DLQ_DEPTH = "pipeline_dlq_depth"
 BREAKER_STATE = "pipeline_circuit_breaker_state"  # labels: name; 0 closed, 1 open, 2 half-open
-# prometheus_client's default histogram buckets end at 10 s: a quantile above that
-# cannot be told apart (histogram_quantile answers 10 for anything in +Inf)
-HISTOGRAM_TOP_BUCKET_SECONDS = 10.0
+# the runtime's duration histogram (metrics.DURATION_BUCKETS) ends at 300 s: a quantile
+# above that cannot be told apart (histogram_quantile answers 300 for anything in +Inf)
+HISTOGRAM_TOP_BUCKET_SECONDS = 300.0
 RATE_WINDOW = "5m"
 
 EXPRESSIONS = {
