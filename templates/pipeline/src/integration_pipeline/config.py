@@ -19,6 +19,7 @@ from pydantic import (
     Field,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
@@ -38,11 +39,40 @@ class Integration(_Strict):
     pattern: str | None = None
 
 
+class Paging(_Strict):
+    """How an HTTP source walks its pages (see sources.HttpSource)."""
+
+    # none: one request; next_link: the body (or a Link rel="next" header) names the next
+    # page's URL; cursor: the body names a cursor sent back as a parameter; page: page=1,2,..
+    style: Literal["none", "next_link", "cursor", "page"] = "none"
+    next_path: str = "next"  # next_link: where the body holds the next URL ("links.next")
+    cursor_path: str = "next_cursor"  # cursor: where the body holds the next cursor
+    cursor_param: str = "cursor"
+    page_param: str = "page"
+    first_page: int = Field(default=1, ge=0)
+    size_param: str | None = None  # e.g. "per_page"; with it a short page is the last one
+    size: int = Field(default=100, ge=1, le=10_000)
+    max_pages: int = Field(default=100_000, ge=1)  # a guard against a server that never ends
+
+
 class Source(_Strict):
     kind: Literal["jsonl", "csv", "http"] = "jsonl"
     path: str = "data/sample.jsonl"
     url: str | None = None
+    # secrets come from SOURCE_-prefixed environment variables (or *_FILE): see http_auth.py
     auth: Literal["none", "oauth2_client_credentials", "api_key", "mtls"] = "none"
+    api_key_header: str = "X-API-Key"
+    records_path: str | None = None  # where a page's list of records is ("data"); None: the body
+    paging: Paging = Field(default_factory=Paging)
+    timeout_seconds: float = Field(default=30, gt=0)
+
+    @model_validator(mode="after")
+    def _url_for_http(self) -> Source:
+        if self.kind == "http" and not self.url:
+            raise ValueError("url is required when kind is http")
+        if self.url and not re.match(r"^https?://", self.url):
+            raise ValueError("url must start with http:// or https://")
+        return self
 
 
 class Target(_Strict):
@@ -51,6 +81,8 @@ class Target(_Strict):
     table: str = "records"
     url: str | None = None
     auth: Literal["none", "oauth2_client_credentials", "api_key", "mtls"] = "none"
+    # one HTTP request's timeout; None: what is left of the retry policy's budget, at most 30 s
+    timeout_seconds: float | None = Field(default=None, gt=0)
 
     @field_validator("table")
     @classmethod

@@ -18,7 +18,7 @@ from __future__ import annotations
 import random
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -33,6 +33,7 @@ from .logs import make_logger
 from .mapping import Mapper
 from .metrics import Metrics
 from .retry import RetryExecutor
+from .sources import Backlog
 from .validation import AlertAndQueue, Validator
 
 COMMIT_EVERY = 500
@@ -100,6 +101,11 @@ class Pipeline:
         self._transform_time = self.metrics.duration.labels(stage="transform")
         self._load_time = self.metrics.duration.labels(stage="load")
         self._source_name = f"{config.source.kind}:{config.source.path}"
+        if config.source.kind == "http":
+            self._source_name = f"http:{config.source.url}"
+        self.backlog = Backlog(self.metrics.queue_depth)  # the gauge reads it when scraped
+        self.source_breaker: CircuitBreaker | None = None  # opened with an http source
+        self._extract_id = ""
 
     def _on_retry(self, error: PipelineError, attempt: int, delay: float) -> None:
         self.metrics.retries.labels(error_class=error.error_class).inc()
@@ -169,9 +175,14 @@ class Pipeline:
         )
 
     def process(
-        self, record: Mapping[str, Any], summary: RunSummary, replay_id: int | None = None
+        self,
+        record: Mapping[str, Any],
+        summary: RunSummary,
+        replay_id: int | None = None,
+        correlation_id: str | None = None,
     ) -> None:
-        cid = str(uuid.uuid4())
+        # a caller's id (the webhook's X-Correlation-ID) is carried through, else a new one
+        cid = correlation_id or str(uuid.uuid4())
         self._current = cid
         summary.read += 1
         self._extracted.inc()
@@ -228,11 +239,64 @@ class Pipeline:
             self.commit()
         return summary
 
+    def records(self, input_path: str | Path | None = None) -> Iterator[dict[str, Any]]:
+        """The source's records, streamed: the input file, or the HTTP source's pages."""
+        source = self.config.source
+        if source.kind != "http" or input_path is not None:
+            path = Path(input_path) if input_path is not None else self.base / source.path
+            return self.backlog.track(read_source(source, path))
+        from .sources import HttpSource
+
+        if self.source_breaker is None:
+            self.source_breaker = CircuitBreaker(
+                self.config.circuit_breaker,
+                name="source",
+                clock=self.executor.clock,
+                on_state=self.metrics.set_breaker,
+            )
+        executor = RetryExecutor(
+            self.config.retry,
+            sleep=self.executor.sleep,
+            clock=self.executor.clock,
+            rng=self.executor.rng,
+            on_retry=self._on_source_retry,
+        )
+        http = HttpSource(source, executor=executor, breaker=self.source_breaker)
+        http.backlog = self.backlog
+        # the page requests carry the run's id (X-Correlation-ID), and so do their logs
+        http.run_id = self._extract_id = self._extract_id or http.run_id
+        http.on_page = lambda url, n: self.log.info(
+            "page fetched", correlationId=http.run_id, step="extract", status="ok", url=url,
+            records=n,
+        )  # fmt: skip
+        return http.records()
+
+    def _on_source_retry(self, error: PipelineError, attempt: int, delay: float) -> None:
+        self.metrics.retries.labels(error_class=error.error_class).inc()
+        self.log.warning(
+            "retrying",
+            correlationId=self._extract_id,
+            step="extract",
+            status="retry",
+            error_class=error.error_class,
+            attempt=attempt,
+            delay_seconds=delay,
+        )
+
     def run(self, input_path: str | Path | None = None) -> RunSummary:
-        path = Path(input_path) if input_path is not None else self.base / self.config.source.path
-        self.log.info("run started", step="trigger", status="started", input=str(path))
-        summary = self.process_all(read_source(self.config.source, path))
-        self.log.info("run finished", step="confirm", status="done", **summary.__dict__)
+        source = self.config.source
+        where = source.url if source.kind == "http" and input_path is None else input_path
+        if where is None:
+            where = self.base / source.path
+        # the run's own correlation id: its start and end logs, and the source's page requests
+        run_id = self._extract_id = str(uuid.uuid4())
+        self.log.info(
+            "run started", correlationId=run_id, step="trigger", status="started", input=str(where)
+        )
+        summary = self.process_all(self.records(input_path))
+        self.log.info(
+            "run finished", correlationId=run_id, step="confirm", status="done", **summary.__dict__
+        )
         return summary
 
     def replay(self, entry_ids: list[int] | None = None) -> RunSummary:
