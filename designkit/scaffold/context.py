@@ -59,6 +59,7 @@ class Context:
     success_criteria: dict[str, Value]
     redact: Value
     extras: dict[str, Any] = field(default_factory=dict)
+    trigger: dict[str, Value] = field(default_factory=dict)
     # what the scaffold could not read (DK501), reported by `designkit scaffold`
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
@@ -240,6 +241,7 @@ def build_context(parsed: ParsedDesign, design_name: str) -> Context:
         "table": snake_name(model.entity, fallback="records"),
     }  # fmt: skip
     diagnostics: list[Diagnostic] = []
+    trigger = _trigger(parsed, prov, design_name, diagnostics)
     validation = []
     for index, row in enumerate(design.data.validation_rules):
         at = f"data.validation_rules[{index}]"
@@ -305,8 +307,41 @@ def build_context(parsed: ParsedDesign, design_name: str) -> Context:
         fields=fields, mappings=mappings, skipped_mappings=skipped, lookups=lookups,
         validation=validation, retry_reading=reading, retry_policies=policies,
         circuit_breaker=breaker, dead_letter_queue=dlq, idempotency=idempotency, alerts=alerts,
-        success_criteria=success, redact=redact, diagnostics=diagnostics,
+        success_criteria=success, redact=redact, diagnostics=diagnostics, trigger=trigger,
     )  # fmt: skip
+
+
+def _trigger(
+    parsed: ParsedDesign, prov: Provenance, design_name: str, diagnostics: list[Diagnostic]
+) -> dict[str, Value]:
+    """The trigger step of the normal flow (the first step when none is named trigger)."""
+    design = parsed.design
+    steps = design.flow.normal
+    index = next((i for i, s in enumerate(steps) if s.step.strip().lower() == "trigger"), 0)
+    text = steps[index].description if steps else None
+    line = parsed.line_of(f"flow.normal[{index}].description") if steps and text else None
+    reading = rules.trigger(text)
+    if reading.unread:
+        diagnostics.append(Diagnostic(
+            "DK501", Severity.WARNING, f"trigger: {reading.unread}; the scaffold uses the file trigger",
+            path=design_name, line=line or 0, field=f"flow.normal[{index}].description",
+            hint="say 'webhook', 'POST /path', a cron expression or 'every 15 minutes'",
+        ))  # fmt: skip
+    texts = [r.rule for r in design.data.validation_rules]
+    texts += [f"{a.method} {a.details}" for a in design.security.authentication]
+    header = rules.signature_header(texts) if reading.kind == "webhook" else None
+    header_line = next(
+        (parsed.line_of(f"data.validation_rules[{i}].rule")
+         for i, r in enumerate(design.data.validation_rules) if header and header in (r.rule or "")),
+        line,
+    )  # fmt: skip
+    return {
+        "kind": prov.take("trigger.kind", reading.kind, line),
+        "schedule": prov.take("trigger.schedule", reading.schedule, line if reading.schedule else None),
+        "path": prov.take("trigger.webhook.path", reading.path or "/records", line if reading.path else None),
+        "signature_header": prov.take("trigger.webhook.signature_header", header, header_line if header else None),
+        "text": Value(text or "", line),
+    }  # fmt: skip
 
 
 # --------------------------------------------------------------------------- monitoring

@@ -209,6 +209,42 @@ class SuccessCriteria(_Strict):
     error_rate_percent: float | None = None
 
 
+class Webhook(_Strict):
+    """The webhook trigger's endpoint (see webhook.py)."""
+
+    path: str = Field(default="/records", pattern=r"^/[A-Za-z0-9._~/{}*-]*$")
+    max_body_bytes: int = Field(default=1_048_576, ge=1)  # larger bodies get 413
+    # HMAC-SHA256 of the raw body in this header (hex or base64, "sha256=" prefix allowed);
+    # None: no signature check. The shared secret is in the environment, never here.
+    signature_header: str | None = None
+    secret_env: str = Field(default="WEBHOOK_SECRET", pattern=r"^[A-Z_][A-Z0-9_]*$")
+    max_backlog: int = Field(default=10_000, ge=1)  # accepted, unfinished records; then 503
+
+
+class Trigger(_Strict):
+    """What starts a run under ``serve`` (``run`` always processes the input once)."""
+
+    kind: Literal["file", "schedule", "webhook"] = "file"
+    # schedule: a cron expression, "every 15 minutes" or "daily at 02:00" (schedule.py);
+    # with kind webhook, a schedule also runs the source as a catch-up ("15-minute delta")
+    schedule: str | None = None
+    timezone: str = "UTC"
+    poll_seconds: float = Field(default=60, gt=0)  # file: how often source.path is looked at
+    host: str = "127.0.0.1"  # serve listens here: /health, /metrics and the webhook
+    port: int = Field(default=8080, ge=0, le=65535)
+    webhook: Webhook = Field(default_factory=Webhook)
+
+    @model_validator(mode="after")
+    def _readable_schedule(self) -> Trigger:
+        from .schedule import parse_schedule
+
+        if self.kind == "schedule" and not self.schedule:
+            raise ValueError("schedule is required when kind is schedule")
+        if self.schedule:
+            parse_schedule(self.schedule, self.timezone)  # ValueError names what is accepted
+        return self
+
+
 class Logging(_Strict):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     redact: list[str] = Field(default_factory=list)  # field names whose values never reach a log
@@ -216,6 +252,7 @@ class Logging(_Strict):
 
 class PipelineConfig(_Strict):
     integration: Integration
+    trigger: Trigger = Field(default_factory=Trigger)
     source: Source = Field(default_factory=Source)
     target: Target = Field(default_factory=Target)
     entity: Entity
