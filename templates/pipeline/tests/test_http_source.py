@@ -232,8 +232,8 @@ def test_faults_are_retried_per_the_table(
 ) -> None:
     """500, 429 with Retry-After and a timeout on the page requests: retried with the
     policy's delays (fake clock), and the run completes."""
-    pages.faults = [(500, {}, 0), (429, {"Retry-After": "7"}, 0), (0, {}, 0.6)]
-    source = {"url": pages.base + "/all", "timeout_seconds": 0.2}
+    pages.faults = [(500, {}, 0), (429, {"Retry-After": "7"}, 0), (0, {}, 2.5)]
+    source = {"url": pages.base + "/all", "timeout_seconds": 0.8}
     pipeline, stream = _pipeline(tmp_path, fake_time, source)
     try:
         assert pipeline.run().loaded == 7
