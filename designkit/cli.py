@@ -412,10 +412,13 @@ def scaffold(file: str, output: str, dry_run: bool, check: bool, encoding: str) 
     Files you changed are never overwritten: the new version goes beside them as
     FILE.designkit-new and is reported as a conflict.
     """
+    from designkit.diagnostics import format_text
     from designkit.parse import parse_file
     from designkit.scaffold import plan_project, write_project
 
     plan = plan_project(parse_file(file, encoding=encoding), Path(file).name)
+    for diagnostic in plan.diagnostics:  # design values the scaffold could not read
+        click.echo(format_text(diagnostic), err=True)
     report = write_project(plan, output, dry_run=dry_run, check=check)
     for item in report.actions:
         if item.action not in ("unchanged", "kept"):

@@ -31,15 +31,16 @@ SAMPLES = sorted((Path(__file__).parent.parent / "samples").glob("*.md"))
 
 def _load_config_module(out: Path) -> ModuleType:
     """The generated project's own config module, imported by path under a unique name."""
-    name = f"_scaffold_config_{abs(hash(out))}"
+    package = f"_scaffold_pipeline_{abs(hash(out))}"
+    folder = out / "src" / "integration_pipeline"
     spec = importlib.util.spec_from_file_location(
-        name, out / "src" / "integration_pipeline" / "config.py"
+        package, folder / "__init__.py", submodule_search_locations=[str(folder)]
     )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # pydantic resolves the postponed annotations through it
+    sys.modules[package] = module  # config.py imports its siblings (schedule.py) relatively
     spec.loader.exec_module(module)
-    return module
+    return importlib.import_module(f"{package}.config")
 
 
 def _config(out: Path) -> Any:

@@ -141,10 +141,10 @@ def test_event_driven_thresholds_match_the_design(tmp_path: Path) -> None:
     assert rules["QueueDepthHigh"]["for"] == "10m"
     assert rules["DeadLettersWaiting"]["expr"] == "max(pipeline_dlq_depth) > 0"
     assert rules["DeadLetterQueueAboveThreshold"]["expr"] == "max(pipeline_dlq_depth) > 25"
-    # P95 > 10 s is at the histogram's top bucket: never fires, so written as a note
-    assert "LatencyHigh" not in rules
-    text = (tmp_path / "monitoring" / "alerts.yml").read_text(encoding="utf-8")
-    assert "# NOT GENERATED: LatencyHigh" in text and "tops out at 10 s" in text
+    # P95 > 10 s: the runtime's buckets go to 300 s (they stopped at 10 s, where this
+    # rule could never fire)
+    assert rules["LatencyHigh"]["expr"].endswith(") > 10")
+    assert "le, stage" in rules["LatencyHigh"]["expr"]
 
 
 def test_api_led_latency_and_etl_unreadable_thresholds(tmp_path: Path) -> None:
@@ -188,14 +188,21 @@ def test_threshold_reading() -> None:
     ]  # fmt: skip
 
 
-def test_histogram_top_bucket_is_the_runtime_default() -> None:
-    prometheus_client = pytest.importorskip("prometheus_client")
-    finite = [b for b in prometheus_client.Histogram.DEFAULT_BUCKETS if b != float("inf")]
+def test_histogram_top_bucket_is_the_runtimes() -> None:
+    """The alert reader's top bucket is the runtime's, which reaches 60 s and starts at 1 ms."""
+    pytest.importorskip("prometheus_client")
+    path = Path(__file__).parent.parent / "templates/pipeline/src/integration_pipeline/metrics.py"
+    spec = importlib.util.spec_from_file_location("_runtime_metrics_buckets", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    finite = [b for b in module.DURATION_BUCKETS if b != float("inf")]
     assert max(finite) == HISTOGRAM_TOP_BUCKET_SECONDS
-    metrics = (
-        Path(__file__).parent.parent / "templates/pipeline/src/integration_pipeline/metrics.py"
-    ).read_text(encoding="utf-8")
-    assert "buckets=" not in metrics  # the runtime uses the defaults
+    assert min(finite) <= 0.001 and 60.0 in finite
+    parsed = module.Metrics()
+    parsed.duration.labels(stage="load").observe(45)
+    assert parsed.value("pipeline_stage_duration_seconds_bucket", stage="load", le="60.0") == 1
+    assert parsed.value("pipeline_stage_duration_seconds_bucket", stage="load", le="30.0") == 0
 
 
 @pytest.mark.parametrize("design", SAMPLES, ids=lambda p: p.stem)

@@ -121,6 +121,20 @@ _PARSER: tuple[CodeDoc, ...] = (
         ("[Shopify] --orders/create--> ",),
         "Put the box at both ends of every arrow, e.g. '[Ingest Lambda] --> [MSK topic]'.",
     ),
+    CodeDoc(
+        "DK501",
+        "scaffold-unread-value",
+        Severity.WARNING,
+        "designkit scaffold cannot read a value into the pipeline's configuration",
+        "The generated pipeline runs what its configuration says; a value the scaffold "
+        "cannot map (a validation 'When' that names no stage, a trigger it cannot read) "
+        "gets a default instead, marked in config/pipeline.yaml, and this warning says so "
+        "rather than letting the design's intent vanish silently.",
+        ("| Required fields | Pre-send | Reject |",),
+        ("| Required fields | Whenever convenient | Reject |",),
+        "Write the value the way the template does (When: Pre-send, Post-receive or On "
+        "receipt), or set it in config/pipeline.yaml after scaffolding.",
+    ),
 )
 
 _LABEL = re.compile(r"^(PASS|FAIL|FIX):\s?(.*)$")

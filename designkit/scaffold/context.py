@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from designkit.diagnostics import Diagnostic, Severity
 from designkit.parse import ParsedDesign
 from designkit.scaffold import rules
 from designkit.scaffold.slugs import NameMap, integration_slug, snake_name
@@ -24,6 +25,7 @@ class FieldInfo:
     type: Value
     required: Value
     sensitive: bool
+    many: bool = False  # written as ``lines[].sku``: one value per array element
 
 
 @dataclass
@@ -47,7 +49,7 @@ class Context:
     mappings: list[MappingInfo]
     skipped_mappings: list[str]
     lookups: dict[str, tuple[int, dict[str, str]]]
-    validation: list[dict[str, Value]]
+    validation: list[dict[str, Any]]
     retry_reading: Value
     retry_policies: list[dict[str, Value]]
     circuit_breaker: dict[str, Value]
@@ -57,6 +59,9 @@ class Context:
     success_criteria: dict[str, Value]
     redact: Value
     extras: dict[str, Any] = field(default_factory=dict)
+    trigger: dict[str, Value] = field(default_factory=dict)
+    # what the scaffold could not read (DK501), reported by `designkit scaffold`
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
 def _fields(parsed: ParsedDesign, prov: Provenance, names: NameMap) -> list[FieldInfo]:
@@ -72,6 +77,7 @@ def _fields(parsed: ParsedDesign, prov: Provenance, names: NameMap) -> list[Fiel
                 type=prov.take(f"entity.fields[{index}].type", rules.field_type(item.type), line),
                 required=prov.take(f"entity.fields[{index}].required", item.required, line),
                 sensitive=rules.is_sensitive(item.name, item.description),
+                many="[]" in item.name,
             )
         )
     if not out:  # the config needs one field; a design without a model gets an id
@@ -234,15 +240,32 @@ def build_context(parsed: ParsedDesign, design_name: str) -> Context:
         "key": prov.take("entity.key", entity_key, key_line if key_fields else None),
         "table": snake_name(model.entity, fallback="records"),
     }  # fmt: skip
-    validation = [
-        {
-            "rule": Value(row.rule or f"rule {index + 1}", parsed.line_of(f"data.validation_rules[{index}].rule")),
-            "when": Value(rules.validation_when(row.when), parsed.line_of(f"data.validation_rules[{index}].when")),
-            "check": Value(rules.validation_check(row.rule), parsed.line_of(f"data.validation_rules[{index}].rule")),
-            "action": Value(rules.validation_action(row.action), parsed.line_of(f"data.validation_rules[{index}].action")),
-        }
-        for index, row in enumerate(design.data.validation_rules)
-    ]  # fmt: skip
+    diagnostics: list[Diagnostic] = []
+    trigger = _trigger(parsed, prov, design_name, diagnostics)
+    validation = []
+    for index, row in enumerate(design.data.validation_rules):
+        at = f"data.validation_rules[{index}]"
+        when = rules.validation_when(row.when)
+        if when is None:
+            diagnostics.append(
+                Diagnostic(
+                    "DK501",
+                    Severity.WARNING,
+                    f"validation rule {index + 1}: When {row.when!r} names no pipeline stage; "
+                    "the scaffold runs it pre_send",
+                    path=design_name,
+                    line=parsed.line_of(f"{at}.when") or 0,
+                    field=f"{at}.when",
+                    hint="write Pre-send, Post-receive or On receipt",
+                )
+            )
+        validation.append({
+            "rule": Value(row.rule or f"rule {index + 1}", parsed.line_of(f"{at}.rule")),
+            "when": Value(when or "pre_send", parsed.line_of(f"{at}.when") if row.when else None),
+            "when_written": (row.when or "").strip(),
+            "check": Value(rules.validation_check(row.rule), parsed.line_of(f"{at}.rule")),
+            "action": Value(rules.validation_action(row.action), parsed.line_of(f"{at}.action")),
+        })  # fmt: skip
     reading, policies = _retry(parsed, prov)
     breaker = _numbers(
         parsed, prov, "error_handling.circuit_breaker", "circuit_breaker",
@@ -284,8 +307,41 @@ def build_context(parsed: ParsedDesign, design_name: str) -> Context:
         fields=fields, mappings=mappings, skipped_mappings=skipped, lookups=lookups,
         validation=validation, retry_reading=reading, retry_policies=policies,
         circuit_breaker=breaker, dead_letter_queue=dlq, idempotency=idempotency, alerts=alerts,
-        success_criteria=success, redact=redact,
+        success_criteria=success, redact=redact, diagnostics=diagnostics, trigger=trigger,
     )  # fmt: skip
+
+
+def _trigger(
+    parsed: ParsedDesign, prov: Provenance, design_name: str, diagnostics: list[Diagnostic]
+) -> dict[str, Value]:
+    """The trigger step of the normal flow (the first step when none is named trigger)."""
+    design = parsed.design
+    steps = design.flow.normal
+    index = next((i for i, s in enumerate(steps) if s.step.strip().lower() == "trigger"), 0)
+    text = steps[index].description if steps else None
+    line = parsed.line_of(f"flow.normal[{index}].description") if steps and text else None
+    reading = rules.trigger(text)
+    if reading.unread:
+        diagnostics.append(Diagnostic(
+            "DK501", Severity.WARNING, f"trigger: {reading.unread}; the scaffold uses the file trigger",
+            path=design_name, line=line or 0, field=f"flow.normal[{index}].description",
+            hint="say 'webhook', 'POST /path', a cron expression or 'every 15 minutes'",
+        ))  # fmt: skip
+    texts = [r.rule for r in design.data.validation_rules]
+    texts += [f"{a.method} {a.details}" for a in design.security.authentication]
+    header = rules.signature_header(texts) if reading.kind == "webhook" else None
+    header_line = next(
+        (parsed.line_of(f"data.validation_rules[{i}].rule")
+         for i, r in enumerate(design.data.validation_rules) if header and header in (r.rule or "")),
+        line,
+    )  # fmt: skip
+    return {
+        "kind": prov.take("trigger.kind", reading.kind, line),
+        "schedule": prov.take("trigger.schedule", reading.schedule, line if reading.schedule else None),
+        "path": prov.take("trigger.webhook.path", reading.path or "/records", line if reading.path else None),
+        "signature_header": prov.take("trigger.webhook.signature_header", header, header_line if header else None),
+        "text": Value(text or "", line),
+    }  # fmt: skip
 
 
 # --------------------------------------------------------------------------- monitoring
@@ -303,9 +359,9 @@ DURATION_BUCKET = "pipeline_stage_duration_seconds_bucket"  # labels: stage, le
 QUEUE_DEPTH = "pipeline_queue_depth"
 DLQ_DEPTH = "pipeline_dlq_depth"
 BREAKER_STATE = "pipeline_circuit_breaker_state"  # labels: name; 0 closed, 1 open, 2 half-open
-# prometheus_client's default histogram buckets end at 10 s: a quantile above that
-# cannot be told apart (histogram_quantile answers 10 for anything in +Inf)
-HISTOGRAM_TOP_BUCKET_SECONDS = 10.0
+# the runtime's duration histogram (metrics.DURATION_BUCKETS) ends at 300 s: a quantile
+# above that cannot be told apart (histogram_quantile answers 300 for anything in +Inf)
+HISTOGRAM_TOP_BUCKET_SECONDS = 300.0
 RATE_WINDOW = "5m"
 
 EXPRESSIONS = {

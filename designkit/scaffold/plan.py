@@ -14,6 +14,7 @@ from typing import Any
 
 import jinja2
 
+from designkit.diagnostics import Diagnostic
 from designkit.parse import ParsedDesign
 from designkit.resources import template_path
 from designkit.scaffold import quoting
@@ -66,6 +67,8 @@ class Plan:
     files: dict[str, bytes] = field(default_factory=dict)
     user_owned: set[str] = field(default_factory=set)
     slug: str = "integration"
+    # design values the scaffold could not read (DK501); the files use a marked default
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
 def _val(value: Value | Any) -> str:
@@ -137,7 +140,7 @@ def plan_project(parsed: ParsedDesign, design_name: str = "design.md") -> Plan:
         "name": context.integration["name"].value,
         "provenance": context.provenance.rows,
     }
-    plan = Plan(slug=variables["slug"])
+    plan = Plan(slug=variables["slug"], diagnostics=list(context.diagnostics))
     plan.files.update(_runtime_files())
     for output in RENDERED:
         text = env.get_template(f"{output}.j2").render(variables)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Collection
+from dataclasses import dataclass
 
 _TYPES = {
     "string": "string", "str": "string", "text": "string", "enum": "string", "uuid": "string",
@@ -114,8 +115,30 @@ def lookup_pairs(text: str | None) -> dict[str, str]:
     return pairs
 
 
-def validation_when(text: str | None) -> str:
-    return "post_receive" if re.search(r"post|after", text or "", re.IGNORECASE) else "pre_send"
+_WHEN = (
+    # (stage, words): first match wins; "post-receive" is after the load, "pre-receive" is not
+    ("post_receive", r"\bpost\b|^post[- ]|\bafter\b|reconcil|confirm"),
+    ("on_receipt", r"receipt|\bon[- ]receiv|arrival|ingest|inbound|\bintake\b"),
+    ("pre_send", r"\bpre\b|^pre[- ]|\bbefore\b|transform|\bmapping\b|\bvalidat"),
+)
+
+
+def validation_when(text: str | None) -> str | None:
+    """The pipeline stage a validation rule's "When" names; None when it names none.
+
+    The template says Pre-send and Post-receive; designs also write Pre-load,
+    Pre-publish, Post-load (dbt test), On receipt. Stages: ``on_receipt`` (as soon as a
+    record is read, before any other rule), ``pre_send`` (before the load) and
+    ``post_receive`` (after the target confirmed the load). An empty cell is ``pre_send``
+    (the template's first rows); unknown words are None, for a diagnostic.
+    """
+    words = (text or "").strip().lower()
+    if not words:
+        return "pre_send"
+    for stage, pattern in _WHEN:
+        if re.search(pattern, words):
+            return stage
+    return None
 
 
 def validation_check(rule: str | None) -> str:
@@ -138,3 +161,95 @@ def validation_action(action: str | None) -> str:
     if re.search(r"truncate|transform|drop|normali", text):
         return "transform"
     return "reject"
+
+
+_CRON_TEXT = re.compile(r"`([\d*/,\-A-Za-z?]+(?:\s+[\d*/,\-A-Za-z?]+){4})`")
+_EVERY = re.compile(
+    r"\b(?:every\s+(?:\d+\s*)?(?:seconds?|minutes?|hours?|days?|minute|hour)|"
+    r"\d+\s*-?\s*(?:minute|hour)s?\b|hourly)",
+    re.IGNORECASE,
+)
+_AT_TIME = re.compile(
+    r"\b(?:(?:nightly|daily|every\s+day|each\s+day)\s+)?at\s+(\d{1,2}:\d{2})", re.IGNORECASE
+)
+_POST_PATH = re.compile(r"\bPOST\s+`?(/[A-Za-z0-9._~/{}-]*)`?")
+_WEBHOOK = re.compile(
+    r"webhook|\bPOST\b|\bevents?\b|publish|emits?\b|\bcalls?\b|\bAPI\b|\bHTTP", re.IGNORECASE
+)
+_SCHEDULED = re.compile(r"schedul|cron|nightly|daily|hourly|\bbatch\b|every\s", re.IGNORECASE)
+_FILE = re.compile(r"\bfile\b|\bdrops?\b|landing|\bsftp\b|export", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TriggerReading:
+    """What starts a run, read from the design's trigger step; ``unread`` says why not."""
+
+    kind: str  # file | schedule | webhook
+    schedule: str | None = None  # as the runtime's schedule.py reads it
+    path: str | None = None  # the webhook path the design names (POST /api/v1/orders)
+    unread: str | None = None
+
+
+def _schedule_words(text: str) -> str | None:
+    cron = _CRON_TEXT.search(text)
+    if cron:
+        return cron.group(1)
+    at = _AT_TIME.search(text)
+    if at:
+        return f"daily at {at.group(1)}"
+    every = _EVERY.search(text)
+    if every:
+        words = " ".join(every.group(0).lower().replace("-", " ").split())
+        if words == "hourly":
+            return words
+        count = re.search(r"(\d+)\s*(second|minute|hour|day)", words)
+        if count:  # "15-minute delta", "every 15 minutes": one spelling for the runtime
+            return f"every {count.group(1)} {count.group(2)}s"
+        return words
+    if re.search(r"\bnightly\b", text, re.IGNORECASE):
+        return "daily at 02:00"  # "nightly" with no time: the usual batch window, marked default
+    return None
+
+
+def trigger(text: str | None) -> TriggerReading:
+    """The trigger kind, schedule and webhook path from the trigger step's words.
+
+    Events, webhooks and API calls become the webhook trigger (its path from
+    ``POST /path`` when the design names one); a schedule beside them is kept as the
+    catch-up run ("a 15-minute delta catches anything missed"). A schedule alone is the
+    schedule trigger; files, or nothing, the file trigger. Change data capture and
+    queues have no built-in trigger: file, with the reason in ``unread``.
+    """
+    words = (text or "").strip()
+    if not words:
+        return TriggerReading("file")
+    schedule = _schedule_words(words)
+    path = _POST_PATH.search(words)
+    if re.search(r"change data capture|\bcdc\b|\bconsumes?\b", words, re.I) and not re.search(
+        r"webhook|\bPOST\b", words
+    ):
+        return TriggerReading(
+            "file", unread="change data capture and queue consumers are not built in"
+        )
+    if _WEBHOOK.search(words):
+        return TriggerReading("webhook", schedule, path.group(1) if path else None)
+    if schedule or _SCHEDULED.search(words):
+        if schedule is None:
+            return TriggerReading(
+                "file", unread="the trigger is scheduled but names no time or interval"
+            )
+        return TriggerReading("schedule", schedule)
+    if _FILE.search(words):
+        return TriggerReading("file")
+    return TriggerReading("file", unread="the trigger step names no file, schedule, event or call")
+
+
+def signature_header(texts: list[str | None]) -> str | None:
+    """The header a webhook's HMAC signature comes in, when the design names it
+    (``HMAC signature valid (`X-Shopify-Hmac-Sha256`)``)."""
+    for text in texts:
+        if text and re.search(r"hmac|signature|signed", text, re.IGNORECASE):
+            match = re.search(r"`(X-[A-Za-z0-9-]+)`", text)
+            if match:
+                return match.group(1)
+    return None

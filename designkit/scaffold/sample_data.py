@@ -8,6 +8,7 @@ mapping fills are added under their own names.
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -40,16 +41,71 @@ def _value(kind: str, name: str, index: int) -> Any:
     return f"{name}-{index + 1:04d}"
 
 
-def _place(record: dict[str, Any], path: str, value: Any) -> None:
-    """Put a value at a dotted path; a path that clashes with one already placed is skipped."""
-    parts = path.split(".")
+_SEGMENT = re.compile(r"^(?P<name>[^\[\]]*)(?P<steps>(?:\[\d*\])+)$")
+ARRAY_ITEMS = 2
+"""Elements in a sample array (``lines[].sku``): more than one, so "arrays map to arrays"
+is visible in the very first run."""
+
+
+def path_steps(path: str) -> list[str | int | None]:
+    """A source path read as the runtime's mapping.SourcePath reads it: keys, ``[N]``
+    indexes and ``[]`` (every element); any other bracket text stays part of the key."""
+    steps: list[str | int | None] = []
+    for segment in path.split("."):
+        match = _SEGMENT.match(segment)
+        if match is None:
+            steps.append(segment)
+            continue
+        if match["name"]:
+            steps.append(match["name"])
+        steps.extend(int(i) if i else None for i in re.findall(r"\[(\d*)\]", match["steps"]))
+    return steps
+
+
+def fans_out(path: str) -> bool:
+    return None in path_steps(path)
+
+
+def _place(record: Any, path: str | list[str | int | None], value: Any) -> None:
+    """Put a value at a source path, building objects and arrays on the way. A ``[]``
+    takes a list of values, one per element; a path that clashes with one already placed
+    is skipped (first one wins)."""
+    steps = path_steps(path) if isinstance(path, str) else path
     node = record
-    for part in parts[:-1]:
-        child = node.setdefault(part, {})
-        if not isinstance(child, dict):
+    for position, step in enumerate(steps[:-1]):
+        following = steps[position + 1]
+        empty: Any = {} if isinstance(following, str) else []
+        if step is None:  # every element: one value each
+            if not isinstance(value, list) or not isinstance(node, list):
+                return
+            while len(node) < len(value):
+                node.append({} if isinstance(following, str) else [])
+            for item, part in zip(node, value, strict=False):
+                _place(item, steps[position + 1 :], part)
+            return
+        if isinstance(step, int):
+            if not isinstance(node, list):
+                return
+            while len(node) <= step:
+                node.append({} if isinstance(following, str) else [])
+            node = node[step]
+            continue
+        if not isinstance(node, dict):
+            return
+        child = node.setdefault(step, empty)
+        if not isinstance(child, dict | list):
             return
         node = child
-    node.setdefault(parts[-1], value)
+    last = steps[-1] if steps else None
+    if isinstance(last, str) and isinstance(node, dict):
+        node.setdefault(last, value)
+    elif last is None and isinstance(node, list) and isinstance(value, list) and not node:
+        node.extend(value)
+    elif isinstance(last, int) and isinstance(node, list):
+        while len(node) <= last:
+            node.append(None)
+        if node[last] is None:
+            node[last] = value
 
 
 def sample_records(context: Context, count: int = RECORDS) -> list[dict[str, Any]]:
@@ -64,11 +120,18 @@ def sample_records(context: Context, count: int = RECORDS) -> list[dict[str, Any
             if not mapping.source.value:
                 continue
             target = mapping.target.value
-            value = _value(types.get(target, "string"), target, index)
             table = context.lookups.get(mapping.lookup or "", (0, {}))[1]
-            if table:
-                keys = sorted(table)
-                value = keys[index % len(keys)]
+            keys = sorted(table)
+
+            def make(number: int, target: str = target, keys: list[str] = keys) -> Any:
+                if keys:
+                    return keys[number % len(keys)]
+                return _value(types.get(target, "string"), target, number)
+
+            if fans_out(mapping.source.value):
+                value: Any = [make(index + item) for item in range(ARRAY_ITEMS)]
+            else:
+                value = make(index)
             _place(record, mapping.source.value, value)
         for item in context.fields:
             if item.name.value not in filled:

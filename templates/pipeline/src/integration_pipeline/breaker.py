@@ -72,6 +72,11 @@ class CircuitBreaker:
     def state(self) -> str:
         return str(self._cb.current_state)
 
+    @property
+    def opened_at(self) -> float | None:
+        """When the circuit last opened (on this breaker's clock); None while closed."""
+        return self._opened_at
+
     def _publish(self) -> None:
         if self.on_state is not None:
             self.on_state(self.name, STATE_VALUES[self.state])

@@ -1,4 +1,4 @@
-"""Command line: ``run``, ``dlq list|show|replay|discard|purge`` and ``health``.
+"""Command line: ``run``, ``serve``, ``dlq list|show|replay|discard|purge`` and ``health``.
 
 Paths are relative to the current folder (the project root), so ``run`` with no
 arguments processes data/sample.jsonl with config/pipeline.yaml. A configuration error
@@ -59,13 +59,54 @@ def run(config_path: str, input_path: str | None) -> None:
         if os.environ.get("PIPELINE_METRICS", "1") == "1"
         else None
     )
+    from .errors import PipelineError
+
     try:
         summary = pipeline.run(input_path)
+    except PipelineError as error:  # the source failed (after its retries): one line, exit 1
+        click.echo(f"run failed: {error.error_class}: {error.message}", err=True)
+        sys.exit(1)
     finally:
         pipeline.close()
         if server is not None:
             server.shutdown()
     click.echo(json.dumps(summary.__dict__))
+
+
+@main.command()
+@config_option
+@click.option("--port", type=int, default=None, help="Listen here instead of trigger.port.")
+def serve(config_path: str, port: int | None) -> None:
+    """Run the trigger until stopped (SIGTERM or Ctrl-C): file, schedule or webhook.
+
+    /health and /metrics are served on trigger.host:trigger.port for every kind.
+    """
+    import signal
+    import threading
+
+    from .triggers import Service, TriggerError
+
+    config = _config(config_path)
+    pipeline = _pipeline(config)
+    try:
+        service = Service(config, pipeline, port=port)
+    except TriggerError as error:
+        pipeline.close()
+        click.echo(f"cannot serve: {config_path}: {error}", err=True)
+        sys.exit(2)
+    done = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: done.set())
+    service.start()
+    click.echo(
+        f"serving {config.trigger.kind} on http://{config.trigger.host}:{service.server.port}",
+        err=True,
+    )
+    try:
+        done.wait()
+    finally:
+        service.stop()
+        pipeline.close()
 
 
 @main.group()

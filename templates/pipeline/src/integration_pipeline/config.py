@@ -10,9 +10,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 
@@ -31,11 +39,40 @@ class Integration(_Strict):
     pattern: str | None = None
 
 
+class Paging(_Strict):
+    """How an HTTP source walks its pages (see sources.HttpSource)."""
+
+    # none: one request; next_link: the body (or a Link rel="next" header) names the next
+    # page's URL; cursor: the body names a cursor sent back as a parameter; page: page=1,2,..
+    style: Literal["none", "next_link", "cursor", "page"] = "none"
+    next_path: str = "next"  # next_link: where the body holds the next URL ("links.next")
+    cursor_path: str = "next_cursor"  # cursor: where the body holds the next cursor
+    cursor_param: str = "cursor"
+    page_param: str = "page"
+    first_page: int = Field(default=1, ge=0)
+    size_param: str | None = None  # e.g. "per_page"; with it a short page is the last one
+    size: int = Field(default=100, ge=1, le=10_000)
+    max_pages: int = Field(default=100_000, ge=1)  # a guard against a server that never ends
+
+
 class Source(_Strict):
     kind: Literal["jsonl", "csv", "http"] = "jsonl"
     path: str = "data/sample.jsonl"
     url: str | None = None
+    # secrets come from SOURCE_-prefixed environment variables (or *_FILE): see http_auth.py
     auth: Literal["none", "oauth2_client_credentials", "api_key", "mtls"] = "none"
+    api_key_header: str = "X-API-Key"
+    records_path: str | None = None  # where a page's list of records is ("data"); None: the body
+    paging: Paging = Field(default_factory=Paging)
+    timeout_seconds: float = Field(default=30, gt=0)
+
+    @model_validator(mode="after")
+    def _url_for_http(self) -> Source:
+        if self.kind == "http" and not self.url:
+            raise ValueError("url is required when kind is http")
+        if self.url and not re.match(r"^https?://", self.url):
+            raise ValueError("url must start with http:// or https://")
+        return self
 
 
 class Target(_Strict):
@@ -44,6 +81,8 @@ class Target(_Strict):
     table: str = "records"
     url: str | None = None
     auth: Literal["none", "oauth2_client_credentials", "api_key", "mtls"] = "none"
+    # one HTTP request's timeout; None: what is left of the retry policy's budget, at most 30 s
+    timeout_seconds: float | None = Field(default=None, gt=0)
 
     @field_validator("table")
     @classmethod
@@ -58,6 +97,9 @@ class Field_(_Strict):
     type: Literal["string", "integer", "number", "boolean", "date", "datetime", "object", "array"]
     required: bool = False
     sensitive: bool = False
+    # one value per element of a source array (the design wrote ``lines[].sku``): the
+    # record holds a list and each element is checked against ``type``
+    many: bool = False
 
 
 class Entity(_Strict):
@@ -75,9 +117,34 @@ class MappingRule(_Strict):
     default: str | int | float | bool | None = None
 
 
+WHEN_ALIASES = {
+    # what designs write in the "When" column -> the stage that runs the rule
+    "pre_load": "pre_send",
+    "pre_publish": "pre_send",
+    "before_send": "pre_send",
+    "before_load": "pre_send",
+    "post_load": "post_receive",
+    "after_load": "post_receive",
+    "after_send": "post_receive",
+    "on_receive": "on_receipt",
+    "on_arrival": "on_receipt",
+}
+
+
+def _stage_name(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    key = re.sub(r"[\s-]+", "_", value.strip().lower())
+    return WHEN_ALIASES.get(key, key)
+
+
 class ValidationRuleConfig(_Strict):
     rule: str
-    when: Literal["pre_send", "post_receive"] = "pre_send"
+    # on_receipt: first, as soon as the record is read (mapped); pre_send: before the load;
+    # post_receive: after the target confirmed the load (failures go to the DLQ, stage confirm)
+    when: Annotated[
+        Literal["on_receipt", "pre_send", "post_receive"], BeforeValidator(_stage_name)
+    ] = "pre_send"
     check: Literal["required", "format", "reference", "business"] = "required"
     action: Literal["reject", "transform", "default", "alert_and_queue"] = "reject"
 
@@ -142,6 +209,42 @@ class SuccessCriteria(_Strict):
     error_rate_percent: float | None = None
 
 
+class Webhook(_Strict):
+    """The webhook trigger's endpoint (see webhook.py)."""
+
+    path: str = Field(default="/records", pattern=r"^/[A-Za-z0-9._~/{}*-]*$")
+    max_body_bytes: int = Field(default=1_048_576, ge=1)  # larger bodies get 413
+    # HMAC-SHA256 of the raw body in this header (hex or base64, "sha256=" prefix allowed);
+    # None: no signature check. The shared secret is in the environment, never here.
+    signature_header: str | None = None
+    secret_env: str = Field(default="WEBHOOK_SECRET", pattern=r"^[A-Z_][A-Z0-9_]*$")
+    max_backlog: int = Field(default=10_000, ge=1)  # accepted, unfinished records; then 503
+
+
+class Trigger(_Strict):
+    """What starts a run under ``serve`` (``run`` always processes the input once)."""
+
+    kind: Literal["file", "schedule", "webhook"] = "file"
+    # schedule: a cron expression, "every 15 minutes" or "daily at 02:00" (schedule.py);
+    # with kind webhook, a schedule also runs the source as a catch-up ("15-minute delta")
+    schedule: str | None = None
+    timezone: str = "UTC"
+    poll_seconds: float = Field(default=60, gt=0)  # file: how often source.path is looked at
+    host: str = "127.0.0.1"  # serve listens here: /health, /metrics and the webhook
+    port: int = Field(default=8080, ge=0, le=65535)
+    webhook: Webhook = Field(default_factory=Webhook)
+
+    @model_validator(mode="after")
+    def _readable_schedule(self) -> Trigger:
+        from .schedule import parse_schedule
+
+        if self.kind == "schedule" and not self.schedule:
+            raise ValueError("schedule is required when kind is schedule")
+        if self.schedule:
+            parse_schedule(self.schedule, self.timezone)  # ValueError names what is accepted
+        return self
+
+
 class Logging(_Strict):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     redact: list[str] = Field(default_factory=list)  # field names whose values never reach a log
@@ -149,6 +252,7 @@ class Logging(_Strict):
 
 class PipelineConfig(_Strict):
     integration: Integration
+    trigger: Trigger = Field(default_factory=Trigger)
     source: Source = Field(default_factory=Source)
     target: Target = Field(default_factory=Target)
     entity: Entity

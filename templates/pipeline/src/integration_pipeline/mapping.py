@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import json
+import re
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from .config import Entity, MappingRule, PipelineConfig
@@ -21,20 +23,76 @@ HOOKS_FILE = "src/integration_pipeline/user_hooks.py"
 _MISSING = object()
 
 
-def get_path(record: Mapping[str, Any], path: str) -> Any:
-    """``a.b.c`` into nested dicts; None when any part is missing."""
-    value: Any = record
-    for part in path.split("."):
-        if type(value) is not dict and not isinstance(value, Mapping):  # dict: skip the ABC
+_SEGMENT = re.compile(r"^(?P<name>[^\[\]]*)(?P<steps>(?:\[\d*\])+)$")
+
+
+class SourcePath:
+    """A mapping's source path, compiled once: ``customer.email``, ``lines[].sku``,
+    ``items[0].price``.
+
+    Dots step into objects; ``[N]`` takes element N of an array; ``[]`` takes every
+    element, so the rest of the path is read from each and the value is a list (arrays
+    map to arrays). A segment with any other bracket text (``value[x]``,
+    ``ID[@type=Employee_ID]``) or no brackets at all (``X-Shopify-Topic (header)``) is a
+    plain key, as the design wrote it, so nothing a document says is ever lost.
+    """
+
+    __slots__ = ("plain", "steps", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        steps: list[str | int | None] = []  # key, index, or None for "every element"
+        for segment in text.split("."):
+            match = _SEGMENT.match(segment)
+            if match is None:
+                steps.append(segment)
+                continue
+            if match["name"]:
+                steps.append(match["name"])
+            for index in re.findall(r"\[(\d*)\]", match["steps"]):
+                steps.append(int(index) if index else None)
+        self.steps = tuple(steps)
+        # the common case (plain keys only) takes the loop without list handling
+        self.plain = all(isinstance(step, str) for step in steps)
+
+    @property
+    def fans_out(self) -> bool:
+        """True when the path has ``[]``, so its value is a list."""
+        return None in self.steps
+
+    def get(self, record: Any) -> Any:
+        """The value at the path; None when any part is missing."""
+        if self.plain:
+            value = record
+            for step in self.steps:
+                if type(value) is not dict and not isinstance(value, Mapping):  # skip the ABC
+                    return None
+                value = value.get(step)
+            return value
+        return _walk(record, self.steps)
+
+
+def _walk(value: Any, steps: tuple[str | int | None, ...]) -> Any:
+    for position, step in enumerate(steps):
+        if step is None:
+            if not isinstance(value, list):
+                return None
+            rest = steps[position + 1 :]
+            return [_walk(item, rest) for item in value]
+        if isinstance(step, int):
+            if not isinstance(value, list) or step >= len(value):
+                return None
+            value = value[step]
+        elif isinstance(value, Mapping):
+            value = value.get(step)
+        else:
             return None
-        value = value.get(part)
     return value
 
 
-def _direct_getter(path: str) -> Callable[[Mapping[str, Any]], Any]:
-    if "." in path or "[" in path:
-        return lambda record: get_path(record, path)
-    return lambda record: record.get(path)
+def get_path(record: Mapping[str, Any], path: str) -> Any:
+    """Read ``path`` (see SourcePath) from a record; None when any part is missing."""
+    return SourcePath(path).get(record)
 
 
 def _load_hook() -> Callable[[Mapping[str, Any], str, Any], Any]:
@@ -53,13 +111,10 @@ def _load_hook() -> Callable[[Mapping[str, Any], str, Any], Any]:
 
 
 class _Rule:
-    """One mapping row, compiled: :attr:`apply` is a closure made for its kind."""
-
     def __init__(self, rule: MappingRule, config: PipelineConfig) -> None:
         self.rule = rule
         self.hook: Callable[[Mapping[str, Any], str, Any], Any] | None = None
         self.expression: Expression | None = None
-        self.table: Mapping[str, Any] = {}
         if rule.transformation in ("formula", "conditional"):
             if not rule.expression:
                 raise ExpressionError(f"mapping to {rule.target!r} needs an expression or a hook")
@@ -68,23 +123,41 @@ class _Rule:
             if not rule.lookup or rule.lookup not in config.lookups:
                 raise ExpressionError(f"mapping to {rule.target!r}: unknown lookup {rule.lookup!r}")
             self.table = config.lookups[rule.lookup]
+        self.path = SourcePath(rule.source or rule.target)
+        if self.path.fans_out and rule.transformation in ("direct", "lookup"):
+            field = next((f for f in config.entity.fields if f.name == rule.target), None)
+            if field is not None and not field.many and field.type != "array":
+                raise ExpressionError(
+                    f"mapping to {rule.target!r}: source {self.path.text!r} gives a list; "
+                    f"declare the field with `many: true` or type array"
+                )
         self.apply: Callable[[Mapping[str, Any]], Any] = self._compile()
 
+    def _lookup(self, raw: Any) -> Any:
+        if isinstance(raw, list):  # one entry per array element: arrays map to arrays
+            return [self._lookup(item) for item in raw]
+        return self.table.get(str(raw), self.rule.default) if raw is not None else self.rule.default
+
     def _compile(self) -> Callable[[Mapping[str, Any]], Any]:
+        """``apply`` for this rule's kind: every record of a run goes through it, so the
+        choices are made once here."""
         rule = self.rule
         default = rule.default
         kind = rule.transformation
-        if kind in ("direct", "lookup"):
-            get = _direct_getter(rule.source or rule.target)
-            if kind == "direct":
-                return lambda record: _or_default(get(record), default)
-            table = self.table
-            return lambda record: _or_default(
-                table.get(str(raw), default) if (raw := get(record)) is not None else default,
-                default,
-            )
+        path = self.path
+        read: Callable[[Any], Any] = path.get
+        if path.plain and len(path.steps) == 1:  # a top-level key: one dict.get
+            (key,) = path.steps
+
+            def read(record: Any) -> Any:
+                return record.get(key) if type(record) is dict else path.get(record)
+
+        if kind == "direct":
+            return lambda record: _or_default(read(record), default)
+        if kind == "lookup":
+            return lambda record: _or_default(self._lookup(read(record)), default)
         if kind == "hook":
-            source = _direct_getter(rule.source) if rule.source else (lambda record: None)
+            source = read if rule.source else (lambda record: None)
             target = rule.target
 
             def hook(record: Mapping[str, Any]) -> Any:
@@ -182,10 +255,16 @@ def validate_entity(entity: Entity, record: Mapping[str, Any]) -> dict[str, Any]
     result: dict[str, Any] = {}
     for field in entity.fields:
         value = record.get(field.name)
-        if value is None or value == "":
+        if value is None or value == "" or (field.many and value == []):
             if field.required:
                 raise ValidationFailed(f"required field {field.name!r} is missing", rule="entity")
             result[field.name] = None
+            continue
+        if field.many:  # one value per element of a source array; a lone value is a list of one
+            items = value if isinstance(value, list) else [value]
+            result[field.name] = [
+                None if item is None else _coerce(item, field.type, field.name) for item in items
+            ]
             continue
         result[field.name] = _coerce(value, field.type, field.name)
     return result
@@ -199,71 +278,71 @@ class Mapper:
     """Compiled mappings; building it checks every expression (load-time errors).
 
     Every record of a run goes through :meth:`to_canonical`, so the rules are turned
-    into plain getters once here: a direct copy is one ``dict.get``, and a value that
-    already has its declared type skips coercion.
+    into plain getters once here: a direct copy of a top-level key is one ``dict.get``,
+    and a value that already has its declared type skips coercion.
     """
 
     def __init__(self, config: PipelineConfig) -> None:
         self.config = config
         self.rules = [_Rule(rule, config) for rule in config.mappings]
-        self._getters: list[tuple[str, Callable[[Mapping[str, Any]], Any], Any]] = []
+        getters: dict[str, Callable[[Mapping[str, Any]], Any]] = {}
         if not self.rules:
-            self._getters = [(f.name, _direct_getter(f.name), None) for f in config.entity.fields]
-        for rule in self.rules:
-            if rule.rule.transformation == "direct":
-                getter = _direct_getter(rule.rule.source or rule.rule.target)
-                self._getters.append((rule.rule.target, getter, rule.rule.default))
-            else:  # apply() has put the default in already
-                self._getters.append((rule.rule.target, rule.apply, None))
-        # to_canonical: per entity field, the getter of the last rule that fills it (as in
-        # map()), and the expressions and hooks of rules whose target is no field, which
-        # still run (they may fail the record)
-        fields = {f.name for f in config.entity.fields}
-        last = {target: (getter, default) for target, getter, default in self._getters}
+            for f in config.entity.fields:
+                getters[f.name] = partial(_plain_key, f.name)
+        for rule in self.rules:  # the last rule for a target wins, as in map()
+            getters[rule.rule.target] = rule.apply
         self._fields = [
             (
                 f.name,
-                *last.get(f.name, (_nothing, None)),
+                getters.get(f.name, _nothing),
                 f.required,
-                _EXACT_TYPES.get(f.type),
+                f.many,
+                None if f.many else _EXACT_TYPES.get(f.type),
                 f.type,
             )
             for f in config.entity.fields
         ]
+        # rules whose target is no field still run: an expression or a hook may fail the record
+        names = {f.name for f in config.entity.fields}
         self._side_rules = [
             rule.apply
             for rule in self.rules
-            if rule.rule.target not in fields
+            if rule.rule.target not in names
             and rule.rule.transformation not in ("direct", "lookup")
         ]
 
     def map(self, record: Mapping[str, Any]) -> dict[str, Any]:
         """Source record -> canonical record (not yet type-checked)."""
-        mapped: dict[str, Any] = {}
-        for target, getter, default in self._getters:
-            value = getter(record)
-            mapped[target] = default if value is None else value
-        return mapped
+        if not self.rules:
+            return {f.name: record.get(f.name) for f in self.config.entity.fields}
+        return {rule.rule.target: rule.apply(record) for rule in self.rules}
 
     def to_canonical(self, record: Mapping[str, Any]) -> dict[str, Any]:
-        """Mapped, required fields present, every value of its declared type
-        (the same result as :func:`validate_entity` on :meth:`map`, in one pass)."""
+        """Mapped, required fields present, every value of its declared type: the same
+        result as :func:`validate_entity` on :meth:`map`, in one pass."""
         for side_rule in self._side_rules:
             side_rule(record)
         result: dict[str, Any] = {}
-        for name, getter, default, required, exact, kind in self._fields:
+        for name, getter, required, many, exact, kind in self._fields:
             value = getter(record)
-            if value is None:
-                value = default
-            if value is None or value == "":
+            if value is None or value == "" or (many and value == []):
                 if required:
                     raise ValidationFailed(f"required field {name!r} is missing", rule="entity")
                 result[name] = None
             elif type(value) is exact:
                 result[name] = value
+            elif many:  # one value per element of a source array; a lone value is a list of one
+                items = value if isinstance(value, list) else [value]
+                result[name] = [
+                    None if item is None else _coerce(item, kind, name) for item in items
+                ]
             else:
                 result[name] = _coerce(value, kind, name)
         return result
+
+
+def _plain_key(name: str, record: Mapping[str, Any]) -> Any:
+    return record.get(name)
 
 
 def _nothing(record: Mapping[str, Any]) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -38,6 +38,7 @@ from .logs import make_logger
 from .mapping import Mapper
 from .metrics import Metrics
 from .retry import RetryExecutor
+from .sources import Backlog
 from .validation import AlertAndQueue, Validator
 
 COMMIT_EVERY = 1000
@@ -107,6 +108,11 @@ class Pipeline:
         self._transform_time = self.metrics.duration.labels(stage="transform")
         self._load_time = self.metrics.duration.labels(stage="load")
         self._source_name = f"{config.source.kind}:{config.source.path}"
+        if config.source.kind == "http":
+            self._source_name = f"http:{config.source.url}"
+        self.backlog = Backlog(self.metrics.queue_depth)  # the gauge reads it when scraped
+        self.source_breaker: CircuitBreaker | None = None  # opened with an http source
+        self._extract_id = ""
 
     def _on_retry(self, error: PipelineError, attempt: int, delay: float) -> None:
         self.metrics.retries.labels(error_class=error.error_class).inc()
@@ -176,9 +182,14 @@ class Pipeline:
         )
 
     def process(
-        self, record: Mapping[str, Any], summary: RunSummary, replay_id: int | None = None
+        self,
+        record: Mapping[str, Any],
+        summary: RunSummary,
+        replay_id: int | None = None,
+        correlation_id: str | None = None,
     ) -> None:
-        cid = new_id()
+        # a caller's id (the webhook's X-Correlation-ID) is carried through, else a new one
+        cid = correlation_id or new_id()
         summary.read += 1
         self._extracted.inc()
         key: str | None = None
@@ -210,6 +221,7 @@ class Pipeline:
     ) -> None:
         """One record through retries and the breaker to the target, then its mark."""
         self._current = {"correlationId": cid}
+        stage = "load"
         try:
             with self._load_time.time():
                 self.executor.call(
@@ -217,8 +229,11 @@ class Pipeline:
                         lambda: self.target.write(canonical, cid, timeout)
                     )
                 )
+            if self.validator.after_load:  # post_receive rules check what was delivered
+                stage = "confirm"
+                self.validator.apply(canonical, "post_receive")
         except Exception as exc:
-            self._fail(record, "load", classify(exc), cid, key, summary, replay_id)
+            self._fail(record, stage, classify(exc), cid, key, summary, replay_id)
             return
         self.idempotency.mark(key, commit=False)
         self._delivered(1, summary)
@@ -238,9 +253,11 @@ class Pipeline:
         try:
             if not batching:
                 for record in records:
-                    self.metrics.queue_depth.set(1)
-                    self.process(record, summary)
-                    self.metrics.queue_depth.set(0)
+                    self.backlog.add(1)
+                    try:
+                        self.process(record, summary)
+                    finally:
+                        self.backlog.add(-1)
                 return summary
             chunk: list[Mapping[str, Any]] = []
             for record in records:
@@ -256,7 +273,13 @@ class Pipeline:
 
     def process_chunk(self, records: list[Mapping[str, Any]], summary: RunSummary) -> None:
         """Transform, validate, de-duplicate and load ``records`` (see :meth:`process_all`)."""
-        self.metrics.queue_depth.set(len(records))
+        self.backlog.add(len(records))
+        try:
+            self._process_chunk(records, summary)
+        finally:
+            self.backlog.add(-len(records))
+
+    def _process_chunk(self, records: list[Mapping[str, Any]], summary: RunSummary) -> None:
         self._extracted.inc(len(records))
         summary.read += len(records)
         mapper, validator, idempotency = self.mapper, self.validator, self.idempotency
@@ -297,16 +320,35 @@ class Pipeline:
                     self._load(record, canonical, cid, key, summary, None)
             else:
                 self._load_time.observe((clock() - started) / len(fresh))
+                if validator.after_load:
+                    fresh = self._confirmed(fresh, summary)
                 idempotency.mark_many([key for _, _, _, key in fresh])
                 self._delivered(len(fresh), summary)
                 self.log.info(
                     "loaded",
+                    correlationId=self._extract_id or fresh[0][2],  # the run's, when it has one
                     correlationIds=[cid for _, _, cid, _ in fresh],
                     records=len(fresh),
                     step="confirm",
                     status="ok",
                 )
-        self.metrics.queue_depth.set(0)
+
+    def _confirmed(
+        self,
+        loaded: list[tuple[Mapping[str, Any], dict[str, Any], str, str]],
+        summary: RunSummary,
+    ) -> list[tuple[Mapping[str, Any], dict[str, Any], str, str]]:
+        """The loaded records that pass the ``post_receive`` rules; the others go to the
+        DLQ at stage ``confirm`` (as :meth:`_load` does for one record)."""
+        passed = []
+        for record, canonical, cid, key in loaded:
+            try:
+                self.validator.apply(canonical, "post_receive")
+            except Exception as exc:
+                self._fail(record, "confirm", classify(exc), cid, key, summary, None)
+                continue
+            passed.append((record, canonical, cid, key))
+        return passed
 
     def _first_deliveries(
         self,
@@ -342,11 +384,64 @@ class Pipeline:
         if self._pending >= COMMIT_EVERY or self._clock() - self._batch_started >= COMMIT_SECONDS:
             self.commit()
 
+    def records(self, input_path: str | Path | None = None) -> Iterator[dict[str, Any]]:
+        """The source's records, streamed: the input file, or the HTTP source's pages."""
+        source = self.config.source
+        if source.kind != "http" or input_path is not None:
+            path = Path(input_path) if input_path is not None else self.base / source.path
+            return read_source(source, path)  # process_all counts the backlog
+        from .sources import HttpSource
+
+        if self.source_breaker is None:
+            self.source_breaker = CircuitBreaker(
+                self.config.circuit_breaker,
+                name="source",
+                clock=self.executor.clock,
+                on_state=self.metrics.set_breaker,
+            )
+        executor = RetryExecutor(
+            self.config.retry,
+            sleep=self.executor.sleep,
+            clock=self.executor.clock,
+            rng=self.executor.rng,
+            on_retry=self._on_source_retry,
+        )
+        http = HttpSource(source, executor=executor, breaker=self.source_breaker)
+        http.backlog = self.backlog
+        # the page requests carry the run's id (X-Correlation-ID), and so do their logs
+        http.run_id = self._extract_id = self._extract_id or http.run_id
+        http.on_page = lambda url, n: self.log.info(
+            "page fetched", correlationId=http.run_id, step="extract", status="ok", url=url,
+            records=n,
+        )  # fmt: skip
+        return http.records()
+
+    def _on_source_retry(self, error: PipelineError, attempt: int, delay: float) -> None:
+        self.metrics.retries.labels(error_class=error.error_class).inc()
+        self.log.warning(
+            "retrying",
+            correlationId=self._extract_id,
+            step="extract",
+            status="retry",
+            error_class=error.error_class,
+            attempt=attempt,
+            delay_seconds=delay,
+        )
+
     def run(self, input_path: str | Path | None = None) -> RunSummary:
-        path = Path(input_path) if input_path is not None else self.base / self.config.source.path
-        self.log.info("run started", step="trigger", status="started", input=str(path))
-        summary = self.process_all(read_source(self.config.source, path))
-        self.log.info("run finished", step="confirm", status="done", **summary.__dict__)
+        source = self.config.source
+        where = source.url if source.kind == "http" and input_path is None else input_path
+        if where is None:
+            where = self.base / source.path
+        # the run's own correlation id: its start and end logs, and the source's page requests
+        run_id = self._extract_id = new_id()
+        self.log.info(
+            "run started", correlationId=run_id, step="trigger", status="started", input=str(where)
+        )
+        summary = self.process_all(self.records(input_path))
+        self.log.info(
+            "run finished", correlationId=run_id, step="confirm", status="done", **summary.__dict__
+        )
         return summary
 
     def replay(self, entry_ids: list[int] | None = None) -> RunSummary:

@@ -23,6 +23,7 @@ from .errors import ValidationFailed
 from .expressions import Expression, ExpressionError
 from .mapping import _coerce
 
+BEFORE_LOAD = ("on_receipt", "pre_send")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -43,6 +44,7 @@ class Validator:
     ) -> None:
         self.config = config
         self.types = {f.name: f.type for f in config.entity.fields}
+        self.many = {f.name for f in config.entity.fields if f.many}
         self.defaults = {m.target: m.default for m in config.mappings}
         self.rules: list[_Compiled] = []
         for rule in config.validation:
@@ -56,6 +58,9 @@ class Validator:
             if predicate is None and not fields and warn is not None:
                 warn(f"validation rule {rule.rule!r} names no field; implement it in user_hooks.py")
             self.rules.append(_Compiled(rule, fields, predicate))
+        # on_receipt rules before pre_send ones, each group in the design's order
+        self.ordered = sorted(self.rules, key=lambda r: r.config.when != "on_receipt")
+        self.after_load = any(r.config.when == "post_receive" for r in self.rules)
 
     def _passes(self, rule: _Compiled, record: dict[str, Any], field: str | None) -> bool:
         if rule.predicate is not None and field is None:
@@ -65,6 +70,10 @@ class Validator:
                 return False
         assert field is not None
         value = record.get(field)
+        if isinstance(value, list) and field in self.many:  # each element of a `many` field
+            if rule.config.check == "required" and not value:
+                return False
+            return all(self._passes(rule, {**record, field: item}, field) for item in value)
         check = rule.config.check
         if check == "required":
             return value is not None and value != ""
@@ -85,10 +94,15 @@ class Validator:
             return not tables or any(str(value) in t for t in tables)
         return True
 
-    def apply(self, record: dict[str, Any], when: str = "pre_send") -> dict[str, Any]:
-        """Return the (possibly fixed) record or raise ValidationFailed / AlertAndQueue."""
-        for rule in self.rules:
-            if rule.config.when != when:
+    def apply(self, record: dict[str, Any], when: str | None = None) -> dict[str, Any]:
+        """Return the (possibly fixed) record or raise ValidationFailed / AlertAndQueue.
+
+        ``when`` None runs every rule that comes before the load: ``on_receipt`` rules
+        first, then ``pre_send``; ``post_receive`` rules run after the load, on their own.
+        """
+        stages = BEFORE_LOAD if when is None else (when,)
+        for rule in self.ordered:
+            if rule.config.when not in stages:
                 continue
             targets: list[str | None] = [None] if rule.predicate is not None else []
             targets += [] if rule.predicate is not None else list(rule.fields)

@@ -1,0 +1,253 @@
+"""``serve``: run the design's trigger until stopped.
+
+* ``file``: process ``source.path`` at start, then again whenever the file changes
+  (looked at every ``trigger.poll_seconds``); the idempotency store skips what was
+  already delivered;
+* ``schedule``: run the source at each slot of ``trigger.schedule`` (schedule.py);
+* ``webhook``: accept records over HTTP (webhook.py); with a ``schedule`` as well, the
+  source also runs on it (the designs' "15-minute delta catches anything missed").
+
+One worker thread owns the pipeline, so scheduled runs and webhook records never run
+at the same time on its stores; a slot that comes while a run is going is skipped, not
+queued behind it. /health and /metrics are on ``trigger.host:trigger.port`` for every kind.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from prometheus_client import Counter
+
+from .config import PipelineConfig
+from .errors import PipelineError
+from .http_auth import secret
+from .pipeline import Pipeline, RunSummary
+from .schedule import Schedule, Scheduler, parse_schedule
+from .webhook import ControlServer, Inbox
+
+INBOX = "var/inbox.sqlite"
+BATCH = 100
+
+
+class TriggerError(Exception):
+    """``serve`` cannot start (a missing secret, a port in use); the message says which."""
+
+
+class Service:
+    """The trigger, the worker and the control server; clocks injectable for tests."""
+
+    def __init__(
+        self,
+        config: PipelineConfig,
+        pipeline: Pipeline,
+        *,
+        clock: Callable[[], float] = time.time,
+        wait: Callable[[float], bool] | None = None,
+        port: int | None = None,
+    ) -> None:
+        self.config = config
+        self.pipeline = pipeline
+        self.trigger = config.trigger
+        self.log = pipeline.log
+        self.stopped = threading.Event()
+        self._wake = threading.Event()
+        self._run_due = threading.Event()
+        self._running = threading.Lock()
+        self.runs: list[RunSummary] = []
+        self.last_error: str | None = None
+        self.inbox: Inbox | None = None
+        self.scheduler: Scheduler | None = None
+        self._threads: list[threading.Thread] = []
+        schedule: Schedule | None = None
+        if self.trigger.kind in ("schedule", "webhook") and self.trigger.schedule:
+            schedule = parse_schedule(self.trigger.schedule, self.trigger.timezone)
+        elif self.trigger.kind == "file":
+            schedule = Schedule("poll", interval_seconds=self.trigger.poll_seconds)
+        if schedule is not None:
+            self.scheduler = Scheduler(
+                schedule, self._slot, clock=clock, wait=wait, on_skip=self._skipped
+            )
+        self._file_seen: tuple[float, int] | None = None
+        self.requests = Counter(
+            "pipeline_webhook_requests",
+            "Webhook requests, by HTTP status answered",
+            ["status"],
+            registry=pipeline.metrics.registry,
+        )
+        secret_value: str | None = None
+        webhook = self.trigger.webhook if self.trigger.kind == "webhook" else None
+        if webhook is not None:
+            if webhook.signature_header:
+                try:
+                    secret_value = secret(webhook.secret_env)
+                except PipelineError as error:
+                    raise TriggerError(
+                        f"trigger.webhook.signature_header is set but {error.message}"
+                    ) from None
+            self.inbox = Inbox(pipeline.base / INBOX)
+            pipeline.backlog.add(self.inbox.depth())  # accepted before a restart
+        try:
+            self.server = ControlServer(
+                self.trigger.host,
+                self.trigger.port if port is None else port,
+                registry=pipeline.metrics.registry,
+                health=self.health,
+                webhook=webhook,
+                inbox=self.inbox,
+                secret=secret_value,
+                backlog=pipeline.backlog.value,
+                on_accept=self._accepted,
+            )
+        except OSError as error:
+            raise TriggerError(
+                f"cannot listen on {self.trigger.host}:{self.trigger.port}: {error.strerror}"
+            ) from None
+        self._count_statuses()
+
+    def _count_statuses(self) -> None:
+        """Count every answer of the control server's handler by status (for /metrics)."""
+        handler = self.server.handler
+        original = handler.send_response
+        requests = self.requests
+
+        def send_response(request: Any, code: int, message: str | None = None) -> None:
+            if request.command == "POST":
+                requests.labels(status=str(code)).inc()
+            original(request, code, message)
+
+        handler.send_response = send_response  # type: ignore[method-assign]
+
+    # ------------------------------------------------------------------ trigger side
+
+    def _accepted(self, ids: list[str]) -> None:
+        self.pipeline.backlog.add(len(ids))
+        for cid in ids:
+            self.log.info("accepted", correlationId=cid, step="trigger", status="accepted")
+        self._wake.set()
+
+    def _slot(self) -> None:
+        """A schedule slot (or a file poll): ask the worker for a run unless one is going."""
+        if self.trigger.kind == "file" and not self._file_changed():
+            return
+        if self._running.locked() or self._run_due.is_set():
+            self.log.warning("run skipped: the previous one is still going", step="trigger")
+            return
+        self._run_due.set()
+        self._wake.set()
+
+    def _skipped(self, slots: int) -> None:
+        self.log.warning("schedule slots skipped", step="trigger", skipped=slots)
+
+    def _file_changed(self) -> bool:
+        path = self.pipeline.base / self.config.source.path
+        try:
+            stat = Path(path).stat()
+        except OSError:
+            return False
+        seen = (stat.st_mtime, stat.st_size)
+        changed = seen != self._file_seen
+        self._file_seen = seen
+        return changed
+
+    # ------------------------------------------------------------------ worker side
+
+    def _work(self) -> None:
+        while not self.stopped.is_set():
+            busy = False
+            if self._run_due.is_set():
+                self._run_due.clear()
+                self._run_once()
+                busy = True
+            if self.inbox is not None:
+                busy = self._drain() or busy
+            if not busy:
+                self._wake.wait(1.0)
+                self._wake.clear()
+
+    def _run_once(self) -> None:
+        with self._running:
+            try:
+                self.runs.append(self.pipeline.run())
+                self.last_error = None
+            except PipelineError as error:  # a source that failed: the next slot tries again
+                self.last_error = f"{error.error_class}: {error.message}"
+                self.log.error("run failed", step="extract", status="failed", error=self.last_error)
+
+    def _drain(self) -> bool:
+        assert self.inbox is not None
+        rows = self.inbox.take(BATCH)
+        if not rows:
+            return False
+        summary = RunSummary()
+        with self._running:
+            for _entry_id, cid, payload in rows:
+                self.pipeline.process(payload, summary, correlation_id=cid)
+            # target rows and idempotency marks land before the inbox forgets the records
+            self.pipeline.commit()
+            for entry_id, _cid, _payload in rows:
+                self.inbox.done(entry_id)
+                self.pipeline.backlog.add(-1)
+        self.runs.append(summary)
+        return True
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def health(self) -> tuple[bool, dict[str, Any]]:
+        worker_alive = all(t.is_alive() for t in self._threads) if self._threads else False
+        breakers = {"target": self.pipeline.breaker.state}
+        if self.pipeline.source_breaker is not None:
+            breakers["source"] = self.pipeline.source_breaker.state
+        details: dict[str, Any] = {
+            "trigger": self.trigger.kind,
+            "backlog": int(self.pipeline.backlog.value()),
+            "breakers": breakers,
+            "runs": len(self.runs),
+        }
+        if self.last_error:
+            details["last_error"] = self.last_error
+        return worker_alive and not self.stopped.is_set(), details
+
+    def start(self) -> None:
+        worker = threading.Thread(target=self._work, name="pipeline-worker", daemon=True)
+        self._threads.append(worker)
+        worker.start()
+        self.server.start()
+        if self.trigger.kind == "file":
+            self._slot()  # day one: the file as it is now
+        if self.scheduler is not None:
+            ticker = threading.Thread(target=self.scheduler.run, name="schedule", daemon=True)
+            self._threads.append(ticker)
+            ticker.start()
+        self.log.info(
+            "serving",
+            step="trigger",
+            status="started",
+            trigger=self.trigger.kind,
+            schedule=self.trigger.schedule,
+            listen=f"{self.trigger.host}:{self.server.port}",
+        )
+
+    def idle(self, timeout: float = 10.0) -> bool:
+        """Wait until nothing is due, running or waiting in the inbox (for tests)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            waiting = self.inbox.depth() if self.inbox is not None else 0
+            if not waiting and not self._run_due.is_set() and not self._running.locked():
+                return True
+            time.sleep(0.02)
+        return False
+
+    def stop(self) -> None:
+        self.stopped.set()
+        if self.scheduler is not None:
+            self.scheduler.stop.set()
+        self._wake.set()
+        self.server.stop()
+        for thread in self._threads:  # the worker finishes its batch; a waiting ticker just ends
+            thread.join(timeout=30 if thread.name == "pipeline-worker" else 1)
+        if self.inbox is not None:
+            self.inbox.close()
