@@ -154,3 +154,37 @@ def test_correlation_ids_are_version_4_uuids() -> None:
         parsed = uuid.UUID(text)
         assert str(parsed) == text
         assert parsed.version == 4 and parsed.variant == uuid.RFC_4122
+
+
+def test_many_valued_fields_are_stored_as_json_lists(tmp_path: Path) -> None:
+    config = base_config()
+    entity = config.entity.model_copy(
+        update={
+            "fields": [
+                *config.entity.fields,
+                config.entity.fields[2].model_copy(update={"name": "skus", "many": True}),
+            ]
+        }
+    )
+    mappings = [
+        *config.mappings,
+        config.mappings[0].model_copy(update={"source": "lines[].sku", "target": "skus"}),
+    ]
+    config = config.model_copy(update={"entity": entity, "mappings": mappings})
+    stream = io.StringIO()
+    pipeline = Pipeline(config, base_dir=tmp_path, log_stream=stream)
+    records = _records(3, lines=[{"sku": "S1"}, {"sku": "S2"}])
+    try:
+        summary = pipeline.process_all(records)
+    finally:
+        pipeline.close()
+    assert summary.loaded == 3
+    with sqlite3.connect(tmp_path / "var" / "target.sqlite") as db:
+        stored = [json.loads(text) for (text,) in db.execute("SELECT skus FROM records")]
+    assert stored == [["S1", "S2"]] * 3
+    loaded = [
+        line
+        for line in map(json.loads, stream.getvalue().splitlines())
+        if line["event"] == "loaded"
+    ]
+    assert [line["records"] for line in loaded] == [3]  # one chunk write, no record-by-record retry

@@ -67,7 +67,9 @@ class SqliteTarget:
         self._db.execute("PRAGMA journal_mode=WAL")
         self.names = [f.name for f in entity.fields]
         self._json_columns = [
-            index for index, f in enumerate(entity.fields) if f.type in ("object", "array")
+            index
+            for index, f in enumerate(entity.fields)
+            if f.type in ("object", "array") or f.many
         ]
         table = quote_identifier(target.table)
         columns = [quote_identifier(n) for n in self.names]

@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from functools import partial
+from operator import methodcaller
 from typing import Any
 
 from .config import Entity, MappingRule, PipelineConfig
@@ -146,13 +147,11 @@ class _Rule:
         kind = rule.transformation
         path = self.path
         read: Callable[[Any], Any] = path.get
-        if path.plain and len(path.steps) == 1:  # a top-level key: one dict.get
-            (key,) = path.steps
-
-            def read(record: Any) -> Any:
-                return record.get(key) if type(record) is dict else path.get(record)
-
+        if path.plain and len(path.steps) == 1:  # a top-level key: records are mappings
+            read = methodcaller("get", path.steps[0])
         if kind == "direct":
+            if default is None:
+                return read
             return lambda record: _or_default(read(record), default)
         if kind == "lookup":
             return lambda record: _or_default(self._lookup(read(record)), default)

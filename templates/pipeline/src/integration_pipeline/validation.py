@@ -61,6 +61,7 @@ class Validator:
         # on_receipt rules before pre_send ones, each group in the design's order
         self.ordered = sorted(self.rules, key=lambda r: r.config.when != "on_receipt")
         self.after_load = any(r.config.when == "post_receive" for r in self.rules)
+        self._plans: dict[str | None, list[tuple[_Compiled, str | None]]] = {}
 
     def _passes(self, rule: _Compiled, record: dict[str, Any], field: str | None) -> bool:
         if rule.predicate is not None and field is None:
@@ -100,17 +101,23 @@ class Validator:
         ``when`` None runs every rule that comes before the load: ``on_receipt`` rules
         first, then ``pre_send``; ``post_receive`` rules run after the load, on their own.
         """
-        stages = BEFORE_LOAD if when is None else (when,)
-        for rule in self.ordered:
-            if rule.config.when not in stages:
-                continue
-            targets: list[str | None] = [None] if rule.predicate is not None else []
-            targets += [] if rule.predicate is not None else list(rule.fields)
-            for field in targets:
-                if self._passes(rule, record, field):
-                    continue
+        plan = self._plans.get(when)
+        if plan is None:
+            plan = self._plans[when] = self._plan(BEFORE_LOAD if when is None else (when,))
+        for rule, field in plan:
+            if not self._passes(rule, record, field):
                 record = self._act(rule, record, field)
         return record
+
+    def _plan(self, stages: tuple[str, ...]) -> list[tuple[_Compiled, str | None]]:
+        """(rule, field) pairs to check for these stages, in order: worked out once per
+        stage, not per record. A rule that is an expression is one pair with no field."""
+        return [
+            (rule, field)
+            for rule in self.ordered
+            if rule.config.when in stages
+            for field in ([None] if rule.predicate is not None else rule.fields)
+        ]
 
     def _act(self, rule: _Compiled, record: dict[str, Any], field: str | None) -> dict[str, Any]:
         action = rule.config.action
