@@ -25,7 +25,7 @@ from typing import IO, Any
 
 from .breaker import CircuitBreaker
 from .config import PipelineConfig
-from .connectors import HttpTarget, JsonlTarget, SqliteTarget, open_target, read_source
+from .connectors import HttpTarget, JsonlTarget, SqliteTarget, read_source
 from .dlq import DeadLetterQueue
 from .errors import PipelineError, classify
 from .idempotency import IdempotencyStore
@@ -33,6 +33,7 @@ from .logs import make_logger
 from .mapping import Mapper
 from .metrics import Metrics
 from .retry import RetryExecutor
+from .stores import open_stores
 from .validation import AlertAndQueue, Validator
 
 COMMIT_EVERY = 500
@@ -47,6 +48,16 @@ class RunSummary:
     loaded: int = 0
     skipped_duplicates: int = 0
     dead_lettered: int = 0
+
+
+@dataclass
+class Attempt:
+    """One try of a record (``Pipeline.attempt``): ``loaded``, ``duplicate`` or ``failed``."""
+
+    outcome: str
+    stage: str = ""
+    error: PipelineError | None = None
+    key: str | None = None
 
 
 class Pipeline:
@@ -72,15 +83,13 @@ class Pipeline:
         self.log = make_logger(redact, log_stream, config.logging.level)
         self.mapper = Mapper(config)
         self.validator = Validator(config, warn=lambda m: self.log.warning(m, step="startup"))
-        self.dlq = DeadLetterQueue(
-            self.base / config.dead_letter_queue.path,
-            clock=wall_clock,
-            on_depth=self.metrics.dlq_depth.set,
+        # config.state / target.kind select SQLite files or the shared PostgreSQL (stores.py)
+        self.stores = open_stores(
+            config, self.base, clock=wall_clock, on_depth=self.metrics.dlq_depth.set, target=target
         )
-        self.idempotency = IdempotencyStore(
-            config.idempotency, self.base / config.idempotency.path, clock=wall_clock
-        )
-        self.target = target or open_target(config.target, config.entity, self.base)
+        self.dlq: DeadLetterQueue = self.stores.dlq
+        self.idempotency: IdempotencyStore = self.stores.idempotency
+        self.target = self.stores.target
         self.breaker = CircuitBreaker(
             config.circuit_breaker, name="target", clock=clock, on_state=self.metrics.set_breaker
         )
@@ -88,7 +97,9 @@ class Pipeline:
             config.retry, sleep=sleep, clock=clock, rng=rng, on_retry=self._on_retry
         )
         self._current: str = ""
-        self._batched = isinstance(self.target, SqliteTarget)
+        self._batched = isinstance(self.target, SqliteTarget) or getattr(
+            self.target, "batched", False
+        )
         if self._batched:
             self.target.autocommit = False  # type: ignore[union-attr]
         self._clock = clock
@@ -125,6 +136,7 @@ class Pipeline:
         self.target.close()
         self.dlq.close()
         self.idempotency.close()
+        self.stores.close()
 
     def _fail(
         self,
@@ -242,6 +254,41 @@ class Pipeline:
         finally:
             self.commit()
         return summary
+
+    def attempt(
+        self, record: Mapping[str, Any], correlation_id: str, *, timeout: float = 30.0
+    ) -> Attempt:
+        """One try of transform -> validate -> load, for a broker worker.
+
+        No in-process retries and nothing dead-lettered here: a failure comes back
+        classified, with its stage, and the caller routes it (retry queue or DLQ). A
+        loaded record's idempotency mark joins the open batch; ``commit`` lands both.
+        """
+        self._current = correlation_id
+        self._extracted.inc()
+        key: str | None = None
+        stage = "transform"
+        try:
+            with self._transform_time.time():
+                canonical = self.mapper.to_canonical(record)
+            stage = "validate"
+            canonical = self.validator.apply(canonical)
+            key = self.idempotency.key_for({**record, **canonical})
+            if self.idempotency.seen(key):
+                self.metrics.duplicates.inc()
+                self.log.info(
+                    "duplicate", correlationId=correlation_id, step="load", status="skipped"
+                )
+                return Attempt("duplicate", key=key)
+            stage = "load"
+            with self._load_time.time():
+                self.breaker.call(lambda: self.target.write(canonical, correlation_id, timeout))
+        except Exception as exc:
+            return Attempt("failed", stage, classify(exc), key)
+        self.idempotency.mark(key, commit=False)
+        self._loaded.inc()
+        self.log.info("loaded", correlationId=correlation_id, step="confirm", status="ok")
+        return Attempt("loaded", "load", key=key)
 
 
 def run(config: PipelineConfig, input_path: str | Path | None = None, **options: Any) -> RunSummary:
