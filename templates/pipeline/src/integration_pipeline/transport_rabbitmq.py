@@ -667,12 +667,12 @@ class Worker:
         now = self.now()
         headers.update({
             H_ATTEMPTS: tries,
-            H_FIRST_ATTEMPT: first_attempt,
+            H_FIRST_ATTEMPT: _stamp(first_attempt),
             H_ERROR_CLASS: error.error_class,
             H_ERROR_MESSAGE: error.message[:1000],
-            H_LAST_FAILURE: now,
+            H_LAST_FAILURE: _stamp(now),
         })  # fmt: skip
-        headers.setdefault(H_FIRST_FAILURE, now)
+        headers.setdefault(H_FIRST_FAILURE, _stamp(now))
         channel.basic_publish(
             "",
             self.names.retry(route.queue_ms),
@@ -718,8 +718,8 @@ class Worker:
             H_STAGE: result.stage,
             H_CLASSIFICATION: classification,
             H_ATTEMPTS: attempts,
-            H_FIRST_FAILURE: first_failure,
-            H_LAST_FAILURE: now,
+            H_FIRST_FAILURE: _stamp(first_failure),
+            H_LAST_FAILURE: _stamp(now),
             H_CORRELATION: correlation_id,
             H_SOURCE: source,
             H_KEY: result.key or "",
@@ -772,6 +772,11 @@ class Worker:
         self._batch = _Batch()
         with contextlib.suppress(Exception):
             self.pipeline.stores.rollback()
+
+
+def _stamp(seconds: float) -> str:
+    """Epoch seconds for a header: AMQP tables carry no floats, so a decimal string."""
+    return f"{seconds:.6f}"
 
 
 def _copy_properties(
@@ -907,7 +912,7 @@ class BrokerDLQ:
                         H_SOURCE: entry.source,
                         H_REPLAYS: entry.replay_count + 1,
                         H_PRIOR_ATTEMPTS: entry.attempts,
-                        H_FIRST_FAILURE: entry.first_failure_at,
+                        H_FIRST_FAILURE: _stamp(entry.first_failure_at),
                     }
                     channel.basic_publish(
                         "",
