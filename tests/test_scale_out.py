@@ -527,11 +527,12 @@ def test_replay_from_the_broker_dlq_after_fixing_loads_once(clean_run: Run) -> N
 # -- chaos ------------------------------------------------------------------------------
 
 
-def test_sigkill_and_broker_connection_loss_change_nothing(
+def test_sigkill_and_connection_loss_change_nothing(
     broker: Broker, database: str, tmp_path: Path
 ) -> None:
     """One worker is SIGKILLed mid-batch, then the broker closes every connection of the
-    vhost (`rabbitmqctl close_all_connections`): the final state is the clean run's."""
+    vhost (`rabbitmqctl close_all_connections`), then PostgreSQL ends every worker's
+    session: the survivors reconnect and the final state is the clean run's."""
     if broker.vhost is None:
         pytest.skip("rabbitmqctl is not available to close the broker's connections")
     project = make_project(tmp_path, broker, database)
@@ -555,9 +556,19 @@ def test_sigkill_and_broker_connection_loss_change_nothing(
         closed = _rabbitmqctl("close_all_connections", "-p", broker.vhost, "chaos test")
         assert closed.returncode == 0, closed.stderr
         assert project.counts()[0] < len(expected.loaded), "the run finished before the close"
+        at_close = project.counts()[0]
+        while project.counts()[0] < at_close + 1500 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        ended = project.sql(  # and the database drops every worker's session
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+            (f"integration_pipeline/{project.schema}",),
+        )
+        assert len(ended) >= WORKERS - 1
+        assert project.counts()[0] < len(expected.loaded), "the run finished before the drop"
         wait_until_done(project, expected)
         assert_final_state(project, expected)
-        assert "connection lost" in project.logs()  # the survivors noticed and reconnected
+        logs = project.logs()  # the survivors noticed both losses and reconnected
+        assert "ConnectionClosedByBroker" in logs and "StateLost" in logs
         assert project.stop_workers()[1:] == [0] * (WORKERS - 1)
         assert_no_secret(project, published.stdout, published.stderr)
     finally:
@@ -612,5 +623,41 @@ def test_health_and_secrets(broker: Broker, database: str, tmp_path: Path) -> No
         )  # fmt: skip
         assert unset.returncode == 2
         assert "environment variable RABBITMQ_URL is not set" in unset.stderr
+    finally:
+        project.close()
+
+
+def test_embedded_transport_with_postgres_state(
+    broker: Broker, database: str, tmp_path: Path
+) -> None:
+    """`state: postgres` alone: one process, its DLQ and idempotency marks in PostgreSQL
+    (shared, so a second process sees the first one's marks), the dlq commands on it."""
+    project = make_project(tmp_path, broker, database, faults=False)
+    path = project.root / "config" / "pipeline.yaml"
+    yaml = YAML(typ="safe")
+    data = yaml.load(path.read_text(encoding="utf-8"))
+    data["transport"] = "embedded"
+    with path.open("w", encoding="utf-8") as handle:
+        yaml.dump(data, handle)
+    try:
+        good, poison = write_input(project, tmp_path / "input.jsonl", records=300)
+        first = project.cli("run", "--input", str(tmp_path / "input.jsonl"))
+        assert first.returncode == 0, first.stderr[-2000:]
+        summary = json.loads(first.stdout)
+        assert (summary["loaded"], summary["dead_lettered"]) == (len(good), len(poison))
+        again = json.loads(project.cli("run", "--input", str(tmp_path / "input.jsonl")).stdout)
+        assert again["skipped_duplicates"] == len(good)  # the marks are in the database
+        assert project.counts() == (len(good), len(poison))  # the payload is queued once
+        assert not (project.root / "var" / "dlq.sqlite").exists()
+        listed = project.cli("dlq", "list").stdout.splitlines()
+        assert len(listed) == len(poison)
+        entry_id = listed[0].split("\t")[0]
+        shown = json.loads(project.cli("dlq", "show", entry_id).stdout)
+        assert shown["error_class"] == "validation" and shown["attempts"] == 2  # two runs
+        assert project.cli("dlq", "discard", entry_id).stdout.strip() == f"discarded {entry_id}"
+        replayed = json.loads(project.cli("dlq", "replay", "--all").stdout)
+        assert replayed["dead_lettered"] == len(poison) - 1  # still poison: back in the queue
+        loaded = project.sql("SELECT max(_write_count) FROM SCHEMA.order_event")[0][0]
+        assert loaded == 1
     finally:
         project.close()

@@ -132,7 +132,7 @@ class PostgresState:
                 self.url,
                 connect_timeout=self.config.connect_timeout_seconds,
                 options=f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
-                application_name="integration_pipeline",
+                application_name=f"integration_pipeline/{self.schema}"[:63],
             )
         except psycopg.Error as error:
             raise StateLost(
