@@ -248,24 +248,37 @@ def make_project(
 
 
 def _install_faults(project: Project) -> None:
+    """A trigger that fails the FAULTS keys' writes with their SQLSTATE: always, or in the
+    first ``times`` transactions that write the key (one try is one transaction: a worker
+    may write a row twice in one, a batch and then the row alone; both count once)."""
     project.sql("CREATE TABLE SCHEMA.faults (key text PRIMARY KEY, sqlstate text, times int,"
-                " seq text)")  # fmt: skip
+                " tries text, tx text)")  # fmt: skip
     for number, (key, (state, times)) in enumerate(FAULTS.items()):
-        project.sql(f"CREATE SEQUENCE SCHEMA.fault_{number}")
+        for name in (f"fault_tries_{number}", f"fault_tx_{number}"):
+            project.sql(f"CREATE SEQUENCE SCHEMA.{name} MINVALUE 0 START 0")
         project.sql(
-            "INSERT INTO SCHEMA.faults VALUES (%s, %s, %s, %s)",
-            (key, state, times, f'"{project.schema}".fault_{number}'),
-        )
+            "INSERT INTO SCHEMA.faults VALUES (%s, %s, %s, %s, %s)",
+            (key, state, times, f'"{project.schema}".fault_tries_{number}',
+             f'"{project.schema}".fault_tx_{number}'),
+        )  # fmt: skip
     project.sql(
         """
         CREATE FUNCTION SCHEMA.inject_fault() RETURNS trigger LANGUAGE plpgsql AS $$
-        DECLARE f record;
+        DECLARE f record; seen bigint; tries bigint;
         BEGIN
           SELECT * INTO f FROM SCHEMA.faults WHERE key = NEW.event_id;
-          IF FOUND AND (f.times < 0 OR nextval(f.seq::regclass) <= f.times) THEN
-            RAISE EXCEPTION 'injected fault for %', NEW.event_id USING ERRCODE = f.sqlstate;
+          IF NOT FOUND THEN RETURN NEW; END IF;
+          IF f.times >= 0 THEN
+            EXECUTE format('SELECT last_value FROM %s', f.tx) INTO seen;
+            IF seen <> txid_current() THEN  -- sequences ignore rollbacks: a counter
+              PERFORM setval(f.tx::regclass, txid_current());
+              tries := nextval(f.tries::regclass);
+            ELSE
+              EXECUTE format('SELECT last_value FROM %s', f.tries) INTO tries;
+            END IF;
+            IF tries >= f.times THEN RETURN NEW; END IF;  -- tries counts from 0
           END IF;
-          RETURN NEW;
+          RAISE EXCEPTION 'injected fault for %', NEW.event_id USING ERRCODE = f.sqlstate;
         END $$
         """.replace("SCHEMA", f'"{project.schema}"')
     )
@@ -536,6 +549,13 @@ def test_sigkill_and_connection_loss_change_nothing(
     if broker.vhost is None:
         pytest.skip("rabbitmqctl is not available to close the broker's connections")
     project = make_project(tmp_path, broker, database)
+    # pace the workers (3 ms a record, in the user's hook) so each blow lands mid-run
+    (project.root / "src" / "integration_pipeline" / "user_hooks.py").write_text(
+        "import time\n\n\ndef transform(record, target_field, source_value):\n"
+        "    if target_field == 'event_type':\n        time.sleep(0.003)\n"
+        "    return source_value\n",
+        encoding="utf-8",
+    )
     try:
         good, poison = write_input(project, tmp_path / "input.jsonl")
         expected = expected_outcome(good, poison)
@@ -544,21 +564,21 @@ def test_sigkill_and_connection_loss_change_nothing(
         published = project.cli("publish", "--input", str(tmp_path / "input.jsonl"))
         assert published.returncode == 0, published.stderr
         deadline = time.monotonic() + RUN_TIMEOUT
-        while project.counts()[0] < 2500 and time.monotonic() < deadline:
-            time.sleep(0.05)
+
+        def rows_above(count: int) -> int:
+            while (rows := project.counts()[0]) <= count and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert rows < len(expected.loaded), "the run finished before the blow"
+            return rows
+
+        rows_above(1500)
         victim = project.workers[0]
         victim.send_signal(signal.SIGKILL)
         assert victim.wait(timeout=10) == -signal.SIGKILL
-        at_kill = project.counts()[0]
-        assert at_kill < len(expected.loaded), "the run finished before the kill"
-        while project.counts()[0] < at_kill + 2500 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        rows_above(project.counts()[0] + 1500)
         closed = _rabbitmqctl("close_all_connections", "-p", broker.vhost, "chaos test")
         assert closed.returncode == 0, closed.stderr
-        assert project.counts()[0] < len(expected.loaded), "the run finished before the close"
-        at_close = project.counts()[0]
-        while project.counts()[0] < at_close + 1500 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        rows_above(project.counts()[0] + 1500)
         ended = project.sql(  # and the database drops every worker's session
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
             (f"integration_pipeline/{project.schema}",),

@@ -54,10 +54,11 @@ class RunSummary:
 class Attempt:
     """One try of a record (``Pipeline.attempt``): ``loaded``, ``duplicate`` or ``failed``."""
 
-    outcome: str
+    outcome: str  # prepare(): "ready" or "failed"
     stage: str = ""
     error: PipelineError | None = None
     key: str | None = None
+    canonical: dict[str, Any] | None = None
 
 
 class Pipeline:
@@ -255,6 +256,22 @@ class Pipeline:
             self.commit()
         return summary
 
+    def prepare(self, record: Mapping[str, Any], correlation_id: str) -> Attempt:
+        """Transform and validate one record: ``ready`` (with its canonical form and
+        idempotency key) or ``failed`` (classified, with its stage). Loads nothing."""
+        self._current = correlation_id
+        self._extracted.inc()
+        stage = "transform"
+        try:
+            with self._transform_time.time():
+                canonical = self.mapper.to_canonical(record)
+            stage = "validate"
+            canonical = self.validator.apply(canonical)
+            key = self.idempotency.key_for({**record, **canonical})
+        except Exception as exc:
+            return Attempt("failed", stage, classify(exc))
+        return Attempt("ready", stage, key=key, canonical=canonical)
+
     def attempt(
         self, record: Mapping[str, Any], correlation_id: str, *, timeout: float = 30.0
     ) -> Attempt:
@@ -264,27 +281,24 @@ class Pipeline:
         classified, with its stage, and the caller routes it (retry queue or DLQ). A
         loaded record's idempotency mark joins the open batch; ``commit`` lands both.
         """
-        self._current = correlation_id
-        self._extracted.inc()
-        key: str | None = None
-        stage = "transform"
+        prepared = self.prepare(record, correlation_id)
+        if prepared.outcome == "failed":
+            return prepared
+        key, canonical = prepared.key, prepared.canonical
+        assert key is not None and canonical is not None
         try:
-            with self._transform_time.time():
-                canonical = self.mapper.to_canonical(record)
-            stage = "validate"
-            canonical = self.validator.apply(canonical)
-            key = self.idempotency.key_for({**record, **canonical})
-            if self.idempotency.seen(key):
-                self.metrics.duplicates.inc()
-                self.log.info(
-                    "duplicate", correlationId=correlation_id, step="load", status="skipped"
-                )
-                return Attempt("duplicate", key=key)
-            stage = "load"
+            seen = self.idempotency.seen(key)
+        except Exception as exc:
+            return Attempt("failed", "validate", classify(exc), key)
+        if seen:
+            self.metrics.duplicates.inc()
+            self.log.info("duplicate", correlationId=correlation_id, step="load", status="skipped")
+            return Attempt("duplicate", key=key)
+        try:
             with self._load_time.time():
                 self.breaker.call(lambda: self.target.write(canonical, correlation_id, timeout))
         except Exception as exc:
-            return Attempt("failed", stage, classify(exc), key)
+            return Attempt("failed", "load", classify(exc), key)
         self.idempotency.mark(key, commit=False)
         self._loaded.inc()
         self.log.info("loaded", correlationId=correlation_id, step="confirm", status="ok")

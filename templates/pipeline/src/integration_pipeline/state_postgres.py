@@ -170,10 +170,9 @@ class PostgresState:
                         list(self.pending_marks.items()),
                     )
             self.conn.commit()
-        except psycopg.Error as error:
-            if self.broken:
-                raise StateLost(scrub(str(error), self.url)) from None
-            raise
+        except psycopg.Error as error:  # the batch is gone either way: redo it
+            self.rollback()
+            raise StateLost(f"commit failed: {scrub(str(error), self.url)}") from None
         finally:
             self.pending_marks.clear()
 
@@ -314,6 +313,32 @@ class PostgresIdempotencyStore:
         self._seen = sql.SQL("SELECT marked_at FROM {} WHERE key = %s").format(
             state.table("delivered")
         )
+        self._seen_many = sql.SQL("SELECT key, marked_at FROM {} WHERE key = ANY(%s)").format(
+            state.table("delivered")
+        )
+        self._rendered: dict[int, str] = {}
+
+    def _text(self, query: sql.Composed) -> str:
+        """The statement rendered once: composing it per call costs more than running it."""
+        text = self._rendered.get(id(query))
+        if text is None:
+            text = self._rendered[id(query)] = query.as_string(self.state.conn)
+        return text
+
+    def seen_many(self, keys: list[str]) -> set[str]:
+        """The keys delivered within the dedup window (one query for a whole batch)."""
+        if not self.enabled or not keys:
+            return set()
+        now = self.clock()
+        window = self.config.dedup_window_seconds
+        found = {k for k in keys if now - self.state.pending_marks.get(k, -1e18) < window}
+        try:
+            with self.state.conn.cursor() as cursor:
+                cursor.execute(self._text(self._seen_many), (keys,))
+                rows = cursor.fetchall()
+        except psycopg.Error as error:
+            raise classify_pg(error) from error
+        return found | {str(k) for k, at in rows if now - float(at) < window}
 
     @property
     def enabled(self) -> bool:
@@ -331,7 +356,7 @@ class PostgresIdempotencyStore:
             return now - pending < self.config.dedup_window_seconds
         try:
             with self.state.conn.cursor() as cursor:
-                cursor.execute(self._seen, (key,))
+                cursor.execute(self._text(self._seen), (key,))
                 row = cursor.fetchone()
         except psycopg.Error as error:
             raise classify_pg(error) from error
@@ -385,19 +410,41 @@ class PostgresTarget:
                 statement, sql.Identifier(key), sql.SQL(", ").join(updates)
             )
         self.sql = statement
+        self._text: str | None = None
         self.autocommit = True  # the pipeline sets False and commits per batch
 
-    def write(self, record: Mapping[str, Any], correlation_id: str, timeout: float) -> None:
+    def _statement(self) -> str:
+        if self._text is None:  # rendered once: composing per row costs more than running
+            self._text = self.sql.as_string(self.state.conn)
+        return self._text
+
+    def _values(self, record: Mapping[str, Any], correlation_id: str) -> list[Any]:
         values = [
             Jsonb(record.get(n))
             if n in self.json_fields and record.get(n) is not None
             else record.get(n)
             for n in self.names
         ]
+        values.append(correlation_id)
+        return values
+
+    def write_many(self, rows: list[tuple[Mapping[str, Any], str]]) -> None:
+        """Upsert a batch in one pipelined round trip, inside a savepoint: on any error
+        nothing of it stays and the caller writes the rows one by one to find the bad one."""
+        if not rows:
+            return
+        conn = self.state.conn
+        try:
+            with conn.transaction(), conn.cursor() as cursor:
+                cursor.executemany(self._statement(), [self._values(r, c) for r, c in rows])
+        except psycopg.Error as error:
+            raise classify_pg(error) from error
+
+    def write(self, record: Mapping[str, Any], correlation_id: str, timeout: float) -> None:
         conn = self.state.conn
         try:
             with conn.transaction(), conn.cursor() as cursor:  # a savepoint: one bad row
-                cursor.execute(self.sql, [*values, correlation_id])  # keeps the batch
+                cursor.execute(self._statement(), self._values(record, correlation_id))
         except psycopg.Error as error:
             raise classify_pg(error) from error
         if self.autocommit:

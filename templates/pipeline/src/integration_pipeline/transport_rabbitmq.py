@@ -57,7 +57,7 @@ from pika.adapters.blocking_connection import BlockingChannel
 from pika.spec import Basic, BasicProperties
 
 from .config import PipelineConfig, RetryPolicy
-from .errors import NEVER_RETRIED, CircuitOpenError, PipelineError
+from .errors import NEVER_RETRIED, CircuitOpenError, PipelineError, classify
 from .retry import planned_delays
 from .state_postgres import StateLost, env_url, safe_url, scrub
 
@@ -445,9 +445,23 @@ class WorkerSummary:
 
 
 @dataclass
+class _Delivery:
+    tag: int
+    properties: BasicProperties
+    body: bytes
+    headers: dict[str, Any]
+    record: dict[str, Any]
+    correlation_id: str
+    tries_before: int
+    first_attempt: float
+    wall: float
+
+
+@dataclass
 class _Batch:
     tags: list[int] = field(default_factory=list)
     started: float = 0.0
+    loads: list[tuple[_Delivery, Any]] = field(default_factory=list)  # bulk mode
 
 
 class Worker:
@@ -479,6 +493,8 @@ class Worker:
         self._last_beat = 0.0
         self._last_depth = 0.0
         self._declared_retry: set[int] = set()
+        self._routed = False
+        self._bulk = _bulk_capable(pipeline)
 
     # lifecycle
 
@@ -592,8 +608,10 @@ class Worker:
                 continue
             idle_since = now
             self._handle(channel, method, properties, body)
-            if len(self._batch.tags) >= batch_size or (
-                self._batch.tags and now - self._batch.started >= commit_seconds
+            if (
+                self._routed
+                or len(self._batch.tags) >= batch_size
+                or (self._batch.tags and now - self._batch.started >= commit_seconds)
             ):
                 self._flush()
             if self.stopping:
@@ -619,36 +637,138 @@ class Worker:
             record = {"_raw": body.decode("utf-8", "replace")}
         if not isinstance(record, dict):
             record = {"_raw": record}
-        correlation_id = properties.correlation_id or properties.message_id or str(uuid.uuid4())
         wall = self.now()
-        tries_before = int(headers.get(H_ATTEMPTS, 0) or 0)
-        first_attempt = float(headers.get(H_FIRST_ATTEMPT, wall) or wall)
-        timeout = attempt_timeout(self.config, headers.get(H_ERROR_CLASS), wall - first_attempt)
-        result = self.pipeline.attempt(record, correlation_id, timeout=timeout)
-        state = self.pipeline.stores.postgres
-        if state is not None and state.broken:
-            raise StateLost("database connection lost during a delivery")
+        delivery = _Delivery(
+            tag=method.delivery_tag,
+            properties=properties,
+            body=body,
+            headers=headers,
+            record=record,
+            correlation_id=properties.correlation_id or properties.message_id or str(uuid.uuid4()),
+            tries_before=int(headers.get(H_ATTEMPTS, 0) or 0),
+            first_attempt=float(headers.get(H_FIRST_ATTEMPT, wall) or wall),
+            wall=wall,
+        )
         if not self._batch.tags:
             self._batch.started = time.monotonic()
+        if self._bulk:  # transform/validate now; dedup and load the batch in one go
+            result = self.pipeline.prepare(record, delivery.correlation_id)
+            self._batch.tags.append(method.delivery_tag)
+            if result.outcome == "ready":
+                self._batch.loads.append((delivery, result))
+            else:
+                self._route(channel, delivery, result)
+            return
+        timeout = attempt_timeout(
+            self.config, headers.get(H_ERROR_CLASS), wall - delivery.first_attempt
+        )
+        result = self.pipeline.attempt(record, delivery.correlation_id, timeout=timeout)
+        self._check_state()
         self._batch.tags.append(method.delivery_tag)
         if result.outcome == "loaded":
             self.summary.loaded += 1
-            return
-        if result.outcome == "duplicate":
+        elif result.outcome == "duplicate":
             self.summary.skipped_duplicates += 1
-            return
+        else:
+            self._route(channel, delivery, result)
+
+    def _check_state(self) -> None:
+        state = self.pipeline.stores.postgres
+        if state is not None and state.broken:
+            raise StateLost("database connection lost during a delivery")
+
+    def _route(self, channel: BlockingChannel, delivery: _Delivery, result: Any) -> None:
+        """A failed try: to its retry queue or to the DLQ, confirmed before any ack."""
+        self._check_state()
         error: PipelineError = result.error
-        tries = tries_before + 1
-        route = route_failure(
-            self.config, result.stage, error, tries, wall - first_attempt, self.rng
-        )
+        tries = delivery.tries_before + 1
+        elapsed = delivery.wall - delivery.first_attempt
+        route = route_failure(self.config, result.stage, error, tries, elapsed, self.rng)
         if route.retry:
-            self._send_retry(channel, properties, body, headers, error, route, tries, first_attempt)
+            self._send_retry(
+                channel,
+                delivery.properties,
+                delivery.body,
+                delivery.headers,
+                error,
+                route,
+                tries,
+                delivery.first_attempt,
+            )
         else:
             self._dead_letter(
-                channel, properties, body, record, headers, result, tries, correlation_id
+                channel,
+                delivery.properties,
+                delivery.body,
+                delivery.record,
+                delivery.headers,
+                result,
+                tries,
+                delivery.correlation_id,
             )
-        self._flush()  # the retry/DLQ copy is confirmed: land and ack the batch now
+        self._routed = True  # land and ack the batch soon: its copies are confirmed
+
+    def _load_bulk(self, channel: BlockingChannel) -> None:
+        """Dedup the batch's records with one query, upsert them with one pipelined
+        statement; if that fails, row by row (through the breaker) to find the bad ones."""
+        loads, self._batch.loads = self._batch.loads, []
+        if not loads:
+            return
+        pipeline = self.pipeline
+        try:
+            seen = pipeline.idempotency.seen_many([r.key for _d, r in loads])
+        except PipelineError as error:  # the store is unusable: redo the batch later
+            raise StateLost(f"idempotency store: {error.message}") from None
+        fresh: list[tuple[_Delivery, Any]] = []
+        keys: set[str] = set()
+        for delivery, result in loads:
+            duplicate = result.key in seen or (pipeline.idempotency.enabled and result.key in keys)
+            if duplicate:
+                self.summary.skipped_duplicates += 1
+                pipeline.metrics.duplicates.inc()
+                pipeline.log.info(
+                    "duplicate",
+                    correlationId=delivery.correlation_id,
+                    step="load",
+                    status="skipped",
+                )
+                continue
+            keys.add(result.key)
+            fresh.append((delivery, result))
+        failed: list[tuple[_Delivery, Any]] = []
+        try:
+            with pipeline.metrics.duration.labels(stage="load").time():
+                pipeline.target.write_many([(r.canonical, d.correlation_id) for d, r in fresh])
+            loaded = fresh
+        except PipelineError:
+            self._check_state()
+            loaded = []
+            for delivery, result in fresh:
+                timeout = attempt_timeout(
+                    self.config,
+                    delivery.headers.get(H_ERROR_CLASS),
+                    delivery.wall - delivery.first_attempt,
+                )
+                try:
+                    pipeline.breaker.call(
+                        lambda d=delivery, r=result, t=timeout: pipeline.target.write(
+                            r.canonical, d.correlation_id, t
+                        )
+                    )
+                    loaded.append((delivery, result))
+                except Exception as exc:
+                    self._check_state()
+                    result.outcome, result.stage, result.error = "failed", "load", classify(exc)
+                    failed.append((delivery, result))
+        pipeline.metrics.processed.labels(stage="load").inc(len(loaded))
+        for delivery, result in loaded:
+            pipeline.idempotency.mark(result.key, commit=False)
+            pipeline.log.info(
+                "loaded", correlationId=delivery.correlation_id, step="confirm", status="ok"
+            )
+        self.summary.loaded += len(loaded)
+        for delivery, result in failed:
+            self._route(channel, delivery, result)
 
     def _send_retry(
         self,
@@ -758,13 +878,15 @@ class Worker:
         )
 
     def _flush(self) -> None:
-        """Commit the batch (target rows, then marks), then acknowledge its deliveries."""
+        """Load the batch (bulk mode), commit target rows and marks, then acknowledge."""
         if not self._batch.tags:
             return
-        self.pipeline.commit()
         assert self._channel is not None
+        self._load_bulk(self._channel)
+        self.pipeline.commit()
         self._channel.basic_ack(delivery_tag=self._batch.tags[-1], multiple=True)
         self._batch = _Batch()
+        self._routed = False
 
     def _abandon_batch(self) -> None:
         """The connection is gone: nothing of the open batch is acknowledged, so the
@@ -772,6 +894,16 @@ class Worker:
         self._batch = _Batch()
         with contextlib.suppress(Exception):
             self.pipeline.stores.rollback()
+
+
+def _bulk_capable(pipeline: Any) -> bool:
+    """Target and idempotency store on one PostgreSQL connection: load batches in bulk."""
+    target, store = pipeline.target, pipeline.idempotency
+    return (
+        hasattr(target, "write_many")
+        and hasattr(store, "seen_many")
+        and getattr(target, "state", None) is getattr(store, "state", False)
+    )
 
 
 def _stamp(seconds: float) -> str:
