@@ -197,8 +197,10 @@ class Project:
             if process.poll() is None:
                 process.kill()
                 process.wait()
-        with __import__("contextlib").suppress(Exception):
-            self.sql(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE')
+        import psycopg
+
+        with psycopg.connect(self.database, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE')
 
 
 def _configure(root: Path, queue: str, schema: str, level: str) -> None:
