@@ -621,6 +621,7 @@ def test_health_and_secrets(broker: Broker, database: str, tmp_path: Path) -> No
         assert live.returncode == 0, live.stderr
         assert project.counts() == (20, 0)
         outputs = [first.stderr, published.stderr, ready.stdout, worker.stderr, worker.stdout]
+        outputs.append(_metrics_from_the_broker(project, tmp_path))
         assert '"worker started"' in worker.stderr
         assert_no_secret(project, *outputs)
 
@@ -683,3 +684,41 @@ def test_embedded_transport_with_postgres_state(
         assert loaded == 1
     finally:
         project.close()
+
+
+def _metrics_from_the_broker(project: Project, tmp_path: Path) -> str:
+    """A worker's /metrics shows the DLQ depth it read from the broker."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    path = project.root / "config" / "pipeline.yaml"
+    yaml = YAML(typ="safe")
+    data = yaml.load(path.read_text(encoding="utf-8"))
+    data["monitoring"]["metrics_port"] = port
+    with path.open("w", encoding="utf-8") as handle:
+        yaml.dump(data, handle)
+    poison = tmp_path / "poison.jsonl"
+    poison.write_text(json.dumps({KEY_SOURCE: "evt-poison"}) + "\n", encoding="utf-8")
+    assert project.cli("publish", "--input", str(poison)).returncode == 0
+    project.env["PIPELINE_METRICS"] = "1"
+    worker = project.start_worker()
+    text = ""
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and "pipeline_dlq_depth 1.0" not in text:
+            time.sleep(0.5)
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as r:
+                    text = r.read().decode("utf-8")
+            except OSError:
+                continue
+        assert "pipeline_dlq_depth 1.0" in text, text[-2000:]
+        assert "pipeline_queue_depth 0.0" in text
+    finally:
+        project.env["PIPELINE_METRICS"] = "0"
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=30) == 0
+    return text
