@@ -344,8 +344,8 @@ class PostgresIdempotencyStore:
     def enabled(self) -> bool:
         return self.config.approach != "upsert"
 
-    def key_for(self, record: Mapping[str, Any]) -> str:
-        return build_key(self.config.key, record)
+    def key_for(self, record: Mapping[str, Any], canonical: Mapping[str, Any] | None = None) -> str:
+        return build_key(self.config.key, {**record, **canonical} if canonical else record)
 
     def seen(self, key: str) -> bool:
         if not self.enabled:
@@ -362,10 +362,16 @@ class PostgresIdempotencyStore:
             raise classify_pg(error) from error
         return row is not None and now - float(row[0]) < self.config.dedup_window_seconds
 
-    def mark(self, key: str, *, commit: bool = True) -> None:
+    def mark_many(self, keys: builtins.list[str]) -> None:
+        """Buffer ``keys`` as delivered; the batch's commit writes them with its rows."""
         if not self.enabled:
             return
-        self.state.pending_marks[key] = self.clock()
+        now = self.clock()
+        for key in keys:
+            self.state.pending_marks[key] = now
+
+    def mark(self, key: str, *, commit: bool = True) -> None:
+        self.mark_many([key])
         if commit:
             self.flush()
 
@@ -428,7 +434,7 @@ class PostgresTarget:
         values.append(correlation_id)
         return values
 
-    def write_many(self, rows: list[tuple[Mapping[str, Any], str]]) -> None:
+    def write_many(self, rows: list[tuple[Mapping[str, Any], str]], timeout: float = 30.0) -> None:
         """Upsert a batch in one pipelined round trip, inside a savepoint: on any error
         nothing of it stays and the caller writes the rows one by one to find the bad one."""
         if not rows:
