@@ -69,3 +69,45 @@ def require_shared(path: Path) -> Path:
             pytest.fail(f"{path} is missing: CI must provide ../shared beside the clone")
         pytest.skip(f"{path} not present (../shared is laid beside the repository in CI)")
     return path
+
+
+# -- external services (RabbitMQ, PostgreSQL) -------------------------------------------
+
+RABBITMQ_URL = os.environ.get(
+    "DESIGNKIT_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/%2F"
+)
+POSTGRES_URL = os.environ.get(
+    "DESIGNKIT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+
+
+def require_service(name: str, url: str, *, default_port: int) -> None:
+    """Skip (or, with DESIGNKIT_REQUIRE_SERVICES=1 as in CI, fail) when nothing listens.
+
+    Only the TCP port is probed, so a missing service costs a test run milliseconds.
+    """
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or default_port
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return
+    except OSError as error:
+        reason = f"{name} is not reachable on {host}:{port} ({error})"
+    if os.environ.get("DESIGNKIT_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{reason}; DESIGNKIT_REQUIRE_SERVICES=1 requires it")
+    pytest.skip(f"{reason}; set DESIGNKIT_REQUIRE_SERVICES=1 to make this a failure")
+
+
+def require_python_module(name: str) -> None:
+    """Like require_service, for the client library a service test imports."""
+    import importlib.util
+
+    if importlib.util.find_spec(name) is not None:
+        return
+    reason = f"python package {name!r} is not installed (pip install -e '.[dev]')"
+    if os.environ.get("DESIGNKIT_REQUIRE_SERVICES") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)

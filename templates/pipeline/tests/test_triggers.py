@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import io
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -275,8 +276,10 @@ def test_file_trigger_runs_at_start_and_when_the_file_changes(serve: Any, tmp_pa
     data.write_text(json.dumps(_record(1)) + "\n", encoding="utf-8")
     ticks, stopping = threading.Semaphore(0), threading.Event()
     clock = Clock(1000.0)
+    waits = [0]  # how many waits began: the poll before each one has finished
 
     def wait(seconds: float) -> bool:
+        waits[0] += 1
         while not ticks.acquire(timeout=0.05):
             if stopping.is_set():
                 return True
@@ -286,10 +289,14 @@ def test_file_trigger_runs_at_start_and_when_the_file_changes(serve: Any, tmp_pa
     serve.extra["kw"] = {"clock": clock.time, "wait": wait}
     service, _, _ = serve({"kind": "file", "poll_seconds": 5})
     stopping = service.scheduler.stop
-    _wait_for(lambda: len(service.runs) == 1)
+    _wait_for(lambda: len(service.runs) == 1 and waits[0] == 1)
     ticks.release()  # a poll with no change: no run
-    assert service.idle()
-    data.write_text(json.dumps(_record(1)) + "\n" + json.dumps(_record(2)) + "\n")
+    _wait_for(lambda: waits[0] == 2)
+    assert service.idle() and len(service.runs) == 1
+    # producers replace the file whole (write, then rename), so a poll never sees half of it
+    staged = data.with_suffix(".tmp")
+    staged.write_text(json.dumps(_record(1)) + "\n" + json.dumps(_record(2)) + "\n")
+    os.replace(staged, data)
     ticks.release()
     _wait_for(lambda: len(service.runs) == 2)
     assert service.idle()

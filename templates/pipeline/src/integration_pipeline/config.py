@@ -76,7 +76,7 @@ class Source(_Strict):
 
 
 class Target(_Strict):
-    kind: Literal["sqlite", "jsonl", "http"] = "sqlite"
+    kind: Literal["sqlite", "jsonl", "http", "postgres"] = "sqlite"
     path: str = "var/target.sqlite"
     table: str = "records"
     url: str | None = None
@@ -250,9 +250,63 @@ class Logging(_Strict):
     redact: list[str] = Field(default_factory=list)  # field names whose values never reach a log
 
 
+ENV_NAME = r"^[A-Z_][A-Z0-9_]{0,63}$"
+
+
+class RabbitMQ(_Strict):
+    """``transport: rabbitmq``: the broker's URL comes from the environment, never from here."""
+
+    url_env: str = Field(default="RABBITMQ_URL", pattern=ENV_NAME)
+    # work queue name; the DLQ is QUEUE.dlq and the retry queues QUEUE.retry.<ms>ms
+    queue: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.:-]{1,200}$")
+    prefetch: int = Field(default=100, ge=1, le=65535)
+    # deliveries per database commit and ack (at most prefetch; default: prefetch)
+    batch_size: int | None = Field(default=None, ge=1, le=65535)
+    commit_seconds: float = Field(default=1.0, gt=0, le=60)
+    heartbeat_seconds: int = Field(default=30, ge=0, le=3600)
+    reconnect_initial_seconds: float = Field(default=0.5, gt=0)
+    reconnect_max_seconds: float = Field(default=30.0, gt=0)
+    publish_window: int = Field(default=1000, ge=1, le=100_000)  # unconfirmed publishes
+
+    @model_validator(mode="after")
+    def _batch_fits_prefetch(self) -> RabbitMQ:
+        if self.batch_size is not None and self.batch_size > self.prefetch:
+            raise ValueError(
+                f"batch_size ({self.batch_size}) must not exceed prefetch ({self.prefetch}):"
+                " a worker holds at most prefetch unacknowledged messages"
+            )
+        if self.reconnect_max_seconds < self.reconnect_initial_seconds:
+            raise ValueError("reconnect_max_seconds must be >= reconnect_initial_seconds")
+        return self
+
+    @property
+    def batch(self) -> int:
+        return self.batch_size or self.prefetch
+
+
+class Postgres(_Strict):
+    """``state: postgres`` (and ``target.kind: postgres``); URL from the environment."""
+
+    url_env: str = Field(default="DATABASE_URL", pattern=ENV_NAME)
+    schema_: str = Field(default="public", alias="schema")
+    connect_timeout_seconds: int = Field(default=5, ge=1, le=300)
+
+    @field_validator("schema_")
+    @classmethod
+    def _safe_schema(cls, value: str) -> str:
+        if not IDENTIFIER.match(value):
+            raise ValueError("must be a plain identifier")
+        return value
+
+
 class PipelineConfig(_Strict):
     integration: Integration
     trigger: Trigger = Field(default_factory=Trigger)
+    # where records travel between stages and where the shared state lives (issue: scale out)
+    transport: Literal["embedded", "rabbitmq"] = "embedded"
+    state: Literal["sqlite", "postgres"] = "sqlite"
+    rabbitmq: RabbitMQ = Field(default_factory=RabbitMQ)
+    postgres: Postgres = Field(default_factory=Postgres)
     source: Source = Field(default_factory=Source)
     target: Target = Field(default_factory=Target)
     entity: Entity

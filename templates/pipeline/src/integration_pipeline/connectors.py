@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from .config import Entity, Source, Target
+from .config import Entity, Postgres, Source, Target
 from .errors import PipelineError, classify_status
 from .http_auth import HttpAuth, secret
 
@@ -210,8 +210,13 @@ def _env(name: str) -> str:
 
 
 def open_target(
-    target: Target, entity: Entity, base: Path
+    target: Target, entity: Entity, base: Path, postgres: Postgres | None = None
 ) -> SqliteTarget | JsonlTarget | HttpTarget:
+    if target.kind == "postgres":  # psycopg only when selected
+        from .state_postgres import PostgresState, PostgresTarget
+
+        state = PostgresState(postgres or Postgres())
+        return PostgresTarget(target, entity, state, owns_state=True)  # type: ignore[return-value]
     if target.kind == "sqlite":
         return SqliteTarget(target, entity, base / target.path)
     if target.kind == "jsonl":

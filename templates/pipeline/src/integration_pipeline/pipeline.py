@@ -29,7 +29,7 @@ from typing import IO, Any
 
 from .breaker import CircuitBreaker
 from .config import PipelineConfig
-from .connectors import HttpTarget, JsonlTarget, SqliteTarget, open_target, read_source
+from .connectors import HttpTarget, JsonlTarget, SqliteTarget, read_source
 from .correlation import new_id, new_ids
 from .dlq import DeadLetterQueue
 from .errors import PipelineError, classify
@@ -39,6 +39,7 @@ from .mapping import Mapper
 from .metrics import Metrics
 from .retry import RetryExecutor
 from .sources import Backlog
+from .stores import open_stores
 from .validation import AlertAndQueue, Validator
 
 COMMIT_EVERY = 1000
@@ -55,6 +56,17 @@ class RunSummary:
     loaded: int = 0
     skipped_duplicates: int = 0
     dead_lettered: int = 0
+
+
+@dataclass
+class Attempt:
+    """One try of a record (``Pipeline.attempt``): ``loaded``, ``duplicate`` or ``failed``."""
+
+    outcome: str  # prepare(): "ready" or "failed"
+    stage: str = ""
+    error: PipelineError | None = None
+    key: str | None = None
+    canonical: dict[str, Any] | None = None
 
 
 class Pipeline:
@@ -80,15 +92,13 @@ class Pipeline:
         self.log = make_logger(redact, log_stream, config.logging.level)
         self.mapper = Mapper(config)
         self.validator = Validator(config, warn=lambda m: self.log.warning(m, step="startup"))
-        self.dlq = DeadLetterQueue(
-            self.base / config.dead_letter_queue.path,
-            clock=wall_clock,
-            on_depth=self.metrics.dlq_depth.set,
+        # config.state / target.kind select SQLite files or the shared PostgreSQL (stores.py)
+        self.stores = open_stores(
+            config, self.base, clock=wall_clock, on_depth=self.metrics.dlq_depth.set, target=target
         )
-        self.idempotency = IdempotencyStore(
-            config.idempotency, self.base / config.idempotency.path, clock=wall_clock
-        )
-        self.target = target or open_target(config.target, config.entity, self.base)
+        self.dlq: DeadLetterQueue = self.stores.dlq
+        self.idempotency: IdempotencyStore = self.stores.idempotency
+        self.target = self.stores.target
         self.breaker = CircuitBreaker(
             config.circuit_breaker, name="target", clock=clock, on_state=self.metrics.set_breaker
         )
@@ -96,7 +106,9 @@ class Pipeline:
             config.retry, sleep=sleep, clock=clock, rng=rng, on_retry=self._on_retry
         )
         self._current: dict[str, Any] = {}  # who a retry log line is about
-        self._batched = isinstance(self.target, SqliteTarget)
+        self._batched = isinstance(self.target, SqliteTarget) or getattr(
+            self.target, "batched", False
+        )
         if self._batched:
             self.target.autocommit = False  # type: ignore[union-attr]
         self._clock = clock
@@ -138,6 +150,7 @@ class Pipeline:
         self.target.close()
         self.dlq.close()
         self.idempotency.close()
+        self.stores.close()
 
     def _fail(
         self,
@@ -454,6 +467,58 @@ class Pipeline:
         finally:
             self.commit()
         return summary
+
+    def prepare(self, record: Mapping[str, Any], correlation_id: str) -> Attempt:
+        """Transform and validate one record: ``ready`` (with its canonical form and
+        idempotency key) or ``failed`` (classified, with its stage). Loads nothing."""
+        self._current = {"correlationId": correlation_id}
+        self._extracted.inc()
+        stage = "transform"
+        try:
+            with self._transform_time.time():
+                canonical = self.mapper.to_canonical(record)
+            stage = "validate"
+            canonical = self.validator.apply(canonical)
+            key = self.idempotency.key_for(record, canonical)
+        except Exception as exc:
+            return Attempt("failed", stage, classify(exc))
+        return Attempt("ready", stage, key=key, canonical=canonical)
+
+    def attempt(
+        self, record: Mapping[str, Any], correlation_id: str, *, timeout: float = 30.0
+    ) -> Attempt:
+        """One try of transform -> validate -> load, for a broker worker.
+
+        No in-process retries and nothing dead-lettered here: a failure comes back
+        classified, with its stage, and the caller routes it (retry queue or DLQ). A
+        loaded record's idempotency mark joins the open batch; ``commit`` lands both.
+        """
+        prepared = self.prepare(record, correlation_id)
+        if prepared.outcome == "failed":
+            return prepared
+        key, canonical = prepared.key, prepared.canonical
+        assert key is not None and canonical is not None
+        try:
+            seen = self.idempotency.seen(key)
+        except Exception as exc:
+            return Attempt("failed", "validate", classify(exc), key)
+        if seen:
+            self.metrics.duplicates.inc()
+            self.log.info("duplicate", correlationId=correlation_id, step="load", status="skipped")
+            return Attempt("duplicate", key=key)
+        stage = "load"
+        try:
+            with self._load_time.time():
+                self.breaker.call(lambda: self.target.write(canonical, correlation_id, timeout))
+            if self.validator.after_load:  # post_receive rules check what was delivered
+                stage = "confirm"
+                self.validator.apply(canonical, "post_receive")
+        except Exception as exc:
+            return Attempt("failed", stage, classify(exc), key)
+        self.idempotency.mark(key, commit=False)
+        self._loaded.inc()
+        self.log.info("loaded", correlationId=correlation_id, step="confirm", status="ok")
+        return Attempt("loaded", "load", key=key)
 
 
 def run(config: PipelineConfig, input_path: str | Path | None = None, **options: Any) -> RunSummary:

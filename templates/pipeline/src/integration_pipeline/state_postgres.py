@@ -1,0 +1,655 @@
+"""PostgreSQL state (``state: postgres``) and target (``target.kind: postgres``), psycopg 3.
+
+Shared by every worker on every machine:
+
+* ``delivered``: the idempotency store; ``mark`` is an upsert (``ON CONFLICT DO UPDATE``)
+  and ``seen`` honours the dedup window, exactly like the SQLite store;
+* ``dead_letters``: the dead-letter queue of the embedded transport, and the archive and
+  audit trail of the RabbitMQ DLQ (one row per message id: queued, replayed, discarded);
+* the target table: one column per entity field, upserted on the entity key (the
+  design's "Upsert" idempotency), with ``_correlation_id``, ``_loaded_at`` and
+  ``_write_count`` (how often the row was written: 1 when every record landed once).
+
+When the state and the target live in the same database they share one connection and
+one transaction per batch: the target rows and their idempotency marks commit together,
+so a crash can lose a batch (which the broker redelivers) but never land a row without
+its mark. The schema is created by ``migrate``, never at import or connect time.
+
+The URL comes from the environment variable named by ``postgres.url_env``
+(``DATABASE_URL``): never from the configuration file, never logged (``safe_url``).
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
+from psycopg.types.json import Jsonb
+
+from .config import Entity, Idempotency, PipelineConfig, Postgres, Target
+from .dlq import DeadLetter
+from .errors import PipelineError
+from .idempotency import build_key
+
+SCHEMA_VERSION = 1
+STATEMENT_TIMEOUT_MS = 30_000
+
+_COLUMN_TYPES = {
+    "string": "text",
+    "integer": "bigint",
+    "number": "double precision",
+    "boolean": "boolean",
+    "date": "date",
+    "datetime": "timestamptz",
+    "object": "jsonb",
+    "array": "jsonb",
+}
+
+
+class MissingSetting(Exception):
+    """A required environment variable is not set; the message names it (never a value)."""
+
+
+def env_url(name: str, what: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise MissingSetting(f"environment variable {name} is not set (the {what} URL)")
+    return value
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password, for logs and messages."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<unparseable url>"
+    if parts.password is None and "@" not in parts.netloc:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    user = parts.username or ""
+    return urlunsplit((parts.scheme, f"{user}:***@{host}", parts.path, "", ""))
+
+
+def scrub(text: str, url: str) -> str:
+    """Remove the URL and its password from an error message before it is shown."""
+    parts = urlsplit(url)
+    text = text.replace(url, safe_url(url))
+    if parts.password:
+        text = text.replace(parts.password, "***")
+    return text
+
+
+def classify_pg(exc: BaseException) -> PipelineError:
+    """A psycopg error as a classified PipelineError (see errors.classify)."""
+    text = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc) else ''}"
+    state = getattr(exc, "sqlstate", None) or ""
+    if state in ("57014", "55P03"):  # statement timeout, lock not available
+        return PipelineError("timeout", text)
+    if state == "53300":  # too many connections
+        return PipelineError("rate_limited", text)
+    if state in ("40001", "40P01") or state.startswith(("53", "58", "XX")):
+        return PipelineError("server_error", text)
+    if state.startswith(("08", "57P")) or (isinstance(exc, psycopg.OperationalError) and not state):
+        return PipelineError("connection", text)
+    if state.startswith(("28", "42501")):
+        return PipelineError("auth", text)
+    if state.startswith(("22", "23")) or isinstance(
+        exc, psycopg.DataError | psycopg.IntegrityError
+    ):
+        return PipelineError("validation", text)
+    return PipelineError("permanent", text)
+
+
+class StateLost(Exception):
+    """The database connection went away: the open batch is gone, reconnect and redo it."""
+
+
+class PostgresState:
+    """One connection (non-autocommit) shared by the stores and the target of a process."""
+
+    def __init__(self, config: Postgres) -> None:
+        self.config = config
+        self.url = env_url(config.url_env, "PostgreSQL")
+        self.schema = config.schema_
+        self.pending_marks: dict[str, float] = {}
+        self._conn: psycopg.Connection[Any] | None = None
+        self.connect()
+
+    def connect(self) -> None:
+        try:
+            self._conn = psycopg.connect(
+                self.url,
+                connect_timeout=self.config.connect_timeout_seconds,
+                options=f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
+                application_name=f"integration_pipeline/{self.schema}"[:63],
+            )
+        except psycopg.Error as error:
+            raise StateLost(
+                f"cannot connect to {safe_url(self.url)}: {scrub(str(error), self.url)}"
+            ) from None
+
+    @property
+    def conn(self) -> psycopg.Connection[Any]:
+        if self._conn is None or self._conn.closed:
+            raise StateLost("database connection is closed")
+        return self._conn
+
+    @property
+    def broken(self) -> bool:
+        return self._conn is None or self._conn.closed or self._conn.broken
+
+    def reconnect(self) -> None:
+        self.close()
+        self.pending_marks.clear()
+        self.connect()
+
+    def table(self, name: str) -> sql.Composed:
+        return sql.SQL("{}.{}").format(sql.Identifier(self.schema), sql.Identifier(name))
+
+    def commit(self) -> None:
+        """Write the buffered idempotency marks, then commit everything in one transaction."""
+        try:
+            if self.pending_marks:
+                with self.conn.cursor() as cursor:
+                    cursor.executemany(
+                        sql.SQL(
+                            "INSERT INTO {} (key, marked_at) VALUES (%s, %s)"
+                            " ON CONFLICT (key) DO UPDATE SET marked_at = excluded.marked_at"
+                        ).format(self.table("delivered")),
+                        list(self.pending_marks.items()),
+                    )
+            self.conn.commit()
+        except psycopg.Error as error:  # the batch is gone either way: redo it
+            self.rollback()
+            raise StateLost(f"commit failed: {scrub(str(error), self.url)}") from None
+        finally:
+            self.pending_marks.clear()
+
+    def rollback(self) -> None:
+        self.pending_marks.clear()
+        if not self.broken:
+            with contextlib.suppress(psycopg.Error):
+                self.conn.rollback()
+
+    def check(self) -> None:
+        with self.conn.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        self.conn.rollback()
+
+    def close(self) -> None:
+        if self._conn is not None and not self._conn.closed:
+            with contextlib.suppress(psycopg.Error):
+                self._conn.rollback()
+            self._conn.close()
+        self._conn = None
+
+
+def migrate(config: PipelineConfig) -> list[str]:
+    """Create the schema, the state tables and the target table; safe to run again."""
+    state = PostgresState(config.postgres)
+    done: list[str] = []
+    try:
+        conn = state.conn
+        with conn.transaction(), conn.cursor() as cur:
+            cur.execute(
+                sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(state.schema))
+            )
+            cur.execute(
+                sql.SQL(
+                    "CREATE TABLE IF NOT EXISTS {} (version integer PRIMARY KEY,"
+                    " applied_at timestamptz NOT NULL DEFAULT now())"
+                ).format(state.table("schema_version"))
+            )
+            if config.state == "postgres":
+                cur.execute(
+                    sql.SQL(
+                        "CREATE TABLE IF NOT EXISTS {} (key text PRIMARY KEY,"
+                        " marked_at double precision NOT NULL)"
+                    ).format(state.table("delivered"))
+                )
+                cur.execute(
+                    sql.SQL(
+                        "CREATE TABLE IF NOT EXISTS {} ("
+                        " id bigserial PRIMARY KEY,"
+                        " message_id text UNIQUE,"
+                        " payload jsonb NOT NULL,"
+                        " source text NOT NULL,"
+                        " stage text NOT NULL,"
+                        " error_class text NOT NULL,"
+                        " error_message text NOT NULL,"
+                        " classification text NOT NULL,"
+                        " attempts integer NOT NULL,"
+                        " first_failure_at double precision NOT NULL,"
+                        " last_failure_at double precision NOT NULL,"
+                        " correlation_id text NOT NULL,"
+                        " idempotency_key text,"
+                        " replay_count integer NOT NULL DEFAULT 0,"
+                        " status text NOT NULL DEFAULT 'queued',"
+                        " fingerprint text NOT NULL)"
+                    ).format(state.table("dead_letters"))
+                )
+                cur.execute(
+                    sql.SQL(
+                        "CREATE UNIQUE INDEX IF NOT EXISTS {} ON {} (fingerprint)"
+                        " WHERE status = 'queued' AND message_id IS NULL"
+                    ).format(
+                        sql.Identifier("dead_letters_queued_fingerprint"),
+                        state.table("dead_letters"),
+                    )
+                )
+                cur.execute(
+                    sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (status)").format(
+                        sql.Identifier("dead_letters_status"), state.table("dead_letters")
+                    )
+                )
+                done += [f"{state.schema}.delivered", f"{state.schema}.dead_letters"]
+            if config.target.kind == "postgres":
+                cur.execute(target_ddl(config.target, config.entity, state))
+                done.append(f"{state.schema}.{config.target.table}")
+            cur.execute(
+                sql.SQL("INSERT INTO {} (version) VALUES (%s) ON CONFLICT DO NOTHING").format(
+                    state.table("schema_version")
+                ),
+                (SCHEMA_VERSION,),
+            )
+    except psycopg.Error as error:
+        raise PipelineError(
+            "permanent", f"migrate failed: {scrub(str(error), state.url)}"
+        ) from None
+    finally:
+        state.close()
+    return done
+
+
+def target_ddl(target: Target, entity: Entity, state: PostgresState) -> sql.Composed:
+    names = [f.name for f in entity.fields]
+    key = entity.key if entity.key in names else None
+    columns: list[sql.Composable] = [
+        sql.SQL("{} {}{}").format(
+            sql.Identifier(f.name),
+            sql.SQL(_COLUMN_TYPES[f.type]),
+            sql.SQL(" PRIMARY KEY" if f.name == key else ""),
+        )
+        for f in entity.fields
+    ]
+    columns += [
+        sql.SQL('"_correlation_id" text'),
+        sql.SQL('"_loaded_at" timestamptz NOT NULL DEFAULT now()'),
+        sql.SQL('"_write_count" integer NOT NULL DEFAULT 1'),
+    ]
+    return sql.SQL("CREATE TABLE IF NOT EXISTS {} ({})").format(
+        state.table(target.table), sql.SQL(", ").join(columns)
+    )
+
+
+def schema_ready(state: PostgresState) -> bool:
+    with state.conn.cursor() as cur:
+        cur.execute("SELECT to_regclass(%s)", (f'"{state.schema}".schema_version',))
+        row = cur.fetchone()
+    state.conn.rollback()
+    return bool(row and row[0])
+
+
+class PostgresIdempotencyStore:
+    """Same interface as idempotency.IdempotencyStore; marks buffer until the batch commits."""
+
+    def __init__(
+        self, config: Idempotency, state: PostgresState, *, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.config = config
+        self.state = state
+        self.clock = clock
+        self._seen = sql.SQL("SELECT marked_at FROM {} WHERE key = %s").format(
+            state.table("delivered")
+        )
+        self._seen_many = sql.SQL("SELECT key, marked_at FROM {} WHERE key = ANY(%s)").format(
+            state.table("delivered")
+        )
+        self._rendered: dict[int, str] = {}
+
+    def _text(self, query: sql.Composed) -> str:
+        """The statement rendered once: composing it per call costs more than running it."""
+        text = self._rendered.get(id(query))
+        if text is None:
+            text = self._rendered[id(query)] = query.as_string(self.state.conn)
+        return text
+
+    def seen_many(self, keys: list[str]) -> set[str]:
+        """The keys delivered within the dedup window (one query for a whole batch)."""
+        if not self.enabled or not keys:
+            return set()
+        now = self.clock()
+        window = self.config.dedup_window_seconds
+        found = {k for k in keys if now - self.state.pending_marks.get(k, -1e18) < window}
+        try:
+            with self.state.conn.cursor() as cursor:
+                cursor.execute(self._text(self._seen_many), (keys,))
+                rows = cursor.fetchall()
+        except psycopg.Error as error:
+            raise classify_pg(error) from error
+        return found | {str(k) for k, at in rows if now - float(at) < window}
+
+    @property
+    def enabled(self) -> bool:
+        return self.config.approach != "upsert"
+
+    def key_for(self, record: Mapping[str, Any], canonical: Mapping[str, Any] | None = None) -> str:
+        return build_key(self.config.key, {**record, **canonical} if canonical else record)
+
+    def seen(self, key: str) -> bool:
+        if not self.enabled:
+            return False
+        now = self.clock()
+        pending = self.state.pending_marks.get(key)
+        if pending is not None:
+            return now - pending < self.config.dedup_window_seconds
+        try:
+            with self.state.conn.cursor() as cursor:
+                cursor.execute(self._text(self._seen), (key,))
+                row = cursor.fetchone()
+        except psycopg.Error as error:
+            raise classify_pg(error) from error
+        return row is not None and now - float(row[0]) < self.config.dedup_window_seconds
+
+    def mark_many(self, keys: builtins.list[str]) -> None:
+        """Buffer ``keys`` as delivered; the batch's commit writes them with its rows."""
+        if not self.enabled:
+            return
+        now = self.clock()
+        for key in keys:
+            self.state.pending_marks[key] = now
+
+    def mark(self, key: str, *, commit: bool = True) -> None:
+        self.mark_many([key])
+        if commit:
+            self.flush()
+
+    def flush(self) -> None:
+        self.state.commit()
+
+    def close(self) -> None:
+        pass  # the state owns the connection
+
+
+class PostgresTarget:
+    """Upsert on the entity key (plain insert when the entity has none)."""
+
+    batched = True
+
+    def __init__(
+        self, target: Target, entity: Entity, state: PostgresState, *, owns_state: bool
+    ) -> None:
+        self.state = state
+        self.owns_state = owns_state
+        self.names = [f.name for f in entity.fields]
+        self.json_fields = {f.name for f in entity.fields if f.type in ("object", "array")}
+        key = entity.key if entity.key in self.names else None
+        columns = [*self.names, "_correlation_id"]
+        statement = sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
+            state.table(target.table),
+            sql.SQL(", ").join(sql.Identifier(c) for c in columns),
+            sql.SQL(", ").join(sql.Placeholder() for _ in columns),
+        )
+        if key is not None:
+            updates: list[sql.Composable] = [
+                sql.SQL("{} = excluded.{}").format(sql.Identifier(c), sql.Identifier(c))
+                for c in columns
+            ]
+            updates.append(sql.SQL('"_loaded_at" = now()'))
+            updates.append(
+                sql.SQL('"_write_count" = {}."_write_count" + 1').format(
+                    sql.Identifier(target.table)
+                )
+            )
+            statement = sql.SQL("{} ON CONFLICT ({}) DO UPDATE SET {}").format(
+                statement, sql.Identifier(key), sql.SQL(", ").join(updates)
+            )
+        self.sql = statement
+        self._text: str | None = None
+        self.autocommit = True  # the pipeline sets False and commits per batch
+
+    def _statement(self) -> str:
+        if self._text is None:  # rendered once: composing per row costs more than running
+            self._text = self.sql.as_string(self.state.conn)
+        return self._text
+
+    def _values(self, record: Mapping[str, Any], correlation_id: str) -> list[Any]:
+        values = [
+            Jsonb(record.get(n))
+            if n in self.json_fields and record.get(n) is not None
+            else record.get(n)
+            for n in self.names
+        ]
+        values.append(correlation_id)
+        return values
+
+    def write_many(self, rows: list[tuple[Mapping[str, Any], str]], timeout: float = 30.0) -> None:
+        """Upsert a batch in one pipelined round trip, inside a savepoint: on any error
+        nothing of it stays and the caller writes the rows one by one to find the bad one."""
+        if not rows:
+            return
+        conn = self.state.conn
+        try:
+            with conn.transaction(), conn.cursor() as cursor:
+                cursor.executemany(self._statement(), [self._values(r, c) for r, c in rows])
+        except psycopg.Error as error:
+            raise classify_pg(error) from error
+
+    def write(self, record: Mapping[str, Any], correlation_id: str, timeout: float) -> None:
+        conn = self.state.conn
+        try:
+            with conn.transaction(), conn.cursor() as cursor:  # a savepoint: one bad row
+                cursor.execute(self._statement(), self._values(record, correlation_id))
+        except psycopg.Error as error:
+            raise classify_pg(error) from error
+        if self.autocommit:
+            self.state.commit()
+
+    def flush(self) -> None:
+        self.state.commit()
+
+    def check(self) -> None:
+        self.state.check()
+
+    def close(self) -> None:
+        if self.owns_state:
+            self.state.commit()
+            self.state.close()
+
+
+class PostgresDeadLetterQueue:
+    """Same interface as dlq.DeadLetterQueue, in the shared database.
+
+    Embedded transport: the DLQ itself (a payload already queued is updated, not queued
+    twice). RabbitMQ transport: the archive and audit trail of the broker's DLQ, one row
+    per message id (``add(..., message_id=...)``, ``set_status``).
+    """
+
+    def __init__(
+        self,
+        state: PostgresState,
+        *,
+        clock: Callable[[], float] = time.time,
+        on_depth: Callable[[int], None] | None = None,
+    ) -> None:
+        self.state = state
+        self.clock = clock
+        self.on_depth = on_depth
+        self.t = state.table("dead_letters")
+        self._publish()
+
+    def _publish(self) -> None:
+        if self.on_depth is not None:
+            with contextlib.suppress(psycopg.Error, StateLost):
+                self.on_depth(self.depth())
+
+    def close(self) -> None:
+        pass  # the state owns the connection
+
+    def _run(
+        self, query: sql.Composed | sql.SQL, params: Any = None, *, commit: bool = True
+    ) -> builtins.list[tuple[Any, ...]]:
+        conn = self.state.conn
+        try:
+            with conn.cursor() as cursor:
+                cursor.execute(query, params)
+                rows = cursor.fetchall() if cursor.description else []
+            if commit:
+                self.state.commit()
+            return rows
+        except psycopg.Error as error:
+            if self.state.broken:
+                raise StateLost(scrub(str(error), self.state.url)) from None
+            raise
+
+    def depth(self) -> int:
+        idle = self.state.conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        rows = self._run(
+            sql.SQL(
+                "SELECT count(*) FROM {} WHERE status = 'queued' AND message_id IS NULL"
+            ).format(self.t),
+            commit=False,
+        )
+        if idle:  # end the read-only transaction; never one that holds a batch
+            self.state.conn.rollback()
+        return int(rows[0][0])
+
+    def add(
+        self,
+        payload: Any,
+        *,
+        source: str,
+        stage: str,
+        error_class: str,
+        error_message: str,
+        classification: str,
+        attempts: int,
+        correlation_id: str,
+        idempotency_key: str | None = None,
+        first_failure_at: float | None = None,
+        message_id: str | None = None,
+        commit: bool = True,
+    ) -> int:
+        now = self.clock()
+        text = json.dumps(payload, default=str, sort_keys=True)
+        fingerprint = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        values = (
+            message_id, Jsonb(json.loads(text)), source, stage, error_class, error_message,
+            classification, attempts, first_failure_at if first_failure_at is not None else now,
+            now, correlation_id, idempotency_key, fingerprint,
+        )  # fmt: skip
+        insert = sql.SQL(
+            "INSERT INTO {} (message_id, payload, source, stage, error_class, error_message,"
+            " classification, attempts, first_failure_at, last_failure_at, correlation_id,"
+            " idempotency_key, fingerprint) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)"
+        ).format(self.t)
+        update = sql.SQL(
+            " DO UPDATE SET stage = excluded.stage, error_class = excluded.error_class,"
+            " error_message = excluded.error_message, classification = excluded.classification,"
+        )
+        if message_id is None:
+            query = sql.SQL(
+                "{} ON CONFLICT (fingerprint) WHERE status = 'queued' AND message_id IS NULL{}"
+                " attempts = {}.attempts + excluded.attempts,"
+                " last_failure_at = excluded.last_failure_at RETURNING id"
+            ).format(insert, update, sql.Identifier("dead_letters"))
+        else:  # the broker's DLQ archive: the message's latest envelope, once per message id
+            query = sql.SQL(
+                "{} ON CONFLICT (message_id){} attempts = excluded.attempts,"
+                " first_failure_at = excluded.first_failure_at,"
+                " last_failure_at = excluded.last_failure_at, status = 'queued'"
+                " RETURNING id"
+            ).format(insert, update)
+        rows = self._run(query, values, commit=commit)
+        if commit:
+            self._publish()
+        return int(rows[0][0])
+
+    def set_status(self, message_id: str, status: str, *, replayed: bool = False) -> None:
+        """The broker DLQ's audit trail: a message was replayed or discarded."""
+        bump = sql.SQL(", replay_count = replay_count + 1" if replayed else "")
+        self._run(
+            sql.SQL("UPDATE {} SET status = %s{} WHERE message_id = %s").format(self.t, bump),
+            (status, message_id),
+        )
+
+    def requeue(
+        self, entry_id: int, *, error_class: str, error_message: str, attempts: int
+    ) -> None:
+        self._run(
+            sql.SQL(
+                "UPDATE {} SET status = 'queued', error_class = %s, error_message = %s,"
+                " attempts = attempts + %s, last_failure_at = %s WHERE id = %s"
+            ).format(self.t),
+            (error_class, error_message, attempts, self.clock(), entry_id),
+        )
+        self._publish()
+
+    _COLUMNS = sql.SQL(
+        "id, payload, source, stage, error_class, error_message, classification, attempts,"
+        " first_failure_at, last_failure_at, correlation_id, idempotency_key, replay_count, status"
+    )
+
+    @staticmethod
+    def _row(row: tuple[Any, ...]) -> DeadLetter:
+        return DeadLetter(*row)
+
+    def list(self, status: str | None = "queued", limit: int = 100) -> builtins.list[DeadLetter]:
+        where = sql.SQL("WHERE status = %s" if status is not None else "")
+        params: tuple[Any, ...] = (status, limit) if status is not None else (limit,)
+        rows = self._run(
+            sql.SQL("SELECT {} FROM {} {} ORDER BY id LIMIT %s").format(
+                self._COLUMNS, self.t, where
+            ),
+            params,
+        )
+        return [self._row(r) for r in rows]
+
+    def show(self, entry_id: int) -> DeadLetter | None:
+        rows = self._run(
+            sql.SQL("SELECT {} FROM {} WHERE id = %s").format(self._COLUMNS, self.t), (entry_id,)
+        )
+        return self._row(rows[0]) if rows else None
+
+    def replay(self, entry_ids: builtins.list[int] | None = None) -> builtins.list[DeadLetter]:
+        condition = sql.SQL("" if entry_ids is None else " AND id = ANY(%s)")
+        rows = self._run(
+            sql.SQL(
+                "UPDATE {} SET status = 'replayed', replay_count = replay_count + 1"
+                " WHERE id IN (SELECT id FROM {} WHERE status = 'queued' AND message_id IS NULL{}"
+                " ORDER BY id FOR UPDATE SKIP LOCKED) RETURNING {}"
+            ).format(self.t, self.t, condition, self._COLUMNS),
+            None if entry_ids is None else (entry_ids,),
+        )
+        self._publish()
+        return sorted((self._row(r) for r in rows), key=lambda e: e.id)
+
+    def discard(self, entry_id: int) -> bool:
+        rows = self._run(
+            sql.SQL(
+                "UPDATE {} SET status = 'discarded' WHERE id = %s AND status = 'queued' RETURNING id"
+            ).format(self.t),
+            (entry_id,),
+        )
+        self._publish()
+        return bool(rows)
+
+    def purge(self, retention_days: float) -> int:
+        cutoff = self.clock() - retention_days * 86400
+        rows = self._run(
+            sql.SQL("DELETE FROM {} WHERE last_failure_at < %s RETURNING id").format(self.t),
+            (cutoff,),
+        )
+        self._publish()
+        return len(rows)

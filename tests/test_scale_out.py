@@ -1,0 +1,724 @@
+"""Scale-out of the generated pipeline: RabbitMQ workers and PostgreSQL state, for real.
+
+A sample is scaffolded into tmp and switched, in its config/pipeline.yaml only, to
+``transport: rabbitmq``, ``state: postgres`` and a PostgreSQL target. 10,000 records are
+published (every 100th a poison record that fails validation, a few whose load fails
+through a trigger in the target table: always with a timeout, a rate limit or a server
+error, or twice with a timeout and then never again), and 3 worker processes consume
+them. Every good record must land exactly once (``_write_count`` 1), every poison or
+exhausted record must sit in the DLQ once with the embedded DLQ's envelope, and the
+number of tries must follow the design's retry table.
+
+The design's delays (1-16 s) are scaled down by 20 in the test's copy of the config,
+as is the circuit breaker's threshold raised: the faults are injected per record, not a
+target that is down, and the breaker's own behaviour is tested in the runtime's tests.
+
+Each test module gets its own RabbitMQ vhost and user (a password that must never show
+in any output) and each project its own PostgreSQL schema; all are removed afterwards.
+Without the services the tests skip, unless DESIGNKIT_REQUIRE_SERVICES=1 (CI).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from click.testing import CliRunner
+from ruamel.yaml import YAML
+
+from designkit.cli import main
+from tests.conftest import (
+    POSTGRES_URL,
+    RABBITMQ_URL,
+    require_python_module,
+    require_service,
+)
+
+DESIGN = Path(__file__).parent.parent / "samples" / "event-driven-shopify-netsuite.md"
+RECORDS = 10_000
+POISON_EVERY = 100
+KEY_SOURCE = "X-Shopify-Webhook-Id (header)"  # maps directly to the entity key event_id
+WORKERS = 3
+RUN_TIMEOUT = 180.0
+DELAY_SCALE = 0.05
+
+# key -> (SQLSTATE the trigger raises, times it fails; -1: always)
+FAULTS: dict[str, tuple[str, int]] = {
+    "evt-000010": ("57014", -1),  # statement timeout -> timeout
+    "evt-003010": ("57014", -1),
+    "evt-006010": ("57014", -1),
+    "evt-000020": ("53300", -1),  # too many connections -> rate_limited
+    "evt-004020": ("53300", -1),
+    "evt-008020": ("53300", -1),
+    "evt-000030": ("40001", -1),  # serialization failure -> server_error
+    "evt-005030": ("40001", -1),
+    "evt-009030": ("40001", -1),
+    "evt-000040": ("57014", 2),  # a timeout twice, then it loads
+    "evt-002040": ("57014", 2),
+    "evt-007040": ("57014", 2),
+}
+# Tries per error class, read from the design's retry table (samples/...netsuite.md:124-128):
+# timeout: "Max Attempts 4" with four delays = 4 retries after the first try -> 5 tries;
+# rate_limited: 5 attempts with four delays = 5 tries in all; server_error: the 5xx row,
+# 3 retries after the first try -> 4 tries.
+TRIES = {"timeout": 5, "rate_limited": 5, "server_error": 4}
+CLASS_OF = {"57014": "timeout", "53300": "rate_limited", "40001": "server_error"}
+
+pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+
+
+# -- services -------------------------------------------------------------------------
+
+
+def _rabbitmqctl(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["rabbitmqctl", *args], capture_output=True, text=True, timeout=60, check=check
+    )
+
+
+@dataclass
+class Broker:
+    url: str
+    password: str
+    vhost: str | None  # None: the default vhost (no rabbitmqctl to make our own)
+
+
+@pytest.fixture(scope="module")
+def broker() -> Iterator[Broker]:
+    require_python_module("pika")
+    require_service("RabbitMQ", RABBITMQ_URL, default_port=5672)
+    if shutil.which("rabbitmqctl") is None or _rabbitmqctl("status", check=False).returncode:
+        yield Broker(RABBITMQ_URL, "", None)
+        return
+    tag = uuid.uuid4().hex[:8]
+    vhost, user, password = f"designkit-test-{tag}", f"designkit-{tag}", secrets.token_hex(12)
+    _rabbitmqctl("add_vhost", vhost)
+    _rabbitmqctl("add_user", user, password)
+    _rabbitmqctl("set_permissions", "-p", vhost, user, ".*", ".*", ".*")
+    host = RABBITMQ_URL.split("@")[-1].split("/")[0]
+    try:
+        yield Broker(f"amqp://{user}:{password}@{host}/{quote(vhost, safe='')}", password, vhost)
+    finally:
+        _rabbitmqctl("delete_vhost", vhost, check=False)  # its queues go with it
+        _rabbitmqctl("delete_user", user, check=False)
+
+
+@pytest.fixture(scope="module")
+def database() -> str:
+    require_python_module("psycopg")
+    require_service("PostgreSQL", POSTGRES_URL, default_port=5432)
+    return POSTGRES_URL
+
+
+def _with_password(url: str, password: str) -> str:
+    """The database URL with a password in it (trust auth ignores it): must never leak."""
+    scheme, rest = url.split("://", 1)
+    user, host = rest.split("@", 1) if "@" in rest else ("postgres", rest)
+    return f"{scheme}://{user.split(':')[0]}:{password}@{host}"
+
+
+# -- the project ----------------------------------------------------------------------
+
+
+@dataclass
+class Project:
+    root: Path
+    env: dict[str, str]
+    schema: str
+    queue: str
+    secrets: list[str]
+    database: str
+    workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def cli(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "integration_pipeline", *args],
+            cwd=self.root, env=self.env, capture_output=True, text=True, timeout=timeout,
+            check=False,
+        )  # fmt: skip
+
+    def start_worker(self) -> subprocess.Popen[bytes]:
+        number = len(self.workers)
+        with (self.root / f"worker-{number}.log").open("ab") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "integration_pipeline", "worker",
+                 "--heartbeat-file", f"var/worker-{number}.heartbeat"],
+                cwd=self.root, env=self.env, stdout=log, stderr=log,
+            )  # fmt: skip
+        self.workers.append(process)
+        return process
+
+    def stop_workers(self) -> list[int | None]:
+        for process in self.workers:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        codes: list[int | None] = []
+        for process in self.workers:
+            try:
+                codes.append(process.wait(timeout=30))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                codes.append(process.wait())
+        return codes
+
+    def sql(self, query: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        import psycopg
+
+        with psycopg.connect(self.database, autocommit=True) as conn:
+            cursor = conn.execute(query.replace("SCHEMA", f'"{self.schema}"'), params or None)
+            return cursor.fetchall() if cursor.description else []
+
+    def counts(self) -> tuple[int, int]:
+        loaded = self.sql("SELECT count(*) FROM SCHEMA.order_event")[0][0]
+        dead = self.sql("SELECT count(*) FROM SCHEMA.dead_letters WHERE status = 'queued'")[0][0]
+        return int(loaded), int(dead)
+
+    def logs(self) -> str:
+        return "".join(
+            p.read_text("utf-8", "replace") for p in sorted(self.root.glob("worker-*.log"))
+        )
+
+    def close(self) -> None:
+        for process in self.workers:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        import psycopg
+
+        with psycopg.connect(self.database, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE')
+
+
+def _configure(root: Path, queue: str, schema: str, level: str) -> None:
+    path = root / "config" / "pipeline.yaml"
+    yaml = YAML(typ="safe")
+    data = yaml.load(path.read_text(encoding="utf-8"))
+    data["transport"] = "rabbitmq"
+    data["state"] = "postgres"
+    data["rabbitmq"] = {"queue": queue, "prefetch": 50, "commit_seconds": 0.5}
+    data["postgres"] = {"schema": schema}
+    data["target"]["kind"] = "postgres"
+    data["logging"]["level"] = level
+    data["circuit_breaker"]["failure_threshold"] = 100_000  # see the module docstring
+    data["circuit_breaker"]["error_rate_percent"] = None
+    for policy in data["retry"]["policies"]:
+        policy["delays_seconds"] = [d * DELAY_SCALE for d in policy["delays_seconds"]]
+    with path.open("w", encoding="utf-8") as handle:
+        yaml.dump(data, handle)
+
+
+def make_project(
+    tmp: Path, broker: Broker, database: str, *, level: str = "WARNING", faults: bool = True
+) -> Project:
+    root = tmp / "project"
+    result = CliRunner().invoke(main, ["scaffold", str(DESIGN), "-o", str(root)])
+    assert result.exit_code == 0, result.output
+    tag = uuid.uuid4().hex[:8]
+    queue, schema = f"orders-{tag}", f"dk_scale_{tag}"
+    _configure(root, queue, schema, level)
+    db_password = secrets.token_hex(12)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(root / "src"),
+        "PIPELINE_METRICS": "0",
+        "RABBITMQ_URL": broker.url,
+        "DATABASE_URL": _with_password(database, db_password),
+    }
+    project = Project(
+        root, env, schema, queue, [s for s in (broker.password, db_password) if s], database
+    )
+    migrated = project.cli("migrate")
+    assert migrated.returncode == 0, migrated.stderr
+    assert f"ready: {schema}.order_event" in migrated.stdout
+    if faults:
+        _install_faults(project)
+    return project
+
+
+def _install_faults(project: Project) -> None:
+    """A trigger that fails the FAULTS keys' writes with their SQLSTATE: always, or in the
+    first ``times`` transactions that write the key (one try is one transaction: a worker
+    may write a row twice in one, a batch and then the row alone; both count once)."""
+    project.sql("CREATE TABLE SCHEMA.faults (key text PRIMARY KEY, sqlstate text, times int,"
+                " tries text, tx text)")  # fmt: skip
+    for number, (key, (state, times)) in enumerate(FAULTS.items()):
+        for name in (f"fault_tries_{number}", f"fault_tx_{number}"):
+            project.sql(f"CREATE SEQUENCE SCHEMA.{name} MINVALUE 0 START 0")
+        project.sql(
+            "INSERT INTO SCHEMA.faults VALUES (%s, %s, %s, %s, %s)",
+            (key, state, times, f'"{project.schema}".fault_tries_{number}',
+             f'"{project.schema}".fault_tx_{number}'),
+        )  # fmt: skip
+    project.sql(
+        """
+        CREATE FUNCTION SCHEMA.inject_fault() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE f record; seen bigint; tries bigint;
+        BEGIN
+          SELECT * INTO f FROM SCHEMA.faults WHERE key = NEW.event_id;
+          IF NOT FOUND THEN RETURN NEW; END IF;
+          IF f.times >= 0 THEN
+            EXECUTE format('SELECT last_value FROM %s', f.tx) INTO seen;
+            IF seen <> txid_current() THEN  -- sequences ignore rollbacks: a counter
+              PERFORM setval(f.tx::regclass, txid_current());
+              tries := nextval(f.tries::regclass);
+            ELSE
+              EXECUTE format('SELECT last_value FROM %s', f.tries) INTO tries;
+            END IF;
+            IF tries >= f.times THEN RETURN NEW; END IF;  -- tries counts from 0
+          END IF;
+          RAISE EXCEPTION 'injected fault for %', NEW.event_id USING ERRCODE = f.sqlstate;
+        END $$
+        """.replace("SCHEMA", f'"{project.schema}"')
+    )
+    project.sql(
+        "CREATE TRIGGER inject_fault BEFORE INSERT OR UPDATE ON SCHEMA.order_event"
+        " FOR EACH ROW EXECUTE FUNCTION SCHEMA.inject_fault()"
+    )
+
+
+def write_input(project: Project, path: Path, records: int = RECORDS) -> tuple[set[str], set[str]]:
+    """Distinct records shaped like data/sample.jsonl; returns (good keys, poison keys)."""
+    lines = (project.root / "data" / "sample.jsonl").read_text(encoding="utf-8").splitlines()
+    templates = [json.loads(line) for line in lines if line.strip()]
+    good: set[str] = set()
+    poison: set[str] = set()
+    with path.open("w", encoding="utf-8") as handle:
+        for number, template in zip(range(records), itertools.cycle(templates), strict=False):
+            key = f"evt-{number:06d}"
+            record = {
+                **template,
+                KEY_SOURCE: key,
+                "id": f"order-{number}",
+                "name": f"#T-{number}",
+                "email": f"user{number}@example.com",
+            }
+            if number % POISON_EVERY == POISON_EVERY - 1:
+                record["current_subtotal_price"] = "not a number"  # fails entity validation
+                poison.add(key)
+            else:
+                good.add(key)
+            handle.write(json.dumps(record) + "\n")
+    return good, poison
+
+
+@dataclass(frozen=True)
+class Expected:
+    loaded: set[str]
+    dead: dict[str, str]  # key -> error class
+
+
+def expected_outcome(good: set[str], poison: set[str]) -> Expected:
+    always = {k: CLASS_OF[s] for k, (s, times) in FAULTS.items() if times < 0}
+    dead = {**dict.fromkeys(poison, "validation"), **always}
+    return Expected(good - set(always), dead)
+
+
+def wait_until_done(project: Project, expected: Expected, timeout: float = RUN_TIMEOUT) -> float:
+    started = time.monotonic()
+    want = (len(expected.loaded), len(expected.dead))
+    while time.monotonic() - started < timeout:
+        if project.counts() == want:
+            depth = json.loads(project.cli("health").stdout.splitlines()[0])["queue_depth"]
+            if depth["work"] == 0 and depth["retry"] == 0:
+                return time.monotonic() - started
+        for process in project.workers:
+            assert process.poll() is None or process.returncode in (0, -signal.SIGKILL), (
+                project.logs()[-3000:]
+            )
+        time.sleep(0.5)
+    pytest.fail(
+        f"not done after {timeout}s: {project.counts()} != {want}\n{project.logs()[-3000:]}"
+    )
+
+
+def final_state(project: Project) -> tuple[dict[str, int], dict[str, tuple[str, int, str]]]:
+    """(key -> write count in the target, key -> (error class, attempts, stage) in the DLQ)."""
+    loaded = dict(project.sql("SELECT event_id, _write_count FROM SCHEMA.order_event"))
+    listed = project.cli("dlq", "list")
+    assert listed.returncode == 0, listed.stderr
+    dead: dict[str, tuple[str, int, str]] = {}
+    archive = dict(
+        project.sql(
+            "SELECT message_id, payload->>%s FROM SCHEMA.dead_letters WHERE status = 'queued'",
+            (KEY_SOURCE,),
+        )
+    )
+    for line in listed.stdout.splitlines():
+        message_id, status, stage, error_class, attempts, _cid, _message = line.split("\t", 6)
+        assert status == "queued"
+        key = archive[message_id]
+        assert key not in dead, f"{key} twice in the DLQ"
+        dead[key] = (error_class, int(attempts), stage)
+    return loaded, dead
+
+
+def assert_final_state(project: Project, expected: Expected) -> dict[str, tuple[str, int, str]]:
+    loaded, dead = final_state(project)
+    assert set(loaded) == expected.loaded, (
+        f"lost {sorted(expected.loaded - set(loaded))[:5]}, extra {sorted(set(loaded) - expected.loaded)[:5]}"
+    )
+    assert {k: n for k, n in loaded.items() if n != 1} == {}, "a record was written twice"
+    assert {k: v[0] for k, v in dead.items()} == expected.dead
+    for key, (error_class, attempts, stage) in dead.items():
+        if error_class == "validation":
+            assert (attempts, stage) == (1, "transform"), key
+        else:
+            assert (attempts, stage) == (TRIES[error_class], "load"), key
+    return dead
+
+
+def assert_no_secret(project: Project, *texts: str) -> None:
+    for secret in project.secrets:
+        for text in (project.logs(), *texts):
+            assert secret not in text, "a password reached the output"
+
+
+# -- a clean run, shared by the tests that read its outcome ---------------------------
+
+
+@dataclass
+class Run:
+    project: Project
+    expected: Expected
+    seconds: float
+
+
+@pytest.fixture(scope="module")
+def clean_run(
+    broker: Broker, database: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Run]:
+    tmp = tmp_path_factory.mktemp("clean")
+    project = make_project(tmp, broker, database)
+    try:
+        good, poison = write_input(project, tmp / "input.jsonl")
+        expected = expected_outcome(good, poison)
+        published = project.cli("run", "--input", str(tmp / "input.jsonl"))
+        assert published.returncode == 0, published.stderr
+        assert json.loads(published.stdout) == {"published": RECORDS}
+        for _ in range(WORKERS):
+            project.start_worker()
+        seconds = wait_until_done(project, expected)
+        if broker.vhost is not None:  # every worker consumes with the configured prefetch
+            consumers = _rabbitmqctl("list_consumers", "-p", broker.vhost, "queue_name",
+                                     "prefetch_count", "--no-table-headers", "--quiet").stdout  # fmt: skip
+            assert consumers.count(f"{project.queue}\t50") == WORKERS, consumers
+        print(f"{RECORDS} records through {WORKERS} workers in {seconds:.1f}s")
+        yield Run(project, expected, seconds)
+    finally:
+        project.close()
+
+
+def test_ten_thousand_records_load_exactly_once_across_three_workers(clean_run: Run) -> None:
+    project = clean_run.project
+    assert_final_state(project, clean_run.expected)
+    assert project.stop_workers() == [0] * WORKERS  # SIGTERM: a clean, acknowledged stop
+    assert_no_secret(project)
+
+
+def test_dead_letters_carry_the_embedded_envelope(clean_run: Run) -> None:
+    project = clean_run.project
+    ids = dict(
+        project.sql("SELECT payload->>%s, message_id FROM SCHEMA.dead_letters", (KEY_SOURCE,))
+    )
+    shown = project.cli("dlq", "show", ids["evt-000010"])
+    assert shown.returncode == 0, shown.stderr
+    entry = json.loads(shown.stdout)
+    embedded = {
+        "id", "payload", "source", "stage", "error_class", "error_message", "classification",
+        "attempts", "first_failure_at", "last_failure_at", "correlation_id", "idempotency_key",
+        "replay_count", "status",
+    }  # fmt: skip
+    assert set(entry) == embedded  # the fields of dlq.DeadLetter
+    assert entry["payload"][KEY_SOURCE] == "evt-000010"
+    assert entry["error_class"] == "timeout" and entry["attempts"] == 5
+    assert entry["classification"] == "transient" and entry["stage"] == "load"
+    assert "injected fault" in entry["error_message"]
+    assert entry["correlation_id"] == entry["id"]
+    # four retries waited at least their jittered delays: half the designed ones
+    designed = [1, 2, 4, 8]
+    assert entry["last_failure_at"] - entry["first_failure_at"] >= 0.5 * sum(designed) * DELAY_SCALE
+    poison = json.loads(project.cli("dlq", "show", ids["evt-000099"]).stdout)
+    assert (poison["error_class"], poison["attempts"], poison["stage"]) == (
+        "validation", 1, "transform",
+    )  # fmt: skip
+    assert "not a valid number" in poison["error_message"]
+
+    # the headers themselves, as any AMQP client sees them
+    import pika
+
+    connection = pika.BlockingConnection(pika.URLParameters(project.env["RABBITMQ_URL"]))
+    try:
+        channel = connection.channel()
+        method, properties, body = channel.basic_get(f"{project.queue}.dlq", auto_ack=False)
+        assert method is not None
+        headers = properties.headers
+        for name in ("x-error-class", "x-attempts", "x-first-failure-at", "x-last-failure-at",
+                     "x-correlation-id", "x-stage", "x-error-message", "x-source"):  # fmt: skip
+            assert name in headers, name
+        assert json.loads(body)[KEY_SOURCE]
+    finally:
+        connection.close()  # the message returns to the DLQ
+
+
+def test_retries_follow_the_policy_table(clean_run: Run) -> None:
+    project = clean_run.project
+    events = [json.loads(line) for line in project.logs().splitlines() if line.startswith("{")]
+    retries: dict[str, list[int]] = {}
+    for event in events:
+        if event.get("event") == "retrying":
+            retries.setdefault(event["correlationId"], []).append(event["attempt"])
+    ids = dict(project.sql("SELECT payload->>%s, correlation_id FROM SCHEMA.dead_letters",
+                           (KEY_SOURCE,)))  # fmt: skip
+    for key, (state, times) in FAULTS.items():
+        if times < 0:
+            tries = TRIES[CLASS_OF[state]]
+            assert sorted(retries[ids[key]]) == list(range(1, tries)), key
+    # the twice-failing records retried twice each and loaded once
+    transient = [k for k, (_s, times) in FAULTS.items() if times > 0]
+    rows = dict(project.sql("SELECT event_id, _correlation_id FROM SCHEMA.order_event"
+                            " WHERE event_id = ANY(%s)", (transient,)))  # fmt: skip
+    assert set(rows) == set(transient)
+    for key in transient:
+        assert sorted(retries[rows[key]]) == [1, 2], key
+    # one retry queue per delay of the table, dead-lettering back to the work queue
+    import pika
+
+    connection = pika.BlockingConnection(pika.URLParameters(project.env["RABBITMQ_URL"]))
+    try:
+        channel = connection.channel()
+        for delay_ms in (50, 100, 200, 400, 800, 25):
+            channel.queue_declare(f"{project.queue}.retry.{delay_ms}ms", passive=True)
+    finally:
+        connection.close()
+
+
+def test_replay_from_the_broker_dlq_after_fixing_loads_once(clean_run: Run) -> None:
+    project = clean_run.project
+    project.stop_workers()
+    project.sql("DROP TRIGGER inject_fault ON SCHEMA.order_event")  # the cause, fixed
+    replayed = project.cli("dlq", "replay", "--all")
+    assert replayed.returncode == 0, replayed.stderr
+    assert json.loads(replayed.stdout) == {"replayed": len(clean_run.expected.dead)}
+    fixed = {k for k, (_s, times) in FAULTS.items() if times < 0}
+    expected = Expected(
+        clean_run.expected.loaded | fixed,
+        {k: v for k, v in clean_run.expected.dead.items() if k not in fixed},
+    )
+    project.workers = []
+    for _ in range(2):
+        project.start_worker()
+    wait_until_done(project, expected)
+    loaded, dead = final_state(project)
+    assert set(loaded) == expected.loaded
+    assert {k: n for k, n in loaded.items() if n != 1} == {}, "a replay loaded a record twice"
+    assert {k: v[0] for k, v in dead.items()} == expected.dead  # the poison came back
+    # the poison's attempts add up over both rounds; the archive audits the replay
+    assert {v[1] for v in dead.values()} == {2}
+    statuses = dict(
+        project.sql(
+            "SELECT payload->>%s, status || ':' || replay_count FROM SCHEMA.dead_letters",
+            (KEY_SOURCE,),
+        )
+    )
+    assert {statuses[k] for k in fixed} == {"replayed:1"}
+    assert {statuses[k] for k in expected.dead} == {"queued:1"}
+    assert project.stop_workers() == [0, 0]
+
+
+# -- chaos ------------------------------------------------------------------------------
+
+
+def test_sigkill_and_connection_loss_change_nothing(
+    broker: Broker, database: str, tmp_path: Path
+) -> None:
+    """One worker is SIGKILLed mid-batch, then the broker closes every connection of the
+    vhost (`rabbitmqctl close_all_connections`), then PostgreSQL ends every worker's
+    session: the survivors reconnect and the final state is the clean run's."""
+    if broker.vhost is None:
+        pytest.skip("rabbitmqctl is not available to close the broker's connections")
+    project = make_project(tmp_path, broker, database)
+    # pace the workers (3 ms a record, in the user's hook) so each blow lands mid-run
+    (project.root / "src" / "integration_pipeline" / "user_hooks.py").write_text(
+        "import time\n\n\ndef transform(record, target_field, source_value):\n"
+        "    if target_field == 'event_type':\n        time.sleep(0.003)\n"
+        "    return source_value\n",
+        encoding="utf-8",
+    )
+    try:
+        good, poison = write_input(project, tmp_path / "input.jsonl")
+        expected = expected_outcome(good, poison)
+        for _ in range(WORKERS):
+            project.start_worker()
+        published = project.cli("publish", "--input", str(tmp_path / "input.jsonl"))
+        assert published.returncode == 0, published.stderr
+        deadline = time.monotonic() + RUN_TIMEOUT
+
+        def rows_above(count: int) -> int:
+            while (rows := project.counts()[0]) <= count and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert rows < len(expected.loaded), "the run finished before the blow"
+            return rows
+
+        rows_above(1500)
+        victim = project.workers[0]
+        victim.send_signal(signal.SIGKILL)
+        assert victim.wait(timeout=10) == -signal.SIGKILL
+        rows_above(project.counts()[0] + 1500)
+        closed = _rabbitmqctl("close_all_connections", "-p", broker.vhost, "chaos test")
+        assert closed.returncode == 0, closed.stderr
+        rows_above(project.counts()[0] + 1500)
+        ended = project.sql(  # and the database drops every worker's session
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+            (f"integration_pipeline/{project.schema}",),
+        )
+        assert len(ended) >= WORKERS - 1
+        assert project.counts()[0] < len(expected.loaded), "the run finished before the drop"
+        wait_until_done(project, expected)
+        assert_final_state(project, expected)
+        logs = project.logs()  # the survivors noticed both losses and reconnected
+        assert "ConnectionClosedByBroker" in logs and "StateLost" in logs
+        assert project.stop_workers()[1:] == [0] * (WORKERS - 1)
+        assert_no_secret(project, published.stdout, published.stderr)
+    finally:
+        project.close()
+
+
+# -- operations -------------------------------------------------------------------------
+
+
+def test_health_and_secrets(broker: Broker, database: str, tmp_path: Path) -> None:
+    """Readiness reports the broker's queue depths; liveness reads the worker heartbeat;
+    a missing URL is a one-line configuration error; no password is ever printed."""
+    project = make_project(tmp_path, broker, database, level="INFO", faults=False)
+    try:
+        first = project.cli("health")
+        assert first.returncode == 1 and "start a worker" in first.stderr  # no queues yet
+        published = project.cli("run")  # the bundled sample: 20 records
+        assert json.loads(published.stdout) == {"published": 20}
+        ready = project.cli("health")
+        assert ready.returncode == 0, ready.stderr
+        facts = json.loads(ready.stdout.splitlines()[0])
+        assert facts["queue_depth"] == {"work": 20, "retry": 0, "dlq": 0}
+        assert project.cli("health", "--live").returncode == 1  # no worker yet
+        worker = project.cli("worker", "--exit-when-idle", "1", timeout=60)
+        assert worker.returncode == 0, worker.stderr[-2000:]
+        assert json.loads(worker.stdout.splitlines()[-1])["loaded"] == 20
+        live = project.cli("health", "--live", "--heartbeat-file", "var/worker.heartbeat")
+        assert live.returncode == 0, live.stderr
+        assert project.counts() == (20, 0)
+        outputs = [first.stderr, published.stderr, ready.stdout, worker.stderr, worker.stdout]
+        outputs.append(_metrics_from_the_broker(project, tmp_path))
+        assert '"worker started"' in worker.stderr
+        assert_no_secret(project, *outputs)
+
+        # wrong credentials and an unreachable database: errors name no password
+        wrong = dict(project.env)
+        other = secrets.token_hex(12)
+        project.secrets.append(other)
+        if broker.password:
+            wrong["RABBITMQ_URL"] = project.env["RABBITMQ_URL"].replace(broker.password, other)
+        wrong["DATABASE_URL"] = _with_password("postgresql://postgres@127.0.0.1:1/test", other)
+        failed = subprocess.run(
+            [sys.executable, "-m", "integration_pipeline", "health"], cwd=project.root,
+            env=wrong, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert failed.returncode == 1
+        assert "postgres" in failed.stderr and "rabbitmq" in failed.stderr
+        assert_no_secret(project, failed.stdout, failed.stderr)
+        missing = {k: v for k, v in project.env.items() if k != "RABBITMQ_URL"}
+        unset = subprocess.run(
+            [sys.executable, "-m", "integration_pipeline", "worker"], cwd=project.root,
+            env=missing, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert unset.returncode == 2
+        assert "environment variable RABBITMQ_URL is not set" in unset.stderr
+    finally:
+        project.close()
+
+
+def test_embedded_transport_with_postgres_state(
+    broker: Broker, database: str, tmp_path: Path
+) -> None:
+    """`state: postgres` alone: one process, its DLQ and idempotency marks in PostgreSQL
+    (shared, so a second process sees the first one's marks), the dlq commands on it."""
+    project = make_project(tmp_path, broker, database, faults=False)
+    path = project.root / "config" / "pipeline.yaml"
+    yaml = YAML(typ="safe")
+    data = yaml.load(path.read_text(encoding="utf-8"))
+    data["transport"] = "embedded"
+    with path.open("w", encoding="utf-8") as handle:
+        yaml.dump(data, handle)
+    try:
+        good, poison = write_input(project, tmp_path / "input.jsonl", records=300)
+        first = project.cli("run", "--input", str(tmp_path / "input.jsonl"))
+        assert first.returncode == 0, first.stderr[-2000:]
+        summary = json.loads(first.stdout)
+        assert (summary["loaded"], summary["dead_lettered"]) == (len(good), len(poison))
+        again = json.loads(project.cli("run", "--input", str(tmp_path / "input.jsonl")).stdout)
+        assert again["skipped_duplicates"] == len(good)  # the marks are in the database
+        assert project.counts() == (len(good), len(poison))  # the payload is queued once
+        assert not (project.root / "var" / "dlq.sqlite").exists()
+        listed = project.cli("dlq", "list").stdout.splitlines()
+        assert len(listed) == len(poison)
+        entry_id = listed[0].split("\t")[0]
+        shown = json.loads(project.cli("dlq", "show", entry_id).stdout)
+        assert shown["error_class"] == "validation" and shown["attempts"] == 2  # two runs
+        assert project.cli("dlq", "discard", entry_id).stdout.strip() == f"discarded {entry_id}"
+        replayed = json.loads(project.cli("dlq", "replay", "--all").stdout)
+        assert replayed["dead_lettered"] == len(poison) - 1  # still poison: back in the queue
+        loaded = project.sql("SELECT max(_write_count) FROM SCHEMA.order_event")[0][0]
+        assert loaded == 1
+    finally:
+        project.close()
+
+
+def _metrics_from_the_broker(project: Project, tmp_path: Path) -> str:
+    """A worker's /metrics shows the DLQ depth it read from the broker."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    path = project.root / "config" / "pipeline.yaml"
+    yaml = YAML(typ="safe")
+    data = yaml.load(path.read_text(encoding="utf-8"))
+    data["monitoring"]["metrics_port"] = port
+    with path.open("w", encoding="utf-8") as handle:
+        yaml.dump(data, handle)
+    poison = tmp_path / "poison.jsonl"
+    poison.write_text(json.dumps({KEY_SOURCE: "evt-poison"}) + "\n", encoding="utf-8")
+    assert project.cli("publish", "--input", str(poison)).returncode == 0
+    project.env["PIPELINE_METRICS"] = "1"
+    worker = project.start_worker()
+    text = ""
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and "pipeline_dlq_depth 1.0" not in text:
+            time.sleep(0.5)
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as r:
+                    text = r.read().decode("utf-8")
+            except OSError:
+                continue
+        assert "pipeline_dlq_depth 1.0" in text, text[-2000:]
+        assert "pipeline_queue_depth 0.0" in text
+    finally:
+        project.env["PIPELINE_METRICS"] = "0"
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=30) == 0
+    return text
