@@ -43,7 +43,10 @@ CREATE INDEX IF NOT EXISTS dead_letters_status ON dead_letters(status);
 
 @dataclass(frozen=True)
 class DeadLetter:
-    id: int
+    """One dead letter with its envelope; ``id`` is the row id in the embedded DLQ and the
+    message id in the broker's (``transport: rabbitmq``)."""
+
+    id: int | str
     payload: Any
     source: str
     stage: str

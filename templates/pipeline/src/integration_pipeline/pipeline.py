@@ -204,22 +204,21 @@ class Pipeline:
         # a caller's id (the webhook's X-Correlation-ID) is carried through, else a new one
         cid = correlation_id or new_id()
         summary.read += 1
-        self._extracted.inc()
-        key: str | None = None
-        stage = "transform"
+        prepared = self.prepare(record, cid)
+        if prepared.error is not None:
+            self._fail(record, prepared.stage, prepared.error, cid, None, summary, replay_id)
+            return
+        key, canonical = prepared.key, prepared.canonical
+        assert key is not None and canonical is not None
         try:
-            with self._transform_time.time():
-                canonical = self.mapper.to_canonical(record)
-            stage = "validate"
-            canonical = self.validator.apply(canonical)
-            key = self.idempotency.key_for(record, canonical)
-            if self.idempotency.seen(key):
-                summary.skipped_duplicates += 1
-                self.metrics.duplicates.inc()
-                self.log.info("duplicate", correlationId=cid, step="load", status="skipped")
-                return
+            seen = self.idempotency.seen(key)
         except Exception as exc:
-            self._fail(record, stage, classify(exc), cid, key, summary, replay_id)
+            self._fail(record, "validate", classify(exc), cid, key, summary, replay_id)
+            return
+        if seen:
+            summary.skipped_duplicates += 1
+            self.metrics.duplicates.inc()
+            self.log.info("duplicate", correlationId=cid, step="load", status="skipped")
             return
         self._load(record, canonical, cid, key, summary, replay_id)
 

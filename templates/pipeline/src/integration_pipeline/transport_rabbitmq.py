@@ -57,6 +57,7 @@ from pika.adapters.blocking_connection import BlockingChannel
 from pika.spec import Basic, BasicProperties
 
 from .config import PipelineConfig, RetryPolicy
+from .dlq import DeadLetter
 from .errors import NEVER_RETRIED, CircuitOpenError, PipelineError, classify
 from .retry import planned_delays
 from .state_postgres import StateLost, env_url, safe_url, scrub
@@ -928,30 +929,7 @@ def _copy_properties(
 # -- the broker's dead-letter queue ---------------------------------------------------
 
 
-@dataclass(frozen=True)
-class BrokerDeadLetter:
-    """A message in ``QUEUE.dlq``, shaped like dlq.DeadLetter (``id`` is the message id)."""
-
-    id: str
-    payload: Any
-    source: str
-    stage: str
-    error_class: str
-    error_message: str
-    classification: str
-    attempts: int
-    first_failure_at: float
-    last_failure_at: float
-    correlation_id: str
-    idempotency_key: str | None
-    replay_count: int
-    status: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-
-def _entry(properties: BasicProperties, body: bytes) -> BrokerDeadLetter:
+def _entry(properties: BasicProperties, body: bytes) -> DeadLetter:
     headers = dict(properties.headers or {})
     try:
         payload = json.loads(body)
@@ -962,7 +940,7 @@ def _entry(properties: BasicProperties, body: bytes) -> BrokerDeadLetter:
         reason = str(deaths[0].get("reason", "broker")) if deaths else "broker"
         headers.setdefault(H_ERROR_CLASS, "permanent")
         headers.setdefault(H_ERROR_MESSAGE, f"dead-lettered by the broker: {reason}")
-    return BrokerDeadLetter(
+    return DeadLetter(
         id=str(properties.message_id or properties.correlation_id or ""),
         payload=payload,
         source=str(headers.get(H_SOURCE, "")),
@@ -998,15 +976,13 @@ class BrokerDLQ:
     @contextlib.contextmanager
     def _session(
         self,
-    ) -> Iterator[
-        tuple[BlockingChannel, list[tuple[int, BrokerDeadLetter, BasicProperties, bytes]]]
-    ]:
+    ) -> Iterator[tuple[BlockingChannel, list[tuple[int, DeadLetter, BasicProperties, bytes]]]]:
         connection = connect(self.config, self.url)
         try:
             channel = connection.channel()
             channel.confirm_delivery()
             declare_topology(channel, self.config)
-            taken: list[tuple[int, BrokerDeadLetter, BasicProperties, bytes]] = []
+            taken: list[tuple[int, DeadLetter, BasicProperties, bytes]] = []
             while True:
                 method, properties, body = channel.basic_get(self.names.dlq, auto_ack=False)
                 if method is None:
@@ -1022,14 +998,14 @@ class BrokerDLQ:
     def depth(self) -> int:
         return read_depths(self.config)["dlq"]
 
-    def list(self, limit: int = 10_000) -> builtins.list[BrokerDeadLetter]:
+    def list(self, limit: int = 10_000) -> builtins.list[DeadLetter]:
         with self._session() as (_channel, taken):
-            seen: dict[str, BrokerDeadLetter] = {}
+            seen: dict[str, DeadLetter] = {}
             for _tag, entry, _props, _body in taken:
                 seen.setdefault(entry.id, entry)
             return list(seen.values())[:limit]
 
-    def show(self, message_id: str) -> BrokerDeadLetter | None:
+    def show(self, message_id: str) -> DeadLetter | None:
         return next((e for e in self.list() if e.id == message_id), None)
 
     def replay(self, message_ids: builtins.list[str] | None = None) -> int:
