@@ -269,7 +269,14 @@ def validate_entity(entity: Entity, record: Mapping[str, Any]) -> dict[str, Any]
     return result
 
 
-_EXACT_TYPES: dict[str, type] = {"string": str, "integer": int, "number": float, "boolean": bool}
+_EXACT_TYPES: dict[str, type] = {
+    "string": str,
+    "integer": int,
+    "number": float,
+    "boolean": bool,
+    "object": dict,
+    "array": list,
+}
 """A value already of this Python type needs no coercion (bool is not an int here: exact)."""
 
 
