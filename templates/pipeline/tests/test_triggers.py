@@ -23,6 +23,7 @@ from integration_pipeline.config import ConfigError, load_config
 from integration_pipeline.pipeline import Pipeline
 from integration_pipeline.schedule import Scheduler, parse_schedule
 from integration_pipeline.triggers import Service, TriggerError
+from integration_pipeline.webhook import header_fields
 
 SECRET = "hook-secret-never-logged"
 UTC = dt.UTC
@@ -163,6 +164,35 @@ def test_webhook_accepts_records_and_carries_their_ids(serve: Any, tmp_path: Pat
     assert {"caller-1", *many.json()["correlationIds"]} <= {
         line.get("correlationId") for line in logs
     }
+
+
+def test_webhook_headers_named_in_the_mapping_fill_their_fields(serve: Any, tmp_path: Path) -> None:
+    """A design maps ``X-Shop-Status (header)``: the request header fills it."""
+    mappings = [
+        *base_config().model_dump()["mappings"][:2],
+        {"source": "X-Shop-Status (header)", "target": "status"},
+    ]
+    service, url, _ = serve({"kind": "webhook", "webhook": {"path": "/orders"}}, mappings=mappings)
+    sent = httpx.post(
+        url + "/orders", json=[_record(1), _record(2)], headers={"X-Shop-Status": "S"}
+    )
+    assert sent.status_code == 202
+    body_wins = {**_record(3), "X-Shop-Status (header)": "from-body"}
+    assert httpx.post(url + "/orders", json=body_wins, headers={"X-Shop-Status": "S"}).is_success
+    assert httpx.post(url + "/orders", json=_record(4)).is_success  # no header: no value
+    assert service.idle()
+    with sqlite3.connect(tmp_path / "var" / "target.sqlite") as db:
+        status = dict(db.execute("SELECT order_id, status FROM records").fetchall())
+    assert status == {"W1": "S", "W2": "S", "W3": "from-body", "W4": None}
+
+
+def test_header_sources_are_read_from_the_mapping_table() -> None:
+    assert header_fields(
+        ["X-Shopify-Topic (header)", "id", None, "x (HEADER) ", "a b (header)"]
+    ) == [
+        ("X-Shopify-Topic", "X-Shopify-Topic (header)"),
+        ("x", "x (HEADER) "),
+    ]
 
 
 def test_webhook_refuses_bad_bodies(serve: Any) -> None:

@@ -27,7 +27,7 @@ from .errors import PipelineError
 from .http_auth import secret
 from .pipeline import Pipeline, RunSummary
 from .schedule import Schedule, Scheduler, parse_schedule
-from .webhook import ControlServer, Inbox
+from .webhook import ControlServer, Inbox, header_fields
 
 INBOX = "var/inbox.sqlite"
 BATCH = 100
@@ -101,6 +101,7 @@ class Service:
                 secret=secret_value,
                 backlog=pipeline.backlog.value,
                 on_accept=self._accepted,
+                header_fields=header_fields(m.source for m in config.mappings),
             )
         except OSError as error:
             raise TriggerError(

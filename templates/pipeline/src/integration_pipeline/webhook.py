@@ -17,11 +17,12 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,22 @@ def signature_ok(secret: str, body: bytes, given: str | None) -> bool:
     )
 
 
+_HEADER_SOURCE = re.compile(r"^\s*([A-Za-z0-9!#$%&'*+.^_`|~-]+)\s*\(header\)\s*$", re.IGNORECASE)
+
+
+def header_fields(sources: Iterable[str | None]) -> list[tuple[str, str]]:
+    """(HTTP header, record key) for each mapping source written as ``Name (header)``, the
+    way designs name request headers (``X-Shopify-Topic (header)``): the webhook copies
+    the header into every record of the request under that key, so the mapping reads it
+    like any other field (a value the body already has wins)."""
+    found: list[tuple[str, str]] = []
+    for source in sources:
+        match = _HEADER_SOURCE.match(source or "")
+        if match is not None and (match.group(1), source) not in found:
+            found.append((match.group(1), str(source)))
+    return found
+
+
 class ControlServer:
     """/health, /metrics and (when ``inbox`` is given) the webhook, on one port."""
 
@@ -106,8 +123,10 @@ class ControlServer:
         secret: str | None = None,
         backlog: Callable[[], float] = lambda: 0.0,
         on_accept: Callable[[list[str]], None] | None = None,
+        header_fields: list[tuple[str, str]] | None = None,
     ) -> None:
         owner = self
+        self.header_fields = header_fields or []
         self.webhook = webhook
         self.inbox = inbox
         self.secret = secret
@@ -190,6 +209,11 @@ class ControlServer:
         if self.backlog() + len(records) > webhook.max_backlog:
             request._send(503, {"error": "backlog full, retry later"}, {"Retry-After": "5"})
             return
+        for name, key in self.header_fields:  # headers the mapping table reads
+            value = request.headers.get(name)
+            if value is not None:
+                for record in records:
+                    record.setdefault(key, value)
         given = (request.headers.get("X-Correlation-ID") or "").strip()[:100]
         if given and len(records) == 1:
             ids = [given]
