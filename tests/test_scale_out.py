@@ -20,15 +20,19 @@ Without the services the tests skip, unless DESIGNKIT_REQUIRE_SERVICES=1 (CI).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.parse
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -646,6 +650,98 @@ def test_health_and_secrets(broker: Broker, database: str, tmp_path: Path) -> No
         )  # fmt: skip
         assert unset.returncode == 2
         assert "environment variable RABBITMQ_URL is not set" in unset.stderr
+
+        # the broker down at the start: one line, exit 1, no password
+        down = dict(project.env, RABBITMQ_URL=f"amqp://guest:{other}@127.0.0.1:1/%2F")
+        refused = subprocess.run(
+            [sys.executable, "-m", "integration_pipeline", "run"], cwd=project.root,
+            env=down, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert refused.returncode == 1 and "unavailable: cannot connect" in refused.stderr
+        assert "Traceback" not in refused.stderr and len(refused.stderr.splitlines()) == 1
+        assert_no_secret(project, refused.stdout, refused.stderr)
+    finally:
+        project.close()
+
+
+class _Proxy:
+    """A TCP relay to the broker that can vanish: kill() drops every connection and refuses
+    new ones, as a broker host that goes away does."""
+
+    def __init__(self, port: int) -> None:
+        self.target = ("127.0.0.1", port)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.sockets: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            self.sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):  # wakes the blocked accept(); close() alone does not
+            self.listener.shutdown(socket.SHUT_RDWR)
+        self.listener.close()
+        for sock in self.sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+
+def test_publishing_gives_up_when_the_broker_goes_away(
+    broker: Broker, database: str, tmp_path: Path
+) -> None:
+    """The broker vanishes mid-publish and stays away: `run` reconnects with backoff, then
+    gives up after `publish_give_up_seconds` with one line saying how far it got."""
+    project = make_project(tmp_path, broker, database, faults=False)
+    try:
+        config_file = project.root / "config" / "pipeline.yaml"
+        yaml = YAML(typ="safe")
+        data = yaml.load(config_file.read_text(encoding="utf-8"))
+        data["rabbitmq"].update(
+            publish_give_up_seconds=1.5, reconnect_initial_seconds=0.2, reconnect_max_seconds=0.4
+        )
+        with config_file.open("w", encoding="utf-8") as handle:
+            yaml.dump(data, handle)
+        big = tmp_path / "big.jsonl"
+        write_input(project, big, 200_000)
+        url = urllib.parse.urlsplit(project.env["RABBITMQ_URL"])
+        proxy = _Proxy(url.port or 5672)
+        relayed = url._replace(netloc=url.netloc.rsplit(":", 1)[0] + f":{proxy.port}")
+        env = dict(project.env, RABBITMQ_URL=urllib.parse.urlunsplit(relayed))
+        with (tmp_path / "publish.log").open("w+") as log:
+            publisher = subprocess.Popen(
+                [sys.executable, "-m", "integration_pipeline", "run", "--input", str(big)],
+                cwd=project.root, env=env, stdout=log, stderr=log, text=True,
+            )  # fmt: skip
+            time.sleep(1.0)
+            proxy.kill()
+            code = publisher.wait(timeout=60)
+            log.seek(0)
+            output = log.read()
+        assert code == 1, output[-2000:]
+        last = output.strip().splitlines()[-1]
+        assert "no confirm for 1.5 s" in last and "records published" in last, last
+        published = int(last.split("; ")[-1].split(" records published")[0])
+        assert 0 < published < 200_000
+        assert '"reconnecting"' in output and "Traceback" not in output
+        assert_no_secret(project, output)
     finally:
         project.close()
 

@@ -267,6 +267,8 @@ class RabbitMQ(_Strict):
     reconnect_initial_seconds: float = Field(default=0.5, gt=0)
     reconnect_max_seconds: float = Field(default=30.0, gt=0)
     publish_window: int = Field(default=1000, ge=1, le=100_000)  # unconfirmed publishes
+    # `run`/`publish` give up (one line, exit 1) after this long without a broker confirm
+    publish_give_up_seconds: float = Field(default=300.0, gt=0)
 
     @model_validator(mode="after")
     def _batch_fits_prefetch(self) -> RabbitMQ:

@@ -312,6 +312,8 @@ class ConfirmingPublisher:
     def publish(self, messages: Iterable[Outgoing]) -> int:
         self._source = iter(messages)
         backoff = self.config.rabbitmq.reconnect_initial_seconds
+        give_up = self.config.rabbitmq.publish_give_up_seconds
+        progress = (time.monotonic(), self.confirmed)  # when the broker last confirmed
         while not self._finished:
             self._failure = None
             self._connection = pika.SelectConnection(
@@ -330,6 +332,14 @@ class ConfirmingPublisher:
                 self._outstanding[t] for t in sorted(self._outstanding, reverse=True)
             )
             self._outstanding.clear()
+            if self.confirmed != progress[1]:
+                progress = (time.monotonic(), self.confirmed)
+            elif time.monotonic() - progress[0] + backoff > give_up:
+                raise BrokerUnavailable(
+                    f"{safe_url(self.url)}: no confirm for {give_up:g} s "
+                    f"({scrub(self._failure or 'closed', self.url)}); {self.confirmed} records "
+                    "published, run again to publish the rest (duplicates are skipped)"
+                )
             if self.log is not None:
                 self.log.warning(
                     "broker connection lost",
