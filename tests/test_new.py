@@ -102,6 +102,16 @@ def test_every_pattern_sensitivity_and_tier_scores_3(
     assert _errors(text) == []
     assert min(_levels(text).values()) >= 3
     assert parse_design(text).design == design
+    # recommended values agree with each other, by the rubric's own cross-checks
+    card = score_design(parse_design(text, "new.md"), load_rubric(None))
+    statuses = {r.id: r.status for d in card.dimensions for r in d.criteria}
+    for criterion in CONSISTENCY:
+        assert statuses[criterion] in ("pass", "not_applicable"), criterion
+
+
+CONSISTENCY = ("REL-RTO-WITHIN-MONTHLY-BUDGET", "REL-RPO-WITHIN-RTO", "REL-DEDUP-COVERS-DLQ")
+"""Cross-field criteria that recommended (not asked) values must pass: the RTO fits the
+availability target's monthly budget, the RPO the RTO, the dedup window the DLQ retention."""
 
 
 def _design(**changes: str):  # type: ignore[no-untyped-def]
