@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import csv
 import json
+import operator
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -66,6 +67,10 @@ class SqliteTarget:
         self._db = sqlite3.connect(file, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self.names = [f.name for f in entity.fields]
+        getter = operator.itemgetter(*self.names)
+        self._values: Callable[[Mapping[str, Any]], tuple[Any, ...]] = (
+            getter if len(self.names) > 1 else lambda record: (getter(record),)
+        )
         self._json_columns = [
             index
             for index, f in enumerate(entity.fields)
@@ -104,16 +109,15 @@ class SqliteTarget:
         """Write (record, correlation id) pairs in one statement, all or none: a failing row
         rolls the others back, so the caller can retry the batch or isolate the bad row."""
         now = time.time()
-        names = self.names
-        rows = [
-            [*[record.get(n) for n in names], correlation_id, now]
-            for record, correlation_id in records
-        ]
-        for row in rows:  # nested values are stored as JSON text
-            for index in self._json_columns:
-                value = row[index]
-                if isinstance(value, dict | list):
-                    row[index] = json.dumps(value)
+        values = self._values  # canonical records carry every field (else: KeyError, and
+        # the pipeline falls back to write(), which reads them one by one)
+        rows = [[*values(record), correlation_id, now] for record, correlation_id in records]
+        if self._json_columns:  # nested values are stored as JSON text
+            for row in rows:
+                for index in self._json_columns:
+                    value = row[index]
+                    if isinstance(value, dict | list):
+                        row[index] = json.dumps(value)
         if not self.autocommit and not self._db.in_transaction:
             self._db.execute("BEGIN")
         self._db.execute("SAVEPOINT write_many")
