@@ -36,6 +36,7 @@ import urllib.parse
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -743,6 +744,63 @@ def test_publishing_gives_up_when_the_broker_goes_away(
         assert '"reconnecting"' in output and "Traceback" not in output
         assert_no_secret(project, output)
     finally:
+        project.close()
+
+
+def test_an_http_source_is_published_page_by_page(
+    broker: Broker, database: str, tmp_path: Path
+) -> None:
+    """`run` with `transport: rabbitmq` and an HTTP source publishes the source's pages
+    (through its retries), not a file; the workers load every record once."""
+    project = make_project(tmp_path, broker, database, faults=False)
+    records = [
+        json.loads(line)
+        for line in (project.root / "data" / "sample.jsonl").read_text("utf-8").splitlines()
+        if line.strip()
+    ]
+    requests: list[str] = []
+
+    class Pages(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            start = int(self.path.rsplit("from=", 1)[-1]) if "from=" in self.path else 0
+            body: dict[str, Any] = {"items": records[start : start + 7]}
+            if start + 7 < len(records):
+                body["next"] = f"/orders?from={start + 7}"
+            data = json.dumps(body).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        config_file = project.root / "config" / "pipeline.yaml"
+        yaml = YAML(typ="safe")
+        data = yaml.load(config_file.read_text(encoding="utf-8"))
+        data["source"] = {
+            "kind": "http",
+            "url": f"http://127.0.0.1:{server.server_address[1]}/orders",
+            "records_path": "items",
+            "paging": {"style": "next_link", "next_path": "next"},
+        }
+        with config_file.open("w", encoding="utf-8") as handle:
+            yaml.dump(data, handle)
+        published = project.cli("run")
+        assert published.returncode == 0, published.stderr[-2000:]
+        assert json.loads(published.stdout.splitlines()[-1]) == {"published": len(records)}
+        assert len(requests) == 3  # 7 + 7 + 6
+        worker = project.cli("worker", "--exit-when-idle", "1", timeout=60)
+        assert worker.returncode == 0, worker.stderr[-2000:]
+        assert project.counts() == (len(records), 0)
+    finally:
+        server.shutdown()
+        server.server_close()
         project.close()
 
 

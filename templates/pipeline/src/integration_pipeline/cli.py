@@ -17,6 +17,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -84,18 +85,31 @@ def main() -> None:
 
 def _publish(config: PipelineConfig, input_path: str | None) -> None:
     from .connectors import read_source
+    from .errors import PipelineError
     from .logs import make_logger
     from .transport_rabbitmq import publish_records
 
-    path = Path(input_path) if input_path is not None else Path.cwd() / config.source.path
     log = make_logger(config.logging.redact, None, config.logging.level)
     started = time.perf_counter()
+    pipeline = None
+    if config.source.kind == "http" and input_path is None:
+        # the HTTP source's pages, through its own retries and breaker, as `run` reads them
+        pipeline = _pipeline(config)
+        records: Iterator[dict[str, Any]] = pipeline.records(None)
+        where = f"http:{config.source.url}"
+    else:
+        path = Path(input_path) if input_path is not None else Path.cwd() / config.source.path
+        records, where = read_source(config.source, path), f"{config.source.kind}:{path}"
     try:
-        count = publish_records(
-            config, read_source(config.source, path), f"{config.source.kind}:{path}", log=log
-        )
+        count = publish_records(config, records, where, log=log)
     except _service_errors(config) as error:
         _unavailable(error)
+    except PipelineError as error:  # the source failed (after its retries): one line, exit 1
+        click.echo(f"publish failed: {error.error_class}: {error.message}", err=True)
+        sys.exit(1)
+    finally:
+        if pipeline is not None:
+            pipeline.close()
     seconds = time.perf_counter() - started
     log.info("published", step="trigger", status="done", published=count, seconds=seconds)
     click.echo(json.dumps({"published": count}))
