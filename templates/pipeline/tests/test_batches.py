@@ -188,3 +188,21 @@ def test_many_valued_fields_are_stored_as_json_lists(tmp_path: Path) -> None:
         if line["event"] == "loaded"
     ]
     assert [line["records"] for line in loaded] == [3]  # one chunk write, no record-by-record retry
+
+
+def test_idempotency_keys_encode_values_exactly_as_json() -> None:
+    """Keys of plain strings take a shorter road to the same text as any other value."""
+    import hashlib
+
+    from integration_pipeline.idempotency import build_key
+
+    for record in (
+        {"a": "A1", "b": "x"},
+        {"a": 'quo"te\\ \u00e9\u4e2d\n', "b": ""},
+        {"a": 1, "b": None},
+        {"a": {"z": 1, "y": [2]}, "b": "s"},
+    ):
+        text = json.dumps(
+            [record["a"], record["b"]], sort_keys=True, default=str, separators=(",", ":")
+        )
+        assert build_key(["a", "b"], record) == hashlib.sha256(text.encode()).hexdigest()

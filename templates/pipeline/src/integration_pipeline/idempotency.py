@@ -19,6 +19,7 @@ from typing import Any
 from .config import Idempotency
 
 _KEY_ENCODER = json.JSONEncoder(sort_keys=True, default=str, separators=(",", ":"))
+_json_string = json.encoder.encode_basestring_ascii  # what _KEY_ENCODER does to a str
 _KEYS_PER_QUERY = 500
 """SQLite allows 999 parameters per statement in old builds; stay well below."""
 
@@ -37,7 +38,11 @@ def build_key(
         for part in rest:
             value = value.get(part) if isinstance(value, dict | Mapping) else None
         parts.append(value)
-    return hashlib.sha256(_KEY_ENCODER.encode(parts).encode("utf-8")).hexdigest()
+    if all(type(part) is str for part in parts):  # the usual case; the same text, faster
+        encoded = "[" + ",".join(map(_json_string, parts)) + "]"
+    else:
+        encoded = _KEY_ENCODER.encode(parts)
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 
 @lru_cache(maxsize=256)
