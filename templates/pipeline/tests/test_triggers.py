@@ -9,7 +9,6 @@ import hashlib
 import hmac
 import io
 import json
-import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -323,14 +322,20 @@ def test_file_trigger_runs_at_start_and_when_the_file_changes(serve: Any, tmp_pa
     ticks.release()  # a poll with no change: no run
     _wait_for(lambda: waits[0] == 2)
     assert service.idle() and len(service.runs) == 1
-    # producers replace the file whole (write, then rename), so a poll never sees half of it
-    staged = data.with_suffix(".tmp")
-    staged.write_text(json.dumps(_record(1)) + "\n" + json.dumps(_record(2)) + "\n")
-    os.replace(staged, data)
+    # a file still being written: each poll sees it changed again, so no run yet
+    with data.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(_record(2)) + "\n")
+        handle.flush()
+        ticks.release()
+        _wait_for(lambda: waits[0] == 3)
+        handle.write(json.dumps(_record(3)) + "\n")
     ticks.release()
+    _wait_for(lambda: waits[0] == 4)
+    assert len(service.runs) == 1
+    ticks.release()  # unchanged since the last poll: settled, so it runs
     _wait_for(lambda: len(service.runs) == 2)
     assert service.idle()
-    assert (service.runs[1].loaded, service.runs[1].skipped_duplicates) == (1, 1)
+    assert (service.runs[1].loaded, service.runs[1].skipped_duplicates) == (2, 1)
 
 
 def _wait_for(condition: Any, timeout: float = 10.0) -> None:

@@ -71,7 +71,9 @@ class Service:
             self.scheduler = Scheduler(
                 schedule, self._slot, clock=clock, wait=wait, on_skip=self._skipped
             )
-        self._file_seen: tuple[float, int] | None = None
+        self._file_seen: tuple[int, int] | None = None  # (mtime ns, size) of the last run
+        self._file_pending: tuple[int, int] | None = None  # a change not yet stable
+        self._started = False
         self.requests = Counter(
             "pipeline_webhook_requests",
             "Webhook requests, by HTTP status answered",
@@ -132,7 +134,7 @@ class Service:
 
     def _slot(self) -> None:
         """A schedule slot (or a file poll): ask the worker for a run unless one is going."""
-        if self.trigger.kind == "file" and not self._file_changed():
+        if self.trigger.kind == "file" and not self._file_changed(settled=self._started):
             return
         if self._running.locked() or self._run_due.is_set():
             self.log.warning("run skipped: the previous one is still going", step="trigger")
@@ -143,16 +145,24 @@ class Service:
     def _skipped(self, slots: int) -> None:
         self.log.warning("schedule slots skipped", step="trigger", skipped=slots)
 
-    def _file_changed(self) -> bool:
+    def _file_changed(self, *, settled: bool = True) -> bool:
+        """True when the file differs from the last run's and, with ``settled``, has not
+        changed since the previous poll: a file still being written waits one more poll,
+        so a run never reads half of it."""
         path = self.pipeline.base / self.config.source.path
         try:
             stat = Path(path).stat()
         except OSError:
             return False
-        seen = (stat.st_mtime, stat.st_size)
-        changed = seen != self._file_seen
-        self._file_seen = seen
-        return changed
+        seen = (stat.st_mtime_ns, stat.st_size)
+        if seen == self._file_seen:
+            self._file_pending = None
+            return False
+        if settled and seen != self._file_pending:
+            self._file_pending = seen  # changed since the last poll: look again next time
+            return False
+        self._file_seen, self._file_pending = seen, None
+        return True
 
     # ------------------------------------------------------------------ worker side
 
@@ -219,6 +229,7 @@ class Service:
         self.server.start()
         if self.trigger.kind == "file":
             self._slot()  # day one: the file as it is now
+        self._started = True
         if self.scheduler is not None:
             ticker = threading.Thread(target=self.scheduler.run, name="schedule", daemon=True)
             self._threads.append(ticker)
