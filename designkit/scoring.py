@@ -19,7 +19,7 @@ from designkit.parse import ParsedDesign, parse_design, parse_file, read_text
 from designkit.report import ReportContext, render_report
 from designkit.review.baseline_file import KnownFinding, read_baseline, relative_to
 from designkit.review.baseline_file import write_baseline as write_known
-from designkit.review.trends import Comparison, compare
+from designkit.review.trends import ROADMAP_BASELINE, Comparison, compare, roadmap_changes
 from designkit.review.values import stable_field
 from designkit.rubric import load_rubric, score_design
 from designkit.rubric.schema import Rubric
@@ -122,6 +122,10 @@ def score_files(
                 run.comparisons[card.file] = compare(
                     card, parsed.design, old_card, old.design if old else None, label
                 )
+            elif roadmap_changes(parsed.design):  # its Current column is its own baseline
+                run.comparisons[card.file] = compare(
+                    card, parsed.design, card, parsed.design, ROADMAP_BASELINE
+                ).model_copy(update={"roadmap_only": True})
             run.cards.append(card)
             run.designs[card.file] = parsed.design
             if wants_html:

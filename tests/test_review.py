@@ -148,6 +148,30 @@ def test_roadmap_current_values_are_their_own_baseline() -> None:
     assert roadmap_changes(parse_file(EVENT).design) == []  # a new design has no Current column
 
 
+def test_a_roadmap_design_shows_its_roadmap_without_a_baseline() -> None:
+    """No older version given: the Current -> Target values are the change, in every format;
+    levels and findings are not compared with themselves."""
+    formats = ("text", "markdown", "json", "sarif", "junit", "github", "html")
+    reports = {fmt: score_files([str(ROADMAP)], output_format=fmt).report for fmt in formats}
+    assert "roadmap: 4 value(s) move from Current to Target" in reports["text"]
+    assert "disaster recovery RTO: 1d -> 4h [roadmap: current -> target]" in reports["text"]
+    assert "  dimension                        trend" not in reports["text"]
+    assert (
+        "| disaster recovery RTO *(roadmap: current → target)* | 1d | 4h |" in reports["markdown"]
+    )
+    assert "| Change |" not in reports["markdown"]
+    comparison = json.loads(reports["json"])["comparison"]
+    assert comparison["roadmap_only"] is True and len(comparison["values"]) == 4
+    results = json.loads(reports["sarif"])["runs"][0]["results"]
+    assert results and all("baselineState" not in r for r in results)
+    assert "trend." not in reports["junit"] and "disaster recovery RTO" in reports["junit"]
+    assert "roadmap: 4 value(s)" in reports["github"]
+    assert "1d" in reports["html"] and 'class="trends"' not in reports["html"]
+    # with an older version given, the comparison is a real one (and keeps the roadmap)
+    compared = score_files([str(ROADMAP)], baseline=str(ROADMAP)).comparisons[str(ROADMAP)]
+    assert not compared.roadmap_only and len(compared.values) == 4
+
+
 def test_rows_are_named_not_numbered() -> None:
     design = parse_file(EVENT).design
     assert stable_field(design, "error_handling.retry_policies[0].max_attempts") == (

@@ -352,7 +352,7 @@ a { color: var(--accent); }
 {% if d.comparison %}{% set cmp = d.comparison %}
 <h3>Changes against <code>{{ cmp.baseline|breakable }}</code></h3>
 <p class="headline trend-{{ cmp.overall.trend.value }}">{{ d.headline }}</p>
-{% if cmp.baseline_found %}
+{% if cmp.baseline_found and not cmp.roadmap_only %}
 <table class="trends">
 <thead><tr><th>Dimension</th><th class="num">Before</th><th class="num">After</th><th>Trend</th></tr></thead>
 <tbody>

@@ -100,7 +100,8 @@ def _suite(
             ("new_findings", " ".join(f.criterion for f in comparison.new_findings)),
             ("fixed_findings", " ".join(f.criterion for f in comparison.fixed_findings)),
         ]
-        extra += [(f"trend.{d.id}", level_change(d)) for d in comparison.dimensions]
+        if not comparison.roadmap_only:
+            extra += [(f"trend.{d.id}", level_change(d)) for d in comparison.dimensions]
         extra += [(f"changed: {c.label}", f"{c.old} -> {c.new}") for c in comparison.values]
     if context.hidden.get(card.file):
         extra.append(("known_findings_hidden", str(context.hidden[card.file])))

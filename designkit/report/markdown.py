@@ -217,7 +217,11 @@ def _section(
     overall = card.overall
     comparison = context.comparisons.get(card.file) if context else None
     hidden = context.hidden.get(card.file, 0) if context else 0
-    trends = {d.id: d for d in comparison.dimensions} if comparison else {}
+    trends = (
+        {d.id: d for d in comparison.dimensions}
+        if comparison and not comparison.roadmap_only
+        else {}
+    )
     lines = [
         f"{heading}{_design_name(card)}",
         "",

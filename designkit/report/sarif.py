@@ -219,7 +219,7 @@ def sarif_log(cards: Sequence[Scorecard], context: ReportContext) -> dict[str, A
                 index[finding.criterion] = len(rules)
                 rules.append(_rule_from_finding(finding))
             state = None
-            if comparison is not None:  # SARIF's own field for "new since the baseline"
+            if comparison is not None and not comparison.roadmap_only:  # "new since baseline"
                 state = (
                     "new" if _same(finding) in new or not comparison.baseline_found else "unchanged"
                 )

@@ -26,7 +26,7 @@ def _words(value: str) -> str:
 
 def _comparison(comparison: Comparison) -> list[str]:
     lines = ["", f"  compared with {comparison.baseline}: {headline(comparison)}"]
-    if comparison.baseline_found:
+    if comparison.baseline_found and not comparison.roadmap_only:
         lines += [f"  {'dimension':<32} trend"]
         lines += [f"  {d.name:<32} {level_change(d)}" for d in comparison.dimensions]
     for title, findings in (

@@ -34,6 +34,8 @@ def headline(comparison: Comparison) -> str:
     """One line: what the change did overall."""
     if not comparison.baseline_found:
         return f"new design (no earlier version: {comparison.baseline})"
+    if comparison.roadmap_only:
+        return f"roadmap: {len(comparison.values)} value(s) move from Current to Target"
     overall = comparison.overall
     level = (
         f"level {overall.new_level}"

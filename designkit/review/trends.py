@@ -75,6 +75,9 @@ class Comparison(_Model):
     accepted_findings: list[Finding]
     """Open before, suppressed (accepted as a risk) now."""
     values: list[ValueChange]
+    roadmap_only: bool = False
+    """No older version: an Improvement Roadmap design against its own Current values, so
+    only the values move (levels and findings are this version's own)."""
 
     @property
     def changed(self) -> bool:
@@ -133,6 +136,10 @@ _ROADMAP_PAIRS = (
     ("current_failover", "failover", "failover"),
     ("current_backup", "backup", "backup"),
 )
+
+
+ROADMAP_BASELINE = "its own Current values (Improvement Roadmap)"
+"""What an Improvement Roadmap design is compared with when no older version is given."""
 
 
 def roadmap_changes(design: Design) -> list[ValueChange]:
