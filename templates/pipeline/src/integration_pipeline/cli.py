@@ -75,6 +75,13 @@ def _pipeline(config: PipelineConfig):  # type: ignore[no-untyped-def]
         _unavailable(error)
 
 
+def _metrics_server(pipeline: Any, config: PipelineConfig) -> Any:
+    """/metrics on monitoring.metrics_port, unless PIPELINE_METRICS=0 (tests, benchmarks)."""
+    if os.environ.get("PIPELINE_METRICS", "1") != "1":
+        return None
+    return pipeline.metrics.serve(config.monitoring.metrics_port)
+
+
 config_option = click.option("--config", "config_path", default=DEFAULT_CONFIG, show_default=True)
 
 
@@ -125,11 +132,7 @@ def run(config_path: str, input_path: str | None) -> None:
         _publish(config, input_path)
         return
     pipeline = _pipeline(config)
-    server = (
-        pipeline.metrics.serve(config.monitoring.metrics_port)
-        if os.environ.get("PIPELINE_METRICS", "1") == "1"
-        else None
-    )
+    server = _metrics_server(pipeline, config)
     from .errors import PipelineError
 
     try:
@@ -215,11 +218,7 @@ def worker(config_path: str, exit_when_idle: float | None, heartbeat_file: str) 
     pipeline = _pipeline(config)
     from .transport_rabbitmq import Worker
 
-    server = (
-        pipeline.metrics.serve(config.monitoring.metrics_port)
-        if os.environ.get("PIPELINE_METRICS", "1") == "1"
-        else None
-    )
+    server = _metrics_server(pipeline, config)
     try:
         consumer = Worker(
             pipeline, heartbeat_file=Path(heartbeat_file), exit_when_idle=exit_when_idle
