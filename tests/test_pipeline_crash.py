@@ -8,7 +8,6 @@ record must end up exactly once: in the target or in the DLQ, never both, never 
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import signal
@@ -23,11 +22,11 @@ import pytest
 from click.testing import CliRunner
 
 from designkit.cli import main
+from tests.event_records import KEY_SOURCE, write_events
 
 DESIGN = Path(__file__).parent.parent / "samples" / "event-driven-shopify-netsuite.md"
 RECORDS = 5000
 POISON_EVERY = 25
-KEY_SOURCE = "X-Shopify-Webhook-Id (header)"  # maps directly to the entity key event_id
 RUN_TIMEOUT = 120.0
 KILL_TIMEOUT = 60.0
 
@@ -40,28 +39,7 @@ def _scaffold(out: Path) -> None:
 
 
 def _write_input(project: Path, path: Path) -> tuple[set[str], set[str]]:
-    """Distinct records shaped like data/sample.jsonl; returns (good keys, poison keys)."""
-    lines = (project / "data" / "sample.jsonl").read_text(encoding="utf-8").splitlines()
-    templates = [json.loads(line) for line in lines if line.strip()]
-    good: set[str] = set()
-    poison: set[str] = set()
-    with path.open("w", encoding="utf-8") as handle:
-        for number, template in zip(range(RECORDS), itertools.cycle(templates), strict=False):
-            key = f"evt-{number:06d}"
-            record = {
-                **template,
-                KEY_SOURCE: key,
-                "id": f"order-{number}",
-                "name": f"#T-{number}",
-                "email": f"user{number}@example.com",
-            }
-            if number % POISON_EVERY == POISON_EVERY - 1:
-                record["current_subtotal_price"] = "not a number"  # fails entity validation
-                poison.add(key)
-            else:
-                good.add(key)
-            handle.write(json.dumps(record) + "\n")
-    return good, poison
+    return write_events(project, path, RECORDS, POISON_EVERY)
 
 
 def _target_rows(project: Path) -> int:

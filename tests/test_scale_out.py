@@ -21,7 +21,6 @@ Without the services the tests skip, unless DESIGNKIT_REQUIRE_SERVICES=1 (CI).
 from __future__ import annotations
 
 import contextlib
-import itertools
 import json
 import os
 import secrets
@@ -52,11 +51,11 @@ from tests.conftest import (
     require_python_module,
     require_service,
 )
+from tests.event_records import KEY_SOURCE, write_events
 
 DESIGN = Path(__file__).parent.parent / "samples" / "event-driven-shopify-netsuite.md"
 RECORDS = 10_000
 POISON_EVERY = 100
-KEY_SOURCE = "X-Shopify-Webhook-Id (header)"  # maps directly to the entity key event_id
 WORKERS = 3
 RUN_TIMEOUT = 180.0
 DELAY_SCALE = 0.05
@@ -297,27 +296,7 @@ def _install_faults(project: Project) -> None:
 
 def write_input(project: Project, path: Path, records: int = RECORDS) -> tuple[set[str], set[str]]:
     """Distinct records shaped like data/sample.jsonl; returns (good keys, poison keys)."""
-    lines = (project.root / "data" / "sample.jsonl").read_text(encoding="utf-8").splitlines()
-    templates = [json.loads(line) for line in lines if line.strip()]
-    good: set[str] = set()
-    poison: set[str] = set()
-    with path.open("w", encoding="utf-8") as handle:
-        for number, template in zip(range(records), itertools.cycle(templates), strict=False):
-            key = f"evt-{number:06d}"
-            record = {
-                **template,
-                KEY_SOURCE: key,
-                "id": f"order-{number}",
-                "name": f"#T-{number}",
-                "email": f"user{number}@example.com",
-            }
-            if number % POISON_EVERY == POISON_EVERY - 1:
-                record["current_subtotal_price"] = "not a number"  # fails entity validation
-                poison.add(key)
-            else:
-                good.add(key)
-            handle.write(json.dumps(record) + "\n")
-    return good, poison
+    return write_events(project.root, path, records, POISON_EVERY)
 
 
 @dataclass(frozen=True)
