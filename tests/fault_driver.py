@@ -22,18 +22,8 @@ import httpx
 from integration_pipeline.config import load_config
 from integration_pipeline.pipeline import Pipeline, RunSummary
 
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
+sys.path.insert(0, str(Path.cwd() / "tests"))  # the generated project's own test helpers
+from conftest import FakeTime
 
 
 def main() -> None:
