@@ -16,7 +16,7 @@ from functools import partial
 from operator import methodcaller
 from typing import Any
 
-from .config import Entity, MappingRule, PipelineConfig
+from .config import MappingRule, PipelineConfig
 from .errors import ValidationFailed
 from .expressions import Expression, ExpressionError
 
@@ -249,26 +249,6 @@ def _coerce(value: Any, kind: str, name: str) -> Any:
     raise bad()  # pragma: no cover
 
 
-def validate_entity(entity: Entity, record: Mapping[str, Any]) -> dict[str, Any]:
-    """Required fields present, every value coerced to its declared type."""
-    result: dict[str, Any] = {}
-    for field in entity.fields:
-        value = record.get(field.name)
-        if value is None or value == "" or (field.many and value == []):
-            if field.required:
-                raise ValidationFailed(f"required field {field.name!r} is missing", rule="entity")
-            result[field.name] = None
-            continue
-        if field.many:  # one value per element of a source array; a lone value is a list of one
-            items = value if isinstance(value, list) else [value]
-            result[field.name] = [
-                None if item is None else _coerce(item, field.type, field.name) for item in items
-            ]
-            continue
-        result[field.name] = _coerce(value, field.type, field.name)
-    return result
-
-
 _EXACT_TYPES: dict[str, type] = {
     "string": str,
     "integer": int,
@@ -324,8 +304,8 @@ class Mapper:
         return {rule.rule.target: rule.apply(record) for rule in self.rules}
 
     def to_canonical(self, record: Mapping[str, Any]) -> dict[str, Any]:
-        """Mapped, required fields present, every value of its declared type: the same
-        result as :func:`validate_entity` on :meth:`map`, in one pass."""
+        """:meth:`map`'s values with required fields present and every value of its declared
+        type (each element of a ``many`` field), in one pass."""
         for side_rule in self._side_rules:
             side_rule(record)
         result: dict[str, Any] = {}
