@@ -12,12 +12,15 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from designkit import __version__
 from designkit.errors import UserError
+
+if TYPE_CHECKING:
+    from designkit.review.config import Config
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -104,7 +107,9 @@ def lint(files: tuple[str, ...], output_format: str, encoding: str) -> None:
     from designkit.review.config import load_config
 
     try:
-        ignored = {code.upper() for code in load_config().ignore}
+        config = load_config()
+        ignored = {code.upper() for code in config.ignore}
+        _check_lint_ignore(config)
     except UserError as error:
         click.echo(f"designkit: {error}", err=True)
         sys.exit(EXIT_UNUSABLE)
@@ -131,6 +136,25 @@ def lint(files: tuple[str, ...], output_format: str, encoding: str) -> None:
     if unusable:
         sys.exit(EXIT_UNUSABLE)
     sys.exit(EXIT_FINDINGS if has_errors(found) else EXIT_OK)
+
+
+def _check_lint_ignore(config: Config) -> None:
+    """An unknown id in the configuration's ``ignore`` is an error for lint too.
+
+    Lint codes are checked without loading anything; only an entry that is not one
+    (a criterion id or red-flag code, meant for ``score``) needs the rubric, so a
+    plain ``designkit lint`` stays as light as it was.
+    """
+    from designkit.lint.codes import code_docs
+
+    others = [code for code in config.ignore if code.upper() not in code_docs()]
+    if not others:
+        return
+    from designkit.rubric import load_rubric
+    from designkit.rubric.ids import IdSource, check_ids, known_ids
+
+    source = IdSource(config.shown, config.ignore_lines)
+    check_ids(others, known_ids(load_rubric(config.rubric)), source)
 
 
 @main.command()
@@ -246,8 +270,11 @@ def score(
         known_findings=settings.baseline,
         write_baseline=write_baseline,
         ignore=settings.ignore,
+        ignore_source=settings.ignore_source,
         extra_formats=list(settings.outputs),
     )
+    for message in run.warnings:
+        click.echo(f"designkit: warning: {message}", err=True)
     for message in run.errors:
         click.echo(f"designkit: {message}", err=True)
     from designkit.files import write_text_safely

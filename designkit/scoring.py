@@ -4,6 +4,11 @@ Beyond scoring, a run can compare each design with its previous version
 (``baseline`` file or ``baseline_ref`` in git), hide the findings a known-findings
 file records, leave out ignored criteria, and render extra formats in the same
 pass (a CI job wants SARIF and the pull-request comment from one run).
+
+Ids given to the run (``ignore``, the rules of a known-findings file) are checked
+against the rubric, the red-flag library and the lint codes first: an unknown one
+is a :class:`~designkit.errors.UserError` naming where it was written, and a
+red-flag code whose meaning changed in designkit 0.2 adds a migration warning.
 """
 
 from __future__ import annotations
@@ -17,11 +22,17 @@ from designkit.errors import UserError
 from designkit.model import Design
 from designkit.parse import ParsedDesign, parse_design, parse_file, read_text
 from designkit.report import ReportContext, render_report
-from designkit.review.baseline_file import KnownFinding, read_baseline, relative_to
+from designkit.review.baseline_file import (
+    KnownFinding,
+    baseline_rules,
+    read_baseline,
+    relative_to,
+)
 from designkit.review.baseline_file import write_baseline as write_known
 from designkit.review.trends import ROADMAP_BASELINE, Comparison, compare, roadmap_changes
 from designkit.review.values import stable_field
 from designkit.rubric import load_rubric, score_design
+from designkit.rubric.ids import IdSource, KnownIds, check_ids, known_ids
 from designkit.rubric.schema import Rubric
 from designkit.rubric.scorecard import Finding, Scorecard
 
@@ -34,6 +45,8 @@ class ScoreRun:
     report: str
     exit_code: int
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """About the run's settings (an ignored red-flag code that changed meaning), once each."""
     comparisons: dict[str, Comparison] = field(default_factory=dict)
     hidden: dict[str, int] = field(default_factory=dict)
     """File -> how many of its findings the known-findings file hid."""
@@ -104,12 +117,22 @@ def score_files(
     write_baseline: str | None = None,
     ignore: Sequence[str] = (),
     extra_formats: Sequence[str] = (),
+    ignore_source: IdSource | None = None,
 ) -> ScoreRun:
-    """Score ``files``; see the module docstring for the optional comparisons and filters."""
+    """Score ``files``; see the module docstring for the optional comparisons and filters.
+
+    ``ignore_source`` says where ``ignore`` was written (``--ignore`` by default), so
+    an unknown id is reported there.
+    """
     if baseline is not None and len(files) != 1:
         raise UserError("--baseline compares one design; use --baseline-ref for several files")
-    rubric = without_ignored(load_rubric(rubric_path), ignore)
+    loaded = load_rubric(rubric_path)
+    known = known_ids(loaded)
     run = ScoreRun([], "", EXIT_OK)
+    run.warnings += check_ids(ignore, known, ignore_source or IdSource("--ignore"))
+    if known_findings is not None and write_baseline is None:
+        run.warnings += _check_baseline_ids(Path(known_findings), known)
+    rubric = without_ignored(loaded, ignore)
     diagrams: dict[str, str] = {}
     wants_html = "html" in (output_format, *extra_formats)
     for file in files:
@@ -187,6 +210,15 @@ def _known(card: Scorecard, design: Design, baseline: Path) -> list[tuple[Findin
     ]
 
 
+def _check_baseline_ids(baseline: Path, known: KnownIds) -> list[str]:
+    """Every rule a known-findings file names must exist; a hand-edited typo would
+    otherwise hide nothing and say nothing."""
+    read_baseline(baseline)  # a broken file is reported as such first
+    rules = baseline_rules(baseline)
+    first_lines = dict(reversed(rules))  # an id written twice: its first line
+    return check_ids(first_lines, known, IdSource(_shown(baseline), first_lines, "hiding"))
+
+
 def _hide_known(run: ScoreRun, baseline: Path) -> None:
     """Drop the findings the known-findings file records; count them per file."""
     known = read_baseline(baseline)
@@ -204,3 +236,11 @@ def _hide_known(run: ScoreRun, baseline: Path) -> None:
             )
         cards.append(card)
     run.cards = cards
+
+
+def _shown(path: Path) -> str:
+    """A file as messages name it: relative to the current folder when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

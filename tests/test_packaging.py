@@ -25,6 +25,8 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "api-led-salesforce-sap-orders.md"
 DATA_DIRS = ("designkit/_data/templates/", "designkit/_data/rubrics/")
+PACKAGE_DATA = ("designkit/rubric/red_flags.yaml",)
+"""Data files inside the package itself (the red-flag library), not force-included."""
 TIMEOUT = 900
 
 
@@ -105,6 +107,8 @@ def test_wheel_ships_the_data_folders(wheel: Path) -> None:
             f"{folder} is not in {wheel.name}; entries under designkit/_data: "
             f"{[name for name in names if name.startswith('designkit/_data')]}"
         )
+    for data in PACKAGE_DATA:
+        assert data in names, f"{data} is not in {wheel.name}"
 
 
 def test_installed_designkit_comes_from_the_venv(venv_bin: Path, elsewhere: Path) -> None:
@@ -127,3 +131,11 @@ def test_installed_cli_parses_a_sample(venv_bin: Path, elsewhere: Path) -> None:
 def test_installed_cli_reports_its_version(venv_bin: Path, elsewhere: Path) -> None:
     result = run([venv_bin / "designkit", "--version"], cwd=elsewhere)
     assert project_version() in result.stdout
+
+
+def test_installed_cli_explains_a_red_flag_from_package_data(
+    venv_bin: Path, elsewhere: Path
+) -> None:
+    result = run([venv_bin / "designkit", "explain", "REL-03"], cwd=elsewhere)
+    assert result.stdout.startswith("REL-03: external dependencies without a circuit breaker\n")
+    assert "REL-CB-DEFINED" in result.stdout

@@ -1,8 +1,8 @@
 """GitHub Actions workflow commands: findings become annotations on the pull request.
 
 One ``::error``/``::warning``/``::notice`` line per open finding (critical and
-high -> error, medium -> warning, low -> notice) and one ``::notice`` summary
-line per file. Text is escaped as the Actions toolkit does it, so a design's
+high -> error, medium -> warning, low -> notice), one ``::warning`` (or
+``::notice``) per scorecard notice, and one ``::notice`` summary line per file. Text is escaped as the Actions toolkit does it, so a design's
 text can neither break a line nor start a command of its own.
 """
 
@@ -97,6 +97,16 @@ def render(cards: Sequence[Scorecard], context: ReportContext) -> str:
             _annotation(card, f, context, (f.criterion, f.field) in new)
             for f in card.findings
             if not f.suppressed
+        ]
+        lines += [
+            command(
+                "warning" if n.severity == "warning" else "notice",
+                n.message,
+                file=relative_path(n.path or card.file, context.base_dir),
+                line=max(1, n.line or 1),
+                title="designkit",
+            )
+            for n in card.notices
         ]
         lines.append(_summary(card, context))
     return "\n".join(lines) + "\n" if lines else ""

@@ -231,6 +231,7 @@ h3 { font-size: 17px; margin: 28px 0 8px; padding-bottom: 4px;
 code { font: 13px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; background: var(--soft);
   padding: 1px 4px; border-radius: 4px; overflow-wrap: anywhere; }
 .muted { color: var(--muted); }
+.notice { border-left: 3px solid var(--warn); padding-left: 8px; }
 section.design { border: 1px solid var(--line); border-radius: 10px; padding: 20px 24px;
   margin: 24px 0; }
 .overview { display: flex; flex-wrap: wrap; gap: 24px; align-items: center; }
@@ -402,6 +403,9 @@ line {{ f.line }}: {{ f.message|breakable }}</li>
 {% endif %}
 {% endif %}
 {% if d.hidden %}<p class="muted">{{ d.hidden }}</p>{% endif %}
+{% for n in d.card.notices %}<p class="notice"><strong>{{ n.severity }}</strong> \
+<code>{{ n.path|breakable }}:{{ n.line or 1 }}</code>: {{ n.message }}</p>
+{% endfor %}
 
 <h3>Dimensions</h3>
 <table class="dimensions">

@@ -4,7 +4,8 @@
 and one ``<testcase>`` per evaluated criterion (``classname`` is the dimension
 id, ``name`` is ``"ID: title"``). A failing or uncheckable criterion is a
 ``<failure>`` whose type is its severity; a criterion that does not apply, or
-whose failure was accepted in the document, is ``<skipped>``.
+whose failure was accepted in the document, is ``<skipped>``. Scorecard notices
+(a suppression comment naming an unknown id) go to the suite's ``<system-out>``.
 """
 
 from __future__ import annotations
@@ -116,6 +117,11 @@ def _suite(
                 counts["failures"] += 1
             elif outcome == "skipped":
                 counts["skipped"] += 1
+    if card.notices:
+        out = ET.SubElement(suite, "system-out")
+        out.text = _clean(
+            "\n".join(f"{n.severity}: {n.path}:{n.line or 1}: {n.message}" for n in card.notices)
+        )
     for key, count in counts.items():
         suite.set(key, str(count))
     return suite, counts

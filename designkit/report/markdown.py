@@ -248,6 +248,9 @@ def _section(
         lines += ["", *_changes(card, comparison)]
     if hidden:
         lines += ["", f"*{escape(hidden_note(hidden))}*"]
+    for notice in card.notices:
+        where = f"`{_code(notice.path)}:{notice.line or 1}`"
+        lines += ["", f"> **{notice.severity}** {where}: {escape(notice.message)}"]
     counts = card.counts
     lines += [
         "",

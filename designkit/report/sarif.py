@@ -5,6 +5,8 @@ the findings. Artifact URIs are relative to ``context.base_dir`` (the
 repository root in CI) with forward slashes, so code scanning can place them;
 a file outside it keeps the path as given. Accepted (suppressed) findings are
 results with an in-source suppression and their reason as the justification.
+Notices (a suppression comment naming an unknown id) are results of the rule
+``designkit-notice``, level ``warning`` or ``note``.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from urllib.parse import quote
 from designkit.report.markdown import escape
 from designkit.review.explain import explain_criterion
 from designkit.rubric.schema import Criterion, Dimension, Rubric
-from designkit.rubric.scorecard import Finding, Scorecard
+from designkit.rubric.scorecard import Finding, Notice, Scorecard
 
 if TYPE_CHECKING:
     from designkit.report import ReportContext
@@ -35,6 +37,21 @@ SECURITY_SEVERITY = {"critical": "9.0", "high": "7.0", "medium": "5.0", "low": "
 """Rubric severity -> GitHub's ``security-severity`` (a CVSS-like score, as a string)."""
 
 FINGERPRINT = "designkitCriterionField/v1"
+
+NOTICE_RULE: dict[str, Any] = {
+    "id": "designkit-notice",
+    "name": "DesignkitNotice",
+    "shortDescription": {"text": "How designkit read the design"},
+    "fullDescription": {
+        "text": "Not a finding about the design: a suppression comment that names an "
+        "unknown id, or a red-flag code whose meaning changed in designkit 0.2."
+    },
+    "help": {
+        "text": "Fix the comment the message points at; it does not change any level.",
+        "markdown": "Fix the comment the message points at; it does not change any level.",
+    },
+    "defaultConfiguration": {"level": "warning"},
+}
 
 
 def relative_path(path: str, base_dir: Path) -> str:
@@ -187,6 +204,25 @@ def _result(
     return result
 
 
+def _notice(card: Scorecard, notice: Notice, index: int, base_dir: Path) -> dict[str, Any]:
+    uri = artifact_uri(notice.path or card.file, base_dir)
+    return {
+        "ruleId": NOTICE_RULE["id"],
+        "ruleIndex": index,
+        "level": "warning" if notice.severity == "warning" else "note",
+        "message": {"text": notice.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri},
+                    "region": {"startLine": max(1, notice.line or 1)},
+                }
+            }
+        ],
+        "partialFingerprints": {FINGERPRINT: fingerprint(NOTICE_RULE["id"], uri, notice.message)},
+    }
+
+
 def _same(finding: Finding) -> tuple[str, str | None, int]:
     return finding.criterion, finding.field, finding.line
 
@@ -226,6 +262,11 @@ def sarif_log(cards: Sequence[Scorecard], context: ReportContext) -> dict[str, A
             results.append(
                 _result(card, finding, index[finding.criterion], context.base_dir, state)
             )
+        for notice in card.notices:
+            if NOTICE_RULE["id"] not in index:
+                index[NOTICE_RULE["id"]] = len(rules)
+                rules.append(NOTICE_RULE)
+            results.append(_notice(card, notice, index[NOTICE_RULE["id"]], context.base_dir))
     driver: dict[str, Any] = {
         "name": "designkit",
         "rules": rules,

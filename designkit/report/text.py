@@ -92,6 +92,9 @@ def _card(card: Scorecard, context: ReportContext) -> list[str]:
     hidden = context.hidden.get(card.file, 0)
     if hidden:
         lines += ["", f"  {hidden_note(hidden)}"]
+    if card.notices:
+        lines += ["", f"  notices ({len(card.notices)}):"]
+        lines += [f"  {n.path}:{n.line or 1}: {n.severity:<8} {n.message}" for n in card.notices]
     counts = card.counts
     lines += [
         "",

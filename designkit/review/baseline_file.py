@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,3 +104,22 @@ def read_baseline(path: str | Path) -> set[str]:
     ):
         raise UserError("'findings' must be a list of objects with a fingerprint", path=str(file))
     return {f["fingerprint"] for f in findings}
+
+
+_RULE = re.compile(r'"rule"\s*:\s*"((?:[^"\\]|\\.)*)"')
+
+
+def baseline_rules(path: str | Path) -> list[tuple[str, int]]:
+    """The ``rule`` of every entry with its line, for errors about an unknown id.
+
+    ``json`` keeps no positions, so the ``"rule": "..."`` pairs are found in the
+    text, in order; a quote inside a string is escaped in JSON, so text in a
+    ``message`` cannot look like one. Call :func:`read_baseline` first: this
+    assumes the file is a valid baseline.
+    """
+    text = Path(path).read_text(encoding="utf-8")
+    found: list[tuple[str, int]] = []
+    for match in _RULE.finditer(text):
+        rule = json.loads(f'"{match.group(1)}"')
+        found.append((rule, text.count("\n", 0, match.start()) + 1))
+    return found

@@ -45,9 +45,16 @@ class Config:
     fail_under: int | None = None
     format: str | None = None
     ignore: tuple[str, ...] = ()
+    ignore_lines: dict[str, int] = field(default_factory=dict)
+    """Each ``ignore`` entry's line in the file, for errors about an unknown id."""
     baseline: str | None = None
     outputs: dict[str, str] = field(default_factory=dict)
     encoding: str | None = None
+
+    @property
+    def shown(self) -> str:
+        """The file as messages name it (relative to the current folder when inside it)."""
+        return _shown(self.path) if self.path else ""
 
     @property
     def root(self) -> Path | None:
@@ -109,6 +116,27 @@ def _line_of(text: str, key: str, table: str | None) -> int | None:
         if pattern.match(lines[number]):
             return number + 1
     return start or None
+
+
+def _item_lines(text: str, key: str, table: str | None, items: list[str]) -> dict[str, int]:
+    """The line of each string of the array ``key = [...]``, which may span lines.
+
+    tomllib keeps no positions, so the array is read again as text from its key's
+    line to its closing bracket; an item not found there gets the key's line.
+    """
+    start = _line_of(text, key, table)
+    if start is None:
+        return {}
+    lines = text.splitlines()
+    found: dict[str, int] = {}
+    for number in range(start - 1, len(lines)):
+        line = re.sub(r"#.*$", "", lines[number])  # no quotes in designkit ids, so no '#' either
+        for item in items:
+            if item not in found and re.search(rf"""["']{re.escape(item)}["']""", line):
+                found[item] = number + 1
+        if "]" in line:
+            break
+    return {item: found.get(item, start) for item in items}
 
 
 def load_config(path: Path | None = None, *, start: Path | None = None) -> Config:
@@ -197,6 +225,7 @@ def _validate(settings: dict[str, Any], path: Path, text: str, table: str | None
         fail_under=fail_under,
         format=output_format,
         ignore=tuple(ignore),
+        ignore_lines=_item_lines(text, "ignore", table, ignore),
         baseline=resolve(baseline) if baseline else None,
         outputs={name: resolve(target) for name, target in outputs.items()},
         encoding=encoding,

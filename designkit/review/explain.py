@@ -1,5 +1,5 @@
 """``designkit explain ID``: why a criterion or lint code matters, what passes and fails,
-how to fix it.
+how to fix it; for a red-flag code, the library's meaning and the criteria that detect it.
 
 The same :class:`Explanation` is the ``help`` of SARIF rules and the
 explanation the HTML report folds under its findings, so a reviewer reads one
@@ -8,6 +8,11 @@ text wherever they meet an id. Criteria take their words from the rubric
 snippets); without an example the passing snippet is the one the remediation
 quotes after "e.g.". The check itself is described in words, so the rule stays
 the single source of what passes.
+
+A red-flag code (``SEC-01``) is explained from the red-flag library, with the
+criteria of the rubric that carry it, or a plain statement that none of them can
+detect it from a design document: a reviewer must not take the absence of a
+finding for the absence of the problem.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from designkit.errors import UserError
+from designkit.rubric.red_flags import LEGACY_BEFORE
 from designkit.rubric.schema import Criterion, Dimension, Rubric
 
 
@@ -199,7 +205,13 @@ def _template_example(remediation: str) -> str | None:
 
 
 def explain_criterion(dimension: Dimension, criterion: Criterion, rubric: Rubric) -> Explanation:
-    flag = f" · red flag {criterion.red_flag}" if criterion.red_flag else ""
+    flag = ""
+    if criterion.red_flag:
+        from designkit.rubric.red_flags import red_flag
+
+        entry = red_flag(criterion.red_flag)
+        meaning = f" ({entry.meaning})" if entry else ""
+        flag = f" · red flag {criterion.red_flag}{meaning}"
     applies = ""
     if criterion.applies_if:
         applies = f" Applies only when {describe_check(criterion.applies_if)}."
@@ -250,48 +262,145 @@ def explain_code(code: str) -> Explanation | None:
     )
 
 
+@dataclass(frozen=True)
+class RedFlagExplanation:
+    """A red-flag code: the library's text, and which criteria of the rubric detect it."""
+
+    code: str
+    meaning: str | None
+    """The library's meaning; None for a code designkit used only before 0.2."""
+    facts: str
+    description: str
+    detected_by: tuple[tuple[str, int, str, str], ...]
+    """(criterion id, level, severity, title) of each criterion carrying the code."""
+    rubric: str
+    before: str | None
+    """What the code named before designkit 0.2, when that was something else."""
+
+    def text(self, width: int = 88) -> str:
+        title = self.meaning or "not a code of the red-flag library"
+        lines = [f"{self.code}: {title}", f"  {self.facts}"]
+        if self.description:
+            lines += ["", "What it means", *_wrap(self.description, width)]
+        if self.meaning is not None:  # a library code: say what detects it, or that nothing does
+            lines += ["", f"Detected by ({self.rubric})", *self._detected(width)]
+        if self.before:
+            lines += ["", f"Before designkit {LEGACY_BEFORE}", *_wrap(self.before, width)]
+        return "\n".join(lines) + "\n"
+
+    def _detected(self, width: int) -> list[str]:
+        if not self.detected_by:
+            return _wrap(
+                f"No criterion of {self.rubric} can detect {self.code} from a design "
+                "document, so a design without a finding for it may still have the problem.",
+                width,
+            )
+        widest = max(len(found[0]) for found in self.detected_by)
+        lines = [
+            f"  {cid:<{widest}}  L{level} {severity:<9}{title}"
+            for cid, level, severity, title in self.detected_by
+        ]
+        ids = " ".join(found[0] for found in self.detected_by)
+        return lines + _wrap(f"designkit explain {ids} shows what passes and fails.", width)
+
+
+def explain_red_flag(code: str, rubric: Rubric) -> RedFlagExplanation | None:
+    """The library's entry for ``code`` (or its pre-0.2 meaning), else None."""
+    from designkit.rubric.red_flags import library
+
+    wanted = code.strip().upper()
+    flag = library().flags.get(wanted)
+    old = library().before_0_2.get(wanted, ())
+    if flag is None and not old:
+        return None
+    criteria = rubric.criteria()
+    titles = {c.id: c.title for _, c in criteria}
+    detected = tuple(
+        (c.id, c.level, c.severity.value, c.title)
+        for _, c in criteria
+        if c.red_flag == wanted and c.enabled
+    )
+    carried = {c.id for _, c in criteria if c.red_flag == wanted}
+    lost = [c for c in old if c not in carried]  # still carried: the old use still works
+    before = None
+    if lost:
+        named = ", ".join(f"{c} ({titles[c]})" if c in titles else c for c in lost)
+        before = (
+            f"{wanted} named {named} in designkit's own numbering; a suppression, "
+            f"ignore list or baseline meant for that should name {' and '.join(lost)} instead."
+        )
+    rubric_name = f"{rubric.name} {rubric.version}"
+    if flag is None:
+        return RedFlagExplanation(
+            code=wanted,
+            meaning=None,
+            facts=f"a code designkit used before {LEGACY_BEFORE}",
+            description="",
+            detected_by=detected,
+            rubric=rubric_name,
+            before=before,
+        )
+    return RedFlagExplanation(
+        code=flag.code,
+        meaning=flag.meaning,
+        facts=(
+            f"red flag of the assessment kit's library · {flag.dimension} · "
+            f"severity {flag.severity}"
+        ),
+        description=flag.description,
+        detected_by=detected,
+        rubric=rubric_name,
+        before=before,
+    )
+
+
 def find(identifier: str, rubric: Rubric) -> list[Explanation]:
-    """Explanations for an id: a criterion, a lint code, or every criterion of a red flag."""
+    """Explanations for an id: a criterion or a lint code."""
     wanted = identifier.strip().upper()
     for dimension, criterion in rubric.criteria():
         if criterion.id == wanted:
             return [explain_criterion(dimension, criterion, rubric)]
     code = explain_code(wanted)
-    if code is not None:
-        return [code]
-    return [
-        explain_criterion(dimension, criterion, rubric)
-        for dimension, criterion in rubric.criteria()
-        if criterion.red_flag == wanted
-    ]
+    return [code] if code is not None else []
 
 
 def explain_ids(identifiers: Sequence[str], rubric: Rubric) -> str:
-    """The ``designkit explain`` output; an unknown id is a one-line error naming close ones."""
-    found: list[Explanation] = []
+    """The ``designkit explain`` output; an unknown id is a one-line error naming a close one."""
+    texts: list[str] = []
     for identifier in identifiers:
         explanations = find(identifier, rubric)
-        if not explanations:
-            import difflib
+        if explanations:
+            texts += [e.text() for e in explanations]
+            continue
+        flag = explain_red_flag(identifier, rubric)
+        if flag is not None:
+            texts.append(flag.text())
+            continue
+        from designkit.rubric.ids import known_ids
 
-            known = [c.id for _, c in rubric.criteria()]
-            from designkit.lint.codes import code_docs
-
-            known += list(code_docs())
-            near = difflib.get_close_matches(identifier.upper(), known, n=3, cutoff=0.5)
-            hint = f"did you mean {', '.join(near)}?" if near else "designkit explain --list"
-            raise UserError(f"unknown criterion or lint code {identifier!r}", hint=hint)
-        found += explanations
-    return "\n".join(e.text() for e in found)
+        known = known_ids(rubric)
+        raise UserError(f"{known.unknown(identifier)}")
+    return "\n".join(texts)
 
 
 def list_ids(rubric: Rubric) -> str:
     from designkit.lint.codes import code_docs
+    from designkit.rubric.red_flags import red_flags
 
     lines = ["Lint codes:"]
     lines += [f"  {d.code}  {d.severity.value:<7}  {d.title}" for d in code_docs().values()]
     lines += ["", f"Criteria of {rubric.name} {rubric.version}:"]
     lines += [
         f"  {c.id:<32} L{c.level} {c.severity.value:<8} {c.title}" for _, c in rubric.criteria()
+    ]
+    carriers: dict[str, list[str]] = {}
+    for _, criterion in rubric.criteria():
+        if criterion.red_flag:
+            carriers.setdefault(criterion.red_flag, []).append(criterion.id)
+    lines += ["", "Red flags (the assessment kit's library; criteria that detect each):"]
+    lines += [
+        f"  {f.code}  {f.severity:<8} {f.meaning}"
+        + (f" -> {', '.join(carriers[f.code])}" if f.code in carriers else " -> none")
+        for f in red_flags().values()
     ]
     return "\n".join(lines) + "\n"

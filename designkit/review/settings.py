@@ -11,6 +11,7 @@ from click.core import ParameterSource
 from designkit.errors import UserError
 from designkit.review.baseline_file import DEFAULT_NAME
 from designkit.review.config import FORMATS, load_config, repository_root
+from designkit.rubric.ids import IdSource
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,8 @@ class ScoreSettings:
     baseline: str | None
     ignore: tuple[str, ...]
     outputs: dict[str, str] = field(default_factory=dict)
+    ignore_source: IdSource = field(default_factory=lambda: IdSource("--ignore"))
+    """Where ``ignore`` was written: the option, or the configuration file and its lines."""
 
 
 def parse_reports(reports: tuple[str, ...]) -> dict[str, str]:
@@ -74,4 +77,7 @@ def score_settings(
         baseline=baseline,
         ignore=ignore or config.ignore,
         outputs=outputs,
+        ignore_source=(
+            IdSource("--ignore") if ignore else IdSource(config.shown, config.ignore_lines)
+        ),
     )

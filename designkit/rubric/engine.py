@@ -18,6 +18,7 @@ from typing import Any
 from designkit.parse.document import ParsedDesign, parse_design
 from designkit.resources import template_path
 from designkit.rubric.checks import FAIL, Compiled, Context, compile_check
+from designkit.rubric.ids import suppression_notices
 from designkit.rubric.schema import Criterion, Rubric
 from designkit.rubric.scorecard import (
     Counts,
@@ -98,12 +99,13 @@ def is_template_default(model: Mapping[str, Any], concrete: str) -> bool:
     return bool(_get(template_model(), concrete) == value)
 
 
-def suppressions(source: str) -> dict[str, str]:
-    """``<!-- designkit: ignore REL-04, SEC-01 reason -->`` -> {"REL-04": "reason", ...}."""
-    found: dict[str, str] = {}
+def suppression_comments(source: str) -> list[tuple[str, str, int]]:
+    """Every ``<!-- designkit: ignore ID... reason -->`` as (ID, reason, line), in order."""
+    found: list[tuple[str, str, int]] = []
     if "designkit:" not in source:
         return found
     for match in _IGNORE.finditer(source):
+        line = source.count("\n", 0, match.start()) + 1
         words = match.group(1).replace(",", " , ").split()
         codes: list[str] = []
         while words and (words[0] == "," or _CODE.match(words[0])):
@@ -111,9 +113,13 @@ def suppressions(source: str) -> dict[str, str]:
             if word != ",":
                 codes.append(word.upper())
         reason = " ".join(words).strip() or "no reason given"
-        for code in codes:
-            found[code] = reason
+        found += [(code, reason, line) for code in codes]
     return found
+
+
+def suppressions(source: str) -> dict[str, str]:
+    """``<!-- designkit: ignore REL-04, SEC-01 reason -->`` -> {"REL-04": "reason", ...}."""
+    return {code: reason for code, reason, _ in suppression_comments(source)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,7 +289,8 @@ def band_of(score: float, levels: Mapping[int, str]) -> str:
 def score_design(parsed: ParsedDesign, rubric: Rubric) -> Scorecard:
     """Score one parsed design against a rubric."""
     scope = _DocumentScope(parsed, parsed.design.model_dump(mode="json"))
-    accepted = suppressions(parsed.source)
+    comments = suppression_comments(parsed.source)
+    accepted = {code: reason for code, reason, _ in comments}
     target = parsed.design.success_criteria.maturity_target_level
     dimensions: list[DimensionResult] = []
     findings: list[Finding] = []
@@ -352,6 +359,7 @@ def score_design(parsed: ParsedDesign, rubric: Rubric) -> Scorecard:
         dimensions=dimensions,
         findings=findings,
         counts=_counts(dimensions),
+        notices=suppression_notices(comments, rubric, parsed.path) if comments else [],
     )
 
 

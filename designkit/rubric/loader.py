@@ -3,7 +3,14 @@
 ``extends: integration-maturity`` (a built-in rubric) or ``extends: other.yaml``
 (relative to the file) starts from another rubric; the file then overrides
 dimensions and criteria by id, field by field, adds new ones, and lists ids to
-switch off under ``disable``.
+switch off under ``disable`` (criterion ids, or red-flag codes for every criterion
+carrying one).
+
+An id that matches nothing is an error, not a silent no-op: a ``disable`` entry
+that names no criterion or red-flag code, and an override whose id is not in the
+base rubric unless it is a complete new criterion (title, level, severity, check
+and remediation). A misspelt id would otherwise add a half criterion or leave
+the one meant switched on, and ``designkit rubric check`` would say ok.
 """
 
 from __future__ import annotations
@@ -18,9 +25,12 @@ from pydantic import ValidationError
 from designkit.errors import UserError
 from designkit.resources import builtin_rubric_path
 from designkit.rubric.checks import CheckError
+from designkit.rubric.ids import UnknownId, lint_codes, unknown_id_message
 from designkit.rubric.schema import Rubric
 
 DEFAULT_RUBRIC = "integration-maturity"
+NEW_CRITERION_KEYS = ("title", "level", "severity", "check", "remediation")
+"""What an entry of an extending rubric needs to be a criterion of its own."""
 
 
 class RubricError(UserError):
@@ -109,12 +119,129 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
                 existing.update(criterion)
             else:
                 target.setdefault("criteria", []).append(criterion)
-    disabled = set(override.get("disable", []) or [])
-    for dimension in merged.get("dimensions", []):
-        for criterion in dimension.get("criteria", []):
-            if criterion.get("id") in disabled:
-                criterion["enabled"] = False
+    _disable(merged, override.get("disable"))
     return merged
+
+
+def _disable(rubric: dict[str, Any], ids: Any) -> None:
+    """Switch off the criteria ``ids`` name, by criterion id or by red-flag code."""
+    disabled = {str(i).upper() for i in ids} if isinstance(ids, list) else set()
+    for dimension in rubric.get("dimensions", []) or []:
+        if not isinstance(dimension, dict):
+            continue
+        for criterion in dimension.get("criteria", []) or []:
+            if not isinstance(criterion, dict):
+                continue
+            if criterion.get("id") in disabled or criterion.get("red_flag") in disabled:
+                criterion["enabled"] = False
+
+
+def _criterion_ids(data: Mapping[str, Any]) -> list[str]:
+    return [
+        str(criterion["id"])
+        for dimension in data.get("dimensions", []) or []
+        if isinstance(dimension, Mapping)
+        for criterion in dimension.get("criteria", []) or []
+        if isinstance(criterion, Mapping) and "id" in criterion
+    ]
+
+
+def _check_overrides(
+    base: Mapping[str, Any], data: Mapping[str, Any], node: Any, path: Path
+) -> None:
+    """An entry whose id the base rubric lacks must be a whole new criterion."""
+    known = _criterion_ids(base)
+    for d, dimension in enumerate(data.get("dimensions", []) or []):
+        if not isinstance(dimension, Mapping):
+            continue
+        for c, criterion in enumerate(dimension.get("criteria", []) or []):
+            if not isinstance(criterion, Mapping) or "id" not in criterion:
+                continue
+            if criterion["id"] in known:
+                continue
+            missing = [key for key in NEW_CRITERION_KEYS if key not in criterion]
+            if missing:
+                message = unknown_id_message(
+                    str(criterion["id"]),
+                    known,
+                    fallback=(
+                        f" in the base rubric; a new criterion also needs {', '.join(missing)}"
+                    ),
+                )
+                line = _line_of(node, ("dimensions", d, "criteria", c, "id"))
+                raise RubricError(message, path=str(path), line=line)
+
+
+def _check_disable(merged: Mapping[str, Any], node: Any, path: Path) -> None:
+    """Every ``disable`` entry names a criterion of the merged rubric or a red-flag code."""
+    from designkit.rubric.red_flags import red_flags
+
+    entries = node.get("disable") if isinstance(node, Mapping) else None
+    if entries is None:
+        return
+    if not isinstance(entries, list):
+        raise RubricError(
+            "disable: expected a list of criterion ids, e.g. [PLT-TCO-ANNUAL]",
+            path=str(path),
+            line=_line_of(node, ("disable",)),
+        )
+    criteria = _criterion_ids(merged)
+    for index, entry in enumerate(entries):
+        identifier = str(entry).strip().upper()
+        if identifier in criteria or identifier in red_flags():
+            continue
+        line = _line_of(node, ("disable", index))
+        if identifier in lint_codes():
+            raise RubricError(
+                f"{entry!r} is a lint code; a rubric's disable switches off criteria "
+                "(list lint codes under ignore in designkit.toml)",
+                path=str(path),
+                line=line,
+            )
+        message = unknown_id_message(str(entry), [*criteria, *red_flags()])
+        raise RubricError(message, path=str(path), line=line)
+
+
+def _position(items: Any, identifier: Any) -> int | None:
+    if not isinstance(items, list):
+        return None
+    return next(
+        (
+            i
+            for i, item in enumerate(items)
+            if isinstance(item, Mapping) and item.get("id") == identifier
+        ),
+        None,
+    )
+
+
+def _in_file(where: tuple[Any, ...], merged: Mapping[str, Any], node: Any) -> tuple[Any, ...]:
+    """An error location in the merged rubric, as a location in the extending file.
+
+    Validation sees the base and the override merged, so ``dimensions.3.criteria.18``
+    counts the base's entries; the file the user wrote has the same dimension and
+    criterion under other indices (or not at all: then its nearest enclosing entry).
+    """
+    if len(where) < 2 or where[0] != "dimensions" or not isinstance(where[1], int):
+        return where
+    try:
+        dimension = merged["dimensions"][where[1]]
+        criterion = (
+            dimension["criteria"][where[3]]
+            if len(where) >= 4 and where[2] == "criteria" and isinstance(where[3], int)
+            else None
+        )
+    except (KeyError, IndexError, TypeError):
+        return where
+    d = _position(node.get("dimensions"), dimension.get("id"))
+    if d is None:
+        return ()
+    if criterion is None:
+        return ("dimensions", d, *where[2:])
+    c = _position(node["dimensions"][d].get("criteria"), criterion.get("id"))
+    if c is None:
+        return ("dimensions", d)
+    return ("dimensions", d, "criteria", c, *where[4:])
 
 
 def _resolve_extends(name: str, relative_to: Path) -> Path:
@@ -136,10 +263,14 @@ def _raw(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], Any]:
     data = _plain(node)
     extends = data.pop("extends", None)
     if extends is None:
-        data.pop("disable", None)
+        _check_disable(data, node, path)
+        _disable(data, data.pop("disable", None))
         return data, node
     base, _ = _raw(_resolve_extends(str(extends), path), (*seen, path.resolve()))
-    return _merge(base, data), node
+    _check_overrides(base, data, node, path)
+    merged = _merge(base, data)
+    _check_disable(merged, node, path)
+    return merged, node
 
 
 def load_rubric(path: str | Path | None = None) -> Rubric:
@@ -158,6 +289,10 @@ def load_rubric(path: str | Path | None = None) -> Rubric:
         if isinstance(context, CheckError):
             where = (*where, *context.where)
             message = str(context)
+        elif isinstance(context, UnknownId):
+            message = str(context)
+        if "extends" in node:
+            where = _in_file(where, data, node)
         line = _line_of(node, where)
         field = ".".join(str(part) for part in where)
         raise RubricError(f"{field}: {message}", path=str(file), line=line) from None

@@ -43,11 +43,33 @@ class Criterion(_Strict):
     severity: RubricSeverity
     check: dict[str, Any]
     remediation: str = Field(min_length=3)
-    red_flag: str | None = Field(default=None, pattern=r"^(SEC|REL|OPS|ARC|DAT|BIZ)-\d{2}$")
+    red_flag: str | None = None
+    """A code of the red-flag library (designkit/rubric/red_flags.yaml), never one of our own."""
     applies_if: dict[str, Any] | None = None
     why: str | None = None
     example: Example | None = None
     enabled: bool = True
+
+    @field_validator("red_flag")
+    @classmethod
+    def _library_code(cls, value: str | None) -> str | None:
+        """Only the library's codes: a code is worth having because it means the same
+        thing to every reviewer, which a rubric's private numbering would break."""
+        if value is None:
+            return None
+        from designkit.rubric.ids import UnknownId
+        from designkit.rubric.red_flags import red_flags
+
+        if value not in red_flags():
+            import difflib
+
+            near = difflib.get_close_matches(value.upper(), list(red_flags()), n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            raise UnknownId(
+                f"{value!r} is not a code of the red-flag library (SEC-01..07, REL-01..07, "
+                f"OPS-01..06, ARC-01..05, DAT-01..05, BIZ-01..04){hint}"
+            )
+        return value
 
     @field_validator("check", "applies_if")
     @classmethod

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Status(StrEnum):
@@ -90,6 +91,21 @@ class Finding(_Model):
     suppression_reason: str | None = None
 
 
+class Notice(_Model):
+    """Something about how the design was read that is not a finding about the design.
+
+    A suppression comment naming an id that does not exist, or a red-flag code whose
+    meaning changed, would otherwise hide the wrong finding or none at all without a
+    word; a notice says so where the comment is. Notices never change a level or the
+    verdict, and every report format shows them.
+    """
+
+    severity: Literal["warning", "info"]
+    message: str
+    path: str
+    line: int | None = None
+
+
 class Overall(_Model):
     level: int
     label: str
@@ -124,3 +140,4 @@ class Scorecard(_Model):
     dimensions: list[DimensionResult]
     findings: list[Finding]
     counts: Counts
+    notices: list[Notice] = Field(default_factory=list)
