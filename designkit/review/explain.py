@@ -91,7 +91,10 @@ def _fence(snippet: str) -> str:
 def _wrap(text: str, width: int = 88) -> list[str]:
     import textwrap
 
-    return textwrap.wrap(text, width, initial_indent="  ", subsequent_indent="  ") or ["  –"]
+    wrapped = textwrap.wrap(
+        text, width, initial_indent="  ", subsequent_indent="  ", break_on_hyphens=False
+    )  # ids such as REL-DR-TARGETS stay whole
+    return wrapped or ["  –"]
 
 
 def _snippets(examples: Sequence[str]) -> list[str]:
