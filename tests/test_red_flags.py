@@ -329,3 +329,26 @@ def test_a_baseline_naming_an_old_code_warns(tmp_path: Path) -> None:
         "it named REL-DEDUP-COVERS-DLQ (The deduplication window also covers DLQ retention "
         "(replays stay idempotent)): write REL-DEDUP-COVERS-DLQ to keep hiding that"
     ]
+
+
+def test_old_codes_mean_nothing_in_a_rubric_of_a_teams_own(tmp_path: Path) -> None:
+    """designkit's old numbering only named built-in criteria: in another rubric, a
+    comment with REL-08 is an unknown id, and REL-03 is just the library's code."""
+    own = tmp_path / "own.yaml"
+    own.write_text(
+        'id: own\nname: Own\nversion: "1"\nlevels: {1: a, 2: b, 3: c, 4: d, 5: e}\n'
+        "dimensions:\n  - id: ops\n    name: Ops\n    weight: 1\n    criteria:\n"
+        "      - id: OPS-ONE\n        title: Metrics listed\n        level: 1\n"
+        "        severity: critical\n        red_flag: OPS-01\n"
+        "        check: {count: {path: observability.metrics, min: 1}}\n"
+        "        remediation: List metrics.\n",
+        encoding="utf-8",
+    )
+    source = _with("\n<!-- designkit: ignore REL-08, REL-03 -->\n")
+    card = score_design(parse_design(source, "orders.md"), load_rubric(own))
+    assert [n.message for n in card.notices] == [
+        "unknown id 'REL-08' in a suppression comment; did you mean 'REL-07'?"
+    ]
+    explained = CliRunner().invoke(main, ["explain", "--rubric", str(own), "REL-03"]).stdout
+    assert "Before designkit" not in explained
+    assert "No criterion of Own 1 can detect REL-03" in " ".join(explained.split())

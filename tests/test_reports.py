@@ -680,3 +680,40 @@ def test_github_severity_mapping() -> None:
         "::notice",
         "::notice",
     ]
+
+
+def test_notices_are_escaped_and_valid_in_every_format() -> None:
+    """A notice carries the design's path (hostile in the tricky card) into every report."""
+    from designkit.rubric.scorecard import Notice
+
+    card = tricky_card()
+    notice = Notice(
+        severity="warning",
+        message="unknown id 'REL-RETRYS' in a suppression comment; did you mean 'REL-RETRY-DEFINED'?",
+        path=card.file,
+        line=7,
+    )
+    noted = card.model_copy(
+        update={"notices": [notice, notice.model_copy(update={"severity": "info"})]}
+    )
+    log = json.loads(sarif_report.render([noted], context()))
+    validate_sarif(log)
+    levels = [r["level"] for r in log["runs"][0]["results"] if r["ruleId"] == "designkit-notice"]
+    assert levels == ["warning", "note"]
+    markdown = markdown_report.render([noted], context())
+    assert "> **warning** `designs/we\\|ird <name>.md:7`: unknown id 'REL-RETRYS'" in markdown
+    html = render_report([noted], "html", context())
+    assert "<name>" not in html and "&lt;name&gt;" in html
+    commands = [
+        _parse_command(line)
+        for line in github_report.render([noted], context()).splitlines()
+        if "title=designkit::" in line
+    ]
+    assert [name for name, _, _ in commands] == ["warning", "notice"]
+    assert all(props["line"] == "7" for _, props, _ in commands)
+    suite = _junit([noted]).find("testsuite")
+    assert suite is not None
+    out = suite.find("system-out")
+    assert out is not None and (out.text or "").startswith("warning: designs/we|ird <name>.md:7:")
+    text = render_report([noted], "text", context())
+    assert "notices (2):" in text

@@ -313,11 +313,12 @@ def explain_red_flag(code: str, rubric: Rubric) -> RedFlagExplanation | None:
 
     wanted = code.strip().upper()
     flag = library().flags.get(wanted)
-    old = library().before_0_2.get(wanted, ())
-    if flag is None and not old:
-        return None
     criteria = rubric.criteria()
     titles = {c.id: c.title for _, c in criteria}
+    # the old numbering only ever named criteria of the built-in rubric
+    old = [c for c in library().before_0_2.get(wanted, ()) if c in titles]
+    if flag is None and not old:
+        return None
     detected = tuple(
         (c.id, c.level, c.severity.value, c.title)
         for _, c in criteria
@@ -327,7 +328,7 @@ def explain_red_flag(code: str, rubric: Rubric) -> RedFlagExplanation | None:
     lost = [c for c in old if c not in carried]  # still carried: the old use still works
     before = None
     if lost:
-        named = ", ".join(f"{c} ({titles[c]})" if c in titles else c for c in lost)
+        named = ", ".join(f"{c} ({titles[c]})" for c in lost)
         before = (
             f"{wanted} named {named} in designkit's own numbering; a suppression, "
             f"ignore list or baseline meant for that should name {' and '.join(lost)} instead."

@@ -108,10 +108,15 @@ class KnownIds:
         return migration_note(identifier, self.titles, self.flags, verb)
 
     def is_legacy(self, identifier: str) -> bool:
-        """A code designkit used before 0.2 that is neither a library code nor an id now."""
+        """A code that named criteria of this rubric before designkit 0.2 (``REL-08``).
+
+        Only for the built-in rubric or one that extends it: in a rubric of a team's
+        own, designkit's old numbering never meant anything.
+        """
         from designkit.rubric.red_flags import library
 
-        return identifier.strip().upper() in library().before_0_2 and identifier not in self
+        old = library().before_0_2.get(identifier.strip().upper(), ())
+        return any(criterion in self.titles for criterion in old)
 
 
 def known_ids(rubric: Rubric) -> KnownIds:
