@@ -22,6 +22,8 @@ from designkit.review.baseline_file import write_baseline as write_known
 from designkit.review.trends import ROADMAP_BASELINE, Comparison, compare, roadmap_changes
 from designkit.review.values import stable_field
 from designkit.rubric import load_rubric, score_design
+from designkit.rubric.engine import with_findings
+from designkit.rubric.maturity import fails_gate
 from designkit.rubric.schema import Rubric
 from designkit.rubric.scorecard import Finding, Scorecard
 
@@ -41,13 +43,6 @@ class ScoreRun:
     extra_reports: dict[str, str] = field(default_factory=dict)
     """Format -> report, for ``extra_formats``."""
     written_baseline: int | None = None
-
-
-def meets_bar(card: Scorecard, fail_under: int | None) -> bool:
-    """At or above the bar (the option, else the document's own target) and nothing critical."""
-    bar = fail_under if fail_under is not None else card.overall.target_level
-    critical = any(f.severity == "critical" and not f.suppressed for f in card.findings)
-    return not critical and (bar is None or card.overall.level >= bar)
 
 
 def without_ignored(rubric: Rubric, ignore: Sequence[str]) -> Rubric:
@@ -96,6 +91,7 @@ def score_files(
     rubric_path: str | None = None,
     output_format: str = "text",
     fail_under: int | None = None,
+    fail_on: str = "revisions",
     encoding: str = "utf-8",
     base_dir: Path | None = None,
     baseline: str | None = None,
@@ -109,16 +105,19 @@ def score_files(
     if baseline is not None and len(files) != 1:
         raise UserError("--baseline compares one design; use --baseline-ref for several files")
     rubric = without_ignored(load_rubric(rubric_path), ignore)
+    ignore_lint = [code for code in ignore if code.upper().startswith("DK")]
     run = ScoreRun([], "", EXIT_OK)
     diagrams: dict[str, str] = {}
     wants_html = "html" in (output_format, *extra_formats)
     for file in files:
         try:
             parsed = parse_file(file, encoding=encoding)
-            card = score_design(parsed, rubric)
+            card = score_design(parsed, rubric, ignore_lint=ignore_lint)
             if baseline is not None or baseline_ref is not None:
                 old, label = _old_version(file, baseline, baseline_ref, encoding)
-                old_card = score_design(old, rubric) if old is not None else None
+                old_card = (
+                    score_design(old, rubric, ignore_lint=ignore_lint) if old is not None else None
+                )
                 run.comparisons[card.file] = compare(
                     card, parsed.design, old_card, old.design if old else None, label
                 )
@@ -158,16 +157,9 @@ def score_files(
         run.exit_code = EXIT_UNUSABLE
     elif write_baseline is not None:
         run.exit_code = EXIT_OK
-    elif not all(_passes(card, fail_under, run.hidden.get(card.file, 0)) for card in run.cards):
+    elif any(fails_gate(card, fail_on, fail_under) for card in run.cards):
         run.exit_code = EXIT_BELOW
     return run
-
-
-def _passes(card: Scorecard, fail_under: int | None, hidden: int) -> bool:
-    """Meets the bar, or falls short only by findings the known-findings file records."""
-    if meets_bar(card, fail_under):
-        return True
-    return hidden > 0 and not any(not f.suppressed for f in card.findings)
 
 
 def _known(card: Scorecard, design: Design, baseline: Path) -> list[tuple[Finding, KnownFinding]]:
@@ -199,8 +191,6 @@ def _hide_known(run: ScoreRun, baseline: Path) -> None:
         }
         if hidden:
             run.hidden[card.file] = len(hidden)
-            card = card.model_copy(
-                update={"findings": [f for f in card.findings if id(f) not in hidden]}
-            )
+            card = with_findings(card, [f for f in card.findings if id(f) not in hidden])
         cards.append(card)
     run.cards = cards
