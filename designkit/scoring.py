@@ -25,7 +25,7 @@ from designkit.rubric import load_rubric, score_design
 from designkit.rubric.engine import with_findings
 from designkit.rubric.maturity import fails_gate
 from designkit.rubric.schema import Rubric
-from designkit.rubric.scorecard import Finding, Scorecard
+from designkit.rubric.scorecard import Finding, LintError, Scorecard
 
 EXIT_OK, EXIT_BELOW, EXIT_UNUSABLE = 0, 1, 2
 
@@ -162,9 +162,16 @@ def score_files(
     return run
 
 
-def _known(card: Scorecard, design: Design, baseline: Path) -> list[tuple[Finding, KnownFinding]]:
-    """Each open finding of ``card`` with its known-findings entry."""
-    return [
+def _known(
+    card: Scorecard, design: Design, baseline: Path
+) -> list[tuple[Finding | LintError, KnownFinding]]:
+    """Each open finding and lint error of ``card`` with its known-findings entry.
+
+    Lint errors are recorded too: they decide the verdict, so a legacy design whose
+    contradictions are known must pass until a new one appears.
+    """
+    file = relative_to(baseline, card.file)
+    findings: list[tuple[Finding | LintError, KnownFinding]] = [
         (
             finding,
             KnownFinding(
@@ -177,6 +184,11 @@ def _known(card: Scorecard, design: Design, baseline: Path) -> list[tuple[Findin
         for finding in card.findings
         if not finding.suppressed
     ]
+    findings += [
+        (error, KnownFinding(file, error.code, stable_field(design, error.field), error.message))
+        for error in card.lint_errors
+    ]
+    return findings
 
 
 def _hide_known(run: ScoreRun, baseline: Path) -> None:
@@ -191,6 +203,10 @@ def _hide_known(run: ScoreRun, baseline: Path) -> None:
         }
         if hidden:
             run.hidden[card.file] = len(hidden)
-            card = with_findings(card, [f for f in card.findings if id(f) not in hidden])
+            card = with_findings(
+                card,
+                [f for f in card.findings if id(f) not in hidden],
+                [e for e in card.lint_errors if id(e) not in hidden],
+            )
         cards.append(card)
     run.cards = cards

@@ -95,7 +95,7 @@ def _overall_lines(card: Scorecard) -> list[str]:
         lines += ["", "**Quick wins** (one line each lifts a dimension by a level):", ""]
         lines += [
             f"- {escape(win.dimension_name)} {win.from_level} → {win.to_level}: "
-            f"{escape(win.remediation)} (`{_code(card.file)}:{win.line}`)"
+            f"{escape(win.title)} (`{_code(win.criterion)}`, `{_code(card.file)}:{win.line}`)"
             for win in card.quick_wins
         ]
     return lines

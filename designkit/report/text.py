@@ -77,11 +77,11 @@ def _card(card: Scorecard, context: ReportContext) -> list[str]:
             for error in card.lint_errors
         ]
     if card.quick_wins:
-        lines += ["", f"  quick wins ({len(card.quick_wins)}), one line each:"]
+        lines += ["", f"  quick wins ({len(card.quick_wins)}): one line each lifts a dimension"]
         for win in card.quick_wins:
             lines.append(
                 f"  {card.file}:{win.line}: {win.dimension_name} {win.from_level} -> "
-                f"{win.to_level}: {win.remediation}"
+                f"{win.to_level}: {win.title} ({win.criterion})"
             )
     comparison = context.comparisons.get(card.file)
     if comparison is not None:

@@ -461,7 +461,9 @@ def _lint_errors(parsed: ParsedDesign, ignore: Collection[str]) -> list[LintErro
 
     skip = {code.upper() for code in ignore}
     return [
-        LintError(code=d.code, message=d.message, line=d.line, column=max(1, d.column))
+        LintError(
+            code=d.code, message=d.message, line=d.line, column=max(1, d.column), field=d.field
+        )
         for d in lint_design(parsed)
         if d.severity is Severity.ERROR and d.code.upper() not in skip
     ]
@@ -500,15 +502,21 @@ def overall_of(
     )
 
 
-def with_findings(card: Scorecard, findings: list[Finding]) -> Scorecard:
-    """``card`` showing only ``findings``, its verdict decided again from them.
+def with_findings(
+    card: Scorecard, findings: list[Finding], lint_errors: list[LintError]
+) -> Scorecard:
+    """``card`` showing only ``findings`` and ``lint_errors``, its verdict decided again.
 
     Findings a baseline file records are known and tracked elsewhere: like accepted
     risks they no longer decide the verdict, in every format alike.
     """
-    verdict, reasons = decide_verdict(findings, card.overall.lint_errors, card.dimensions)
-    overall = card.overall.model_copy(update={"verdict": verdict, "reasons": reasons})
-    return card.model_copy(update={"findings": findings, "overall": overall})
+    verdict, reasons = decide_verdict(findings, len(lint_errors), card.dimensions)
+    overall = card.overall.model_copy(
+        update={"verdict": verdict, "reasons": reasons, "lint_errors": len(lint_errors)}
+    )
+    return card.model_copy(
+        update={"findings": findings, "lint_errors": lint_errors, "overall": overall}
+    )
 
 
 def _counts(dimensions: list[DimensionResult]) -> Counts:

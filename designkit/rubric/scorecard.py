@@ -172,6 +172,7 @@ class LintError(_Model):
     message: str
     line: int
     column: int = 1
+    field: str | None = None
 
 
 class Scorecard(_Model):
