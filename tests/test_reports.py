@@ -36,7 +36,6 @@ from designkit.rubric.scorecard import (
     RubricInfo,
     Scorecard,
     Status,
-    Verdict,
 )
 from designkit.scoring import score_files
 from tests.conftest import ROOT

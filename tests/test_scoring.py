@@ -16,8 +16,7 @@ from designkit.rubric import RubricError, load_rubric, score_design
 from designkit.rubric.engine import is_template_default, suppressions, template_model
 from designkit.rubric.maturity import band_level, overall_score, risk_of
 from designkit.rubric.schema import DEFAULT_BANDS, DEFAULT_RISK
-from designkit.rubric.scorecard import DimensionResult, Risk
-from designkit.rubric.scorecard import Status, Verdict
+from designkit.rubric.scorecard import DimensionResult, Risk, Status, Verdict
 from tests.conftest import ROOT
 
 TEMPLATE = ROOT / "templates" / "integration-design-template.md"
