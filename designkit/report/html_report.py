@@ -439,6 +439,24 @@ line {{ f.line }}: {{ f.message|breakable }}</li>
 </tbody>
 </table>
 
+{% if card.lint_errors %}
+<h3>Lint errors ({{ card.lint_errors|length }})</h3>
+<p class="muted">Contradictions no level can resolve: each one means revisions required.</p>
+<ul class="lint-errors">
+{% for e in card.lint_errors %}<li>line {{ e.line }}: <code>{{ e.code }}</code> {{ e.message|breakable }}</li>
+{% endfor %}
+</ul>
+{% endif %}
+{% if card.quick_wins %}
+<h3>Quick wins ({{ card.quick_wins|length }})</h3>
+<p class="muted">Each is a one-line change that lifts a dimension by a level.</p>
+<ul class="quick-wins">
+{% for w in card.quick_wins %}<li><strong>{{ w.dimension_name }}</strong> {{ w.from_level }} → {{ w.to_level }}: \
+{{ w.title }} <span class="muted">(<code>{{ w.criterion }}</code>, line {{ w.line }})</span></li>
+{% endfor %}
+</ul>
+{% endif %}
+
 <h3>Findings ({{ d.findings|length }})</h3>
 {% if d.findings %}
 <table class="findings">
