@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
-FORMAT_NAMES = ["text", "json", "markdown", "sarif", "junit", "github", "html"]
+FORMAT_NAMES = ["text", "json", "markdown", "summary", "sarif", "junit", "github", "html"]
 
 
 def _user_errors(command: F) -> F:
@@ -180,9 +180,15 @@ def _check_lint_ignore(config: Config) -> None:
     help="Also write a report in another format (repeatable), e.g. sarif=designkit.sarif.",
 )
 @click.option(
+    "--fail-on",
+    type=click.Choice(["revisions", "conditions"]),
+    help="Exit 1 on this verdict or worse: revisions (required) or conditions (approved "
+    "with conditions). Default: the config's, else revisions.",
+)
+@click.option(
     "--fail-under",
-    type=click.IntRange(0, 5),
-    help="Exit 1 below this overall level (default: the config's, else the Maturity Target).",
+    type=click.IntRange(1, 5),
+    help="Also exit 1 when the overall level is below this (default: the config's, else none).",
 )
 @click.option(
     "--base-dir",
@@ -225,6 +231,7 @@ def score(
     output_format: str | None,
     output: str | None,
     reports: tuple[str, ...],
+    fail_on: str | None,
     fail_under: int | None,
     base_dir: str | None,
     baseline: str | None,
@@ -237,10 +244,11 @@ def score(
 ) -> None:
     """Score FILES against a maturity rubric: a level per dimension, findings, verdict.
 
-    Exit 0 when every file meets its bar, 1 when one is below it or has a
-    critical finding, 2 when a file, the rubric or the configuration is unusable.
-    Settings come from designkit.toml or [tool.designkit] in pyproject.toml;
-    flags override them.
+    Exit 1 when a file's verdict is revisions required (a critical finding or a
+    lint error), or worse than --fail-on, or its overall level is below
+    --fail-under; 2 when a file, the rubric or the configuration is unusable; else
+    0. `designkit explain --policy` states the whole scoring policy. Settings come
+    from designkit.toml or [tool.designkit] in pyproject.toml; flags override them.
     """
     from designkit.review.settings import score_settings
     from designkit.scoring import score_files
@@ -252,6 +260,7 @@ def score(
         rubric_path=rubric_path,
         output_format=output_format,
         fail_under=fail_under,
+        fail_on=fail_on,
         reports=reports,
         baseline_file=None if all_findings or write_baseline else baseline_file,
         use_default_baseline=not all_findings and not write_baseline,
@@ -263,6 +272,7 @@ def score(
         rubric_path=settings.rubric,
         output_format=settings.format,
         fail_under=settings.fail_under,
+        fail_on=settings.fail_on,
         encoding=settings.encoding,
         base_dir=Path(base_dir) if base_dir else None,
         baseline=baseline,
@@ -320,14 +330,24 @@ def _shown_path(path: str | None) -> str:
     help="Rubric YAML for criterion ids (default: the config's, else the built-in one).",
 )
 @click.option("--list", "list_all", is_flag=True, help="List every id that can be explained.")
+@click.option(
+    "--policy",
+    is_flag=True,
+    help="How a design is scored: levels, overall score, risk, verdict and exit codes.",
+)
 @_user_errors
-def explain(ids: tuple[str, ...], rubric_path: str | None, list_all: bool) -> None:
+def explain(ids: tuple[str, ...], rubric_path: str | None, list_all: bool, policy: bool) -> None:
     """Explain a rubric criterion (REL-RETRY-BOUNDED), red flag (REL-01) or lint code (DK301):
-    why it matters, what passes and fails, how to fix it."""
+    why it matters, what passes and fails, how to fix it; --policy explains the scoring."""
     from designkit.review.config import load_config
     from designkit.review.explain import explain_ids, list_ids
     from designkit.rubric import load_rubric
 
+    if policy:
+        from designkit.rubric.maturity import POLICY
+
+        click.echo(POLICY, nl=False)
+        return
     loaded = load_rubric(rubric_path or load_config().rubric)
     if list_all or not ids:
         click.echo(list_ids(loaded), nl=False)

@@ -32,9 +32,11 @@ from designkit.review.baseline_file import write_baseline as write_known
 from designkit.review.trends import ROADMAP_BASELINE, Comparison, compare, roadmap_changes
 from designkit.review.values import stable_field
 from designkit.rubric import load_rubric, score_design
+from designkit.rubric.engine import with_findings
 from designkit.rubric.ids import IdSource, KnownIds, check_ids, known_ids
+from designkit.rubric.maturity import fails_gate
 from designkit.rubric.schema import Rubric
-from designkit.rubric.scorecard import Finding, Scorecard
+from designkit.rubric.scorecard import Finding, LintError, Scorecard
 
 EXIT_OK, EXIT_BELOW, EXIT_UNUSABLE = 0, 1, 2
 
@@ -54,13 +56,6 @@ class ScoreRun:
     extra_reports: dict[str, str] = field(default_factory=dict)
     """Format -> report, for ``extra_formats``."""
     written_baseline: int | None = None
-
-
-def meets_bar(card: Scorecard, fail_under: int | None) -> bool:
-    """At or above the bar (the option, else the document's own target) and nothing critical."""
-    bar = fail_under if fail_under is not None else card.overall.target_level
-    critical = any(f.severity == "critical" and not f.suppressed for f in card.findings)
-    return not critical and (bar is None or card.overall.level >= bar)
 
 
 def without_ignored(rubric: Rubric, ignore: Sequence[str]) -> Rubric:
@@ -109,6 +104,7 @@ def score_files(
     rubric_path: str | None = None,
     output_format: str = "text",
     fail_under: int | None = None,
+    fail_on: str = "revisions",
     encoding: str = "utf-8",
     base_dir: Path | None = None,
     baseline: str | None = None,
@@ -128,6 +124,7 @@ def score_files(
         raise UserError("--baseline compares one design; use --baseline-ref for several files")
     loaded = load_rubric(rubric_path)
     known = known_ids(loaded)
+    ignore_lint = [code for code in ignore if code.upper().startswith("DK")]
     run = ScoreRun([], "", EXIT_OK)
     run.warnings += check_ids(ignore, known, ignore_source or IdSource("--ignore"))
     if known_findings is not None and write_baseline is None:
@@ -138,10 +135,12 @@ def score_files(
     for file in files:
         try:
             parsed = parse_file(file, encoding=encoding)
-            card = score_design(parsed, rubric)
+            card = score_design(parsed, rubric, ignore_lint=ignore_lint)
             if baseline is not None or baseline_ref is not None:
                 old, label = _old_version(file, baseline, baseline_ref, encoding)
-                old_card = score_design(old, rubric) if old is not None else None
+                old_card = (
+                    score_design(old, rubric, ignore_lint=ignore_lint) if old is not None else None
+                )
                 run.comparisons[card.file] = compare(
                     card, parsed.design, old_card, old.design if old else None, label
                 )
@@ -181,21 +180,21 @@ def score_files(
         run.exit_code = EXIT_UNUSABLE
     elif write_baseline is not None:
         run.exit_code = EXIT_OK
-    elif not all(_passes(card, fail_under, run.hidden.get(card.file, 0)) for card in run.cards):
+    elif any(fails_gate(card, fail_on, fail_under) for card in run.cards):
         run.exit_code = EXIT_BELOW
     return run
 
 
-def _passes(card: Scorecard, fail_under: int | None, hidden: int) -> bool:
-    """Meets the bar, or falls short only by findings the known-findings file records."""
-    if meets_bar(card, fail_under):
-        return True
-    return hidden > 0 and not any(not f.suppressed for f in card.findings)
+def _known(
+    card: Scorecard, design: Design, baseline: Path
+) -> list[tuple[Finding | LintError, KnownFinding]]:
+    """Each open finding and lint error of ``card`` with its known-findings entry.
 
-
-def _known(card: Scorecard, design: Design, baseline: Path) -> list[tuple[Finding, KnownFinding]]:
-    """Each open finding of ``card`` with its known-findings entry."""
-    return [
+    Lint errors are recorded too: they decide the verdict, so a legacy design whose
+    contradictions are known must pass until a new one appears.
+    """
+    file = relative_to(baseline, card.file)
+    findings: list[tuple[Finding | LintError, KnownFinding]] = [
         (
             finding,
             KnownFinding(
@@ -208,6 +207,11 @@ def _known(card: Scorecard, design: Design, baseline: Path) -> list[tuple[Findin
         for finding in card.findings
         if not finding.suppressed
     ]
+    findings += [
+        (error, KnownFinding(file, error.code, stable_field(design, error.field), error.message))
+        for error in card.lint_errors
+    ]
+    return findings
 
 
 def _check_baseline_ids(baseline: Path, known: KnownIds) -> list[str]:
@@ -231,8 +235,10 @@ def _hide_known(run: ScoreRun, baseline: Path) -> None:
         }
         if hidden:
             run.hidden[card.file] = len(hidden)
-            card = card.model_copy(
-                update={"findings": [f for f in card.findings if id(f) not in hidden]}
+            card = with_findings(
+                card,
+                [f for f in card.findings if id(f) not in hidden],
+                [e for e in card.lint_errors if id(e) not in hidden],
             )
         cards.append(card)
     run.cards = cards

@@ -114,8 +114,8 @@ def test_single_design_page() -> None:
     assert parsed.tags().count("svg") == 1  # the radar
     assert card.name is not None and card.name in page
     assert html_report.breakable(card.file) in page
-    assert f"{card.overall.weighted_score:.2f}" in page
-    assert card.overall.band in page
+    assert f"{card.overall.score:.1f} / 5" in page
+    assert f"level {card.overall.level} ({card.overall.label})" in page
     for dimension in card.dimensions:
         assert escape(dimension.name) in page
     classes = [attrs.get("class") for _, attrs in parsed.elements]

@@ -26,17 +26,16 @@ from designkit.report import github as github_report
 from designkit.report import markdown as markdown_report
 from designkit.report import sarif as sarif_report
 from designkit.rubric import load_rubric, score_design
+from designkit.rubric.engine import overall_of
 from designkit.rubric.schema import Rubric
 from designkit.rubric.scorecard import (
     Counts,
     CriterionResult,
     DimensionResult,
     Finding,
-    Overall,
     RubricInfo,
     Scorecard,
     Status,
-    Verdict,
 )
 from designkit.scoring import score_files
 from tests.conftest import ROOT
@@ -157,8 +156,7 @@ def make_card(
                     )
                 )
         holding = [r for r in results if r.holds_back]
-        level = min((r.level for r in holding), default=6) - 1
-        level = min(level, 5)
+        level = max(1, min(min((r.level for r in holding), default=6) - 1, 5))
         dims.append(
             DimensionResult(
                 id=dim_id,
@@ -166,35 +164,17 @@ def make_card(
                 weight=1.0 + index % 3,
                 level=level,
                 label=f"Label {level}",
-                score=float(level),
                 next_level=None if level == 5 else level + 1,
                 progress=0.0 if level < 5 else 1.0,
                 criteria=results,
             )
         )
-    overall_level = min(d.level for d in dims)
-    open_findings = [f for f in findings if not f.suppressed]
-    verdict = (
-        Verdict.REVISIONS_REQUIRED
-        if any(f.severity == "critical" for f in open_findings)
-        else Verdict.APPROVED_WITH_CONDITIONS
-        if any(f.severity == "high" for f in open_findings)
-        else Verdict.APPROVED
-    )
     results = [r for d in dims for r in d.criteria]
     return Scorecard(
         file=file,
         name=name,
         rubric=RubricInfo(id="test-rubric", name="Test Rubric", version="1"),
-        overall=Overall(
-            level=overall_level,
-            label=f"Label {overall_level}",
-            weighted_score=max(1.0, float(overall_level)),
-            band="Some band",
-            verdict=verdict,
-            target_level=target,
-            meets_target=None if target is None else overall_level >= target,
-        ),
+        overall=overall_of(dims, list(findings), 0, load_rubric(), target),
         dimensions=dims,
         findings=list(findings),
         counts=Counts(
@@ -283,9 +263,9 @@ def test_markdown_single_design() -> None:
     text = markdown_report.render([card], context())
     assert text.startswith("## designkit scorecard: ")
     assert markdown_report.escape(card.name or "") in text.splitlines()[0]
-    assert f"Overall level **{card.overall.level}**" in text
-    assert f"{card.overall.weighted_score:.2f}" in text
-    assert card.overall.band in text
+    assert f"**{card.overall.score:.1f} / 5**" in text
+    assert f"level {card.overall.level} ({card.overall.label})" in text
+    assert f"risk {card.overall.risk.value}" in text  # type: ignore[union-attr]
     assert re.search(r"\*\*Verdict: \[[A-Z ]+\]\*\*", text)
     for dimension in card.dimensions:
         assert markdown_report.escape(dimension.name) in text
@@ -338,7 +318,7 @@ def test_markdown_several_designs_have_a_summary_first() -> None:
     cards = [score_path(PARTIAL), score_path(API_LED)]
     text = markdown_report.render(cards, context())
     first_table = _tables(text)[0]
-    assert first_table[0].startswith("| File | Design | Level")
+    assert first_table[0].startswith("| File | Design | Score | Level | Risk | Verdict")
     assert len(first_table) == 2 + len(cards)
     assert text.index("| File | Design") < text.index("### ")
     assert text.count("\n### ") == len(cards)

@@ -13,8 +13,10 @@ from click.testing import CliRunner
 from designkit import parse_design, parse_file
 from designkit.cli import main
 from designkit.rubric import RubricError, load_rubric, score_design
-from designkit.rubric.engine import band_of, is_template_default, suppressions, template_model
-from designkit.rubric.scorecard import Status, Verdict
+from designkit.rubric.engine import is_template_default, suppressions, template_model
+from designkit.rubric.maturity import band_level, overall_score, risk_of
+from designkit.rubric.schema import DEFAULT_BANDS, DEFAULT_RISK
+from designkit.rubric.scorecard import DimensionResult, Risk, Status, Verdict
 from tests.conftest import ROOT
 
 TEMPLATE = ROOT / "templates" / "integration-design-template.md"
@@ -137,8 +139,12 @@ def test_a_failing_low_level_caps_the_dimension(ladder: Path) -> None:
     assert levels["reliability"] == 1  # level 2 fails, so 3 cannot count though it passes
     finding = next(f for f in card.findings if f.criterion == "REL-TWO")  # type: ignore[attr-defined]
     assert finding.line == _doc(retention="TBD").splitlines().index("- **Retention**: TBD") + 1
-    assert card.overall.level == 1  # type: ignore[attr-defined]
+    # (2 x 1 + 1 x 5) / 3 = 2.33: the weighted average of levels, not the lowest level
+    assert card.overall.score == 2.3  # type: ignore[attr-defined]
+    assert card.overall.level == 2  # type: ignore[attr-defined]
+    assert card.overall.weakest.id == "reliability"  # type: ignore[attr-defined]
     assert card.overall.verdict is Verdict.APPROVED_WITH_CONDITIONS  # type: ignore[attr-defined]
+    assert card.overall.reasons == ["1 high finding"]  # type: ignore[attr-defined]
 
 
 def test_applies_if_turns_on_for_the_pattern(ladder: Path) -> None:
@@ -185,16 +191,42 @@ def test_template_default_compares_whole_rows() -> None:
     assert not is_template_default(changed, "error_handling.retry_policies[0]")
 
 
-def test_bands_are_half_open_without_gaps() -> None:
-    levels = {1: "a", 2: "b", 3: "c", 4: "d", 5: "e"}
-    assert [band_of(s, levels) for s in (1.0, 1.99, 2.0, 3.5, 4.99, 5.0)] == [
-        "a",
-        "a",
-        "b",
-        "c",
-        "d",
-        "e",
-    ]
+def test_bands_and_risk_classes_follow_the_maturity_model() -> None:
+    scores = (1.0, 1.4, 1.5, 1.9, 2.0, 2.4, 2.5, 2.9, 3.0, 3.4, 3.5, 3.9, 4.0, 4.4, 4.5, 5.0)
+    assert [band_level(s, DEFAULT_BANDS) for s in scores] == [
+        1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5,
+    ]  # fmt: skip
+    assert [risk_of(s, DEFAULT_RISK).value for s in (1.0, 1.9, 2.0, 2.9, 3.0, 3.9, 4.0, 5.0)] == [
+        "critical", "critical", "high", "high", "medium", "medium", "low", "low",
+    ]  # fmt: skip
+    assert risk_of(3.4, DEFAULT_RISK) is Risk.MEDIUM
+
+
+def _dimension(weight: float, level: int | None) -> DimensionResult:
+    return DimensionResult(
+        id=f"d{weight}{level}",
+        name="d",
+        weight=weight,
+        level=level,
+        label="",
+        next_level=None,
+        progress=0.0,
+        criteria=[],
+    )
+
+
+def test_overall_score_is_the_weighted_average_rounded_half_up() -> None:
+    weights = (2, 2, 3, 3, 3, 1.5, 1.5, 1)  # sum 17, as the maturity model divides
+    levels = (4, 5, 3, 3, 2, 4, 5, 5)  # 8 + 10 + 9 + 9 + 6 + 6 + 7.5 + 5 = 60.5 -> 3.5588
+    assert overall_score([_dimension(w, lv) for w, lv in zip(weights, levels, strict=True)]) == 3.6
+    # 23/20 = 1.15 exactly: half up to 1.2, where float rounding gives 1.1
+    assert overall_score([_dimension(17, 1), _dimension(3, 2)]) == 1.2
+    # 49/20 = 2.45: half up to 2.5, so level 3 (Centralized), not 2
+    assert overall_score([_dimension(11, 2), _dimension(9, 3)]) == 2.5
+    assert band_level(2.5, DEFAULT_BANDS) == 3
+    # a dimension that needs assessment is left out, not counted as level 0 or 1
+    assert overall_score([_dimension(3, 4), _dimension(3, None)]) == 4.0
+    assert overall_score([_dimension(3, None)]) is None
 
 
 def test_extends_overrides_weights_severity_and_disables(ladder: Path, tmp_path: Path) -> None:
@@ -287,20 +319,29 @@ def test_rubric_show_lists_criteria(ladder: Path) -> None:
     assert "L2 high     REL-TWO REL-04: DLQ retention stated" in result.stdout
 
 
-def test_score_exit_codes_follow_fail_under_and_target(ladder: Path, tmp_path: Path) -> None:
+def test_score_exit_codes_follow_the_verdict_fail_on_and_fail_under(
+    ladder: Path, tmp_path: Path
+) -> None:
     design = tmp_path / "design.md"
     runner = CliRunner()
-    design.write_text(_doc(retention="TBD"))  # level 1, a high finding
+    design.write_text(_doc(retention="TBD"))  # overall level 2, a high finding
     args = ["score", str(design), "--rubric", str(ladder)]
-    assert runner.invoke(main, args).exit_code == 0  # no target stated, no critical finding
-    assert runner.invoke(main, [*args, "--fail-under", "2"]).exit_code == 1
-    assert runner.invoke(main, [*args, "--fail-under", "1"]).exit_code == 0
+    assert runner.invoke(main, args).exit_code == 0  # approved with conditions passes by default
+    assert runner.invoke(main, [*args, "--fail-on", "conditions"]).exit_code == 1
+    assert runner.invoke(main, [*args, "--fail-under", "3"]).exit_code == 1
+    assert runner.invoke(main, [*args, "--fail-under", "2"]).exit_code == 0
     design.write_text(
         _doc(retention="TBD", extra="| Maturity Target | Level 3 across all dimensions |\n")
     )
-    assert runner.invoke(main, args).exit_code == 1  # the document's own target is the default
+    target = runner.invoke(main, args)
+    assert target.exit_code == 0  # the target is reported, it does not decide the exit code
+    assert "target 3: not met" in target.stdout
     design.write_text(_doc(pattern="Event-driven"))  # a critical finding
-    assert runner.invoke(main, [*args, "--fail-under", "0"]).exit_code == 1
+    critical = runner.invoke(main, args)
+    assert critical.exit_code == 1
+    assert "verdict: revisions required (1 critical finding)" in critical.stdout
+    design.write_text(_doc())
+    assert runner.invoke(main, [*args, "--fail-on", "conditions"]).exit_code == 0
     missing = runner.invoke(main, [*args[:1], str(tmp_path / "nope.md"), *args[2:]])
     assert missing.exit_code == 2
 
@@ -313,7 +354,9 @@ def test_score_json_has_the_documented_fields(ladder: Path, tmp_path: Path) -> N
     )
     card = json.loads(result.stdout)
     assert isinstance(card["overall"]["level"], int)
-    assert 1 <= card["overall"]["weighted_score"] <= 5
+    assert 1 <= card["overall"]["score"] <= 5
+    assert card["overall"]["risk"] in {"critical", "high", "medium", "low"}
+    assert card["overall"]["basis"] == "design-time assessment"
     assert card["overall"]["verdict"] in {
         "approved",
         "approved_with_conditions",
@@ -321,7 +364,9 @@ def test_score_json_has_the_documented_fields(ladder: Path, tmp_path: Path) -> N
     }
     assert "target_level" in card["overall"]
     dimension = card["dimensions"][0]
-    assert {"id", "name", "weight", "level", "criteria"} <= set(dimension)
+    assert {"id", "name", "weight", "level", "needs_assessment", "confidence", "criteria"} <= set(
+        dimension
+    )
     assert {"id", "level", "status", "severity", "line"} <= set(dimension["criteria"][0])
     finding = card["findings"][0]
     assert {"criterion", "severity", "red_flag", "message", "path", "line", "remediation"} <= set(
@@ -348,17 +393,34 @@ def test_output_file_is_written_and_a_design_is_never_overwritten(
     assert design.read_text() == _doc()
 
 
-def test_blank_template_scores_level_zero_or_one_everywhere() -> None:
+def test_blank_template_needs_assessment_everywhere() -> None:
     card = score_design(parse_file(TEMPLATE), load_rubric())
-    assert {d.id: d.level for d in card.dimensions} == {
-        d.id: min(d.level, 1) for d in card.dimensions
-    }
+    assert all(d.level is None and d.needs_assessment for d in card.dimensions)
+    assert card.overall.score is None and card.overall.level is None
+    assert card.overall.verdict is Verdict.REVISIONS_REQUIRED
+    assert card.overall.reasons[0].startswith("no dimension can be assessed")
+
+
+def test_a_missing_section_needs_assessment_and_is_left_out_of_the_score() -> None:
+    sample = ROOT / "samples" / "etl-warehouse-nightly.md"  # has no Platform Considerations
+    card = score_design(parse_file(sample), load_rubric())
+    platform = next(d for d in card.dimensions if d.id == "platform")
+    assert platform.level is None and platform.label == "needs assessment"
+    assert card.overall.needs_assessment == ["Tool & Platform"]
+    assert all(d.level == 1 for d in card.dimensions if d.id != "platform")
+    assert card.overall.score == 1.0  # the seven assessed dimensions, each at the floor
+    # four lint errors (contradictions) decide the verdict whatever the findings say
+    assert card.overall.lint_errors == 4
+    assert card.overall.verdict is Verdict.REVISIONS_REQUIRED
+    assert "4 lint errors" in card.overall.reasons
 
 
 def test_template_example_values_alone_reach_no_level_above_two() -> None:
     filled = re.sub(r"\[[^\]\n]*\]", "Example", TEMPLATE.read_text(encoding="utf-8"))
     card = score_design(parse_design(filled, "examples.md"), load_rubric())
-    assert max(d.level for d in card.dimensions) <= 2, [(d.id, d.level) for d in card.dimensions]
+    assert max(d.level or 0 for d in card.dimensions) <= 2, [
+        (d.id, d.level) for d in card.dimensions
+    ]
 
 
 def test_builtin_rubric_shape() -> None:

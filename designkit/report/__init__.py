@@ -19,6 +19,7 @@ FORMATS: dict[str, str] = {
     "text": "designkit.report.text",
     "json": "designkit.report.json_report",
     "markdown": "designkit.report.markdown",
+    "summary": "designkit.report.summary",
     "sarif": "designkit.report.sarif",
     "junit": "designkit.report.junit",
     "github": "designkit.report.github",

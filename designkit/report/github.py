@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from designkit.report.sarif import relative_path
-from designkit.report.trend_view import MAX_VALUES, headline, hidden_note
+from designkit.report.trend_view import MAX_VALUES, hidden_note
+from designkit.report.trend_view import headline as trend_headline
+from designkit.report.verdict_view import headline
 from designkit.rubric.scorecard import Finding, Scorecard
 
 if TYPE_CHECKING:
@@ -63,18 +65,15 @@ def _annotation(
 
 def _summary(card: Scorecard, context: ReportContext) -> str:
     overall = card.overall
-    target = "" if overall.target_level is None else f", target {overall.target_level}"
     open_count = sum(1 for f in card.findings if not f.suppressed)
     suppressed = len(card.findings) - open_count
     message = (
-        f"{card.name or '(unnamed design)'}: overall level {overall.level} ({overall.label})"
-        f"{target}; weighted score {overall.weighted_score:.2f} ({overall.band}); "
-        f"verdict: {overall.verdict.value.replace('_', ' ')}; "
+        f"{card.name or '(unnamed design)'}: {headline(overall)}; "
         f"{open_count} open finding(s), {suppressed} suppressed"
     )
     comparison = context.comparisons.get(card.file)
     if comparison is not None:
-        message += f"; against {comparison.baseline}: {headline(comparison)}"
+        message += f"; against {comparison.baseline}: {trend_headline(comparison)}"
         changed = [f"{c.label}: {c.old} -> {c.new}" for c in comparison.values[:MAX_VALUES]]
         if changed:
             message += "\nchanged values: " + "; ".join(changed)

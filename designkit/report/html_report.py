@@ -26,6 +26,13 @@ from markupsafe import Markup, escape
 
 from designkit.report import remediations as remediations_for
 from designkit.report.trend_view import MAX_VALUES, headline, hidden_note
+from designkit.report.verdict_view import (
+    BASIS,
+    dimension_next,
+    level_words,
+    score_words,
+    target_words,
+)
 from designkit.review.explain import Explanation, explain_criterion
 from designkit.review.trends import ARROWS
 from designkit.rubric.scorecard import DimensionResult, Finding, Scorecard, Verdict
@@ -71,6 +78,10 @@ def _label_lines(name: str, width: int = 16) -> list[str]:
     return lines
 
 
+def _level_text(dimension: DimensionResult) -> str:
+    return "needs assessment" if dimension.level is None else f"level {dimension.level}"
+
+
 def radar_svg(dimensions: Sequence[DimensionResult], target: int | None, title: str) -> Markup:
     """The dimension levels (0-5) as a filled polygon, the target as a dashed one."""
     width, height = 560, 440
@@ -100,20 +111,22 @@ def radar_svg(dimensions: Sequence[DimensionResult], target: int | None, title: 
         out.append(f'<polygon class="target" points="{_points(target_points)}"/>')
     if dimensions:
         level_points = [
-            _point(cx, cy, radius * max(0, min(5, d.level)) / 5, i, count)
+            _point(cx, cy, radius * max(0, min(5, d.level or 0)) / 5, i, count)
             for i, d in enumerate(dimensions)
         ]
         out.append(f'<polygon class="level" points="{_points(level_points)}"/>')
         for (x, y), dimension in zip(level_points, dimensions, strict=True):
             out.append(
                 f'<circle class="dot" cx="{x:.1f}" cy="{y:.1f}" r="3.5">'
-                f"<title>{escape(dimension.name)}: level {dimension.level}</title></circle>"
+                f"<title>{escape(dimension.name)}: {escape(_level_text(dimension))}</title></circle>"
             )
     for i, dimension in enumerate(dimensions):
         x, y = _point(cx, cy, radius + 16, i, count)
         dx = x - cx
         anchor = "middle" if abs(dx) < 1 else ("start" if dx > 0 else "end")
-        lines = _label_lines(f"{dimension.name} ({dimension.level})")
+        lines = _label_lines(
+            f"{dimension.name} ({'n/a' if dimension.level is None else dimension.level})"
+        )
         dy = y - cy
         first = y + 4 - (len(lines) - 1) * 14 / 2
         if dy < -radius * 0.9:
@@ -143,7 +156,7 @@ class Gap:
 def _gaps(card: Scorecard, remediations: dict[str, str]) -> list[Gap]:
     gaps: list[Gap] = []
     for dimension in card.dimensions:
-        if dimension.next_level is None:
+        if dimension.next_level is None or dimension.level is None:
             continue
         holding = [
             r for r in dimension.criteria if r.holds_back and r.level == dimension.next_level
@@ -181,6 +194,10 @@ def _card_view(
         "name": card.name or "(unnamed design)",
         "verdict": verdict,
         "tone": tone,
+        "score": score_words(overall),
+        "level": level_words(overall),
+        "risk": "not rated" if overall.risk is None else overall.risk.value,
+        "target_words": target_words(overall),
         "target": overall.target_level,
         "radar": radar_svg(card.dimensions, overall.target_level, anchor),
         "findings": open_findings,
@@ -308,15 +325,16 @@ a { color: var(--accent); }
 <section class="summary">
 <h3>Summary</h3>
 <table>
-<thead><tr><th>File</th><th>Design</th><th class="num">Level</th><th class="num">Target</th>
-<th class="num">Weighted score</th><th>Verdict</th><th class="num">Open findings</th></tr></thead>
+<thead><tr><th>File</th><th>Design</th><th class="num">Score</th><th class="num">Level</th>
+<th>Risk</th><th>Verdict</th><th>Target</th><th class="num">Open findings</th></tr></thead>
 <tbody>
 {% for d in designs %}
 <tr><td><code>{{ d.card.file|breakable }}</code></td><td><a href="#{{ d.anchor }}">{{ d.name }}</a></td>
-<td class="num">{{ d.card.overall.level }}</td>
-<td class="num">{{ "–" if d.target is none else d.target }}</td>
-<td class="num">{{ "%.2f"|format(d.card.overall.weighted_score) }}</td>
+<td class="num">{{ "–" if d.card.overall.score is none else "%.1f"|format(d.card.overall.score) }}</td>
+<td class="num">{{ "–" if d.card.overall.level is none else d.card.overall.level }}</td>
+<td>{{ d.risk }}</td>
 <td><span class="badge {{ d.tone }}">{{ d.verdict }}</span></td>
+<td>{{ d.target_words }}</td>
 <td class="num">{{ d.open_count }}</td></tr>
 {% endfor %}
 </tbody>
@@ -330,12 +348,15 @@ a { color: var(--accent); }
 <p class="muted"><code>{{ card.file|breakable }}</code></p>
 <div class="overview">
 <dl class="facts">
-<dt>Verdict</dt><dd><span class="badge {{ d.tone }}">{{ d.verdict }}</span></dd>
-<dt>Overall level</dt><dd>{{ overall.level }} ({{ overall.label }})</dd>
-<dt>Target level</dt><dd>{% if d.target is none %}not set{% else %}{{ d.target }} \
-({{ "met" if overall.meets_target else "not met" }}){% endif %}</dd>
-<dt>Weighted score</dt><dd>{{ "%.2f"|format(overall.weighted_score) }} / 5</dd>
-<dt>Band</dt><dd>{{ overall.band }}</dd>
+<dt>Verdict</dt><dd><span class="badge {{ d.tone }}">{{ d.verdict }}</span>\
+{% if overall.reasons %} <span class="muted">({{ overall.reasons|join(", ") }})</span>{% endif %}</dd>
+<dt>Overall score</dt><dd>{{ d.score }}</dd>
+<dt>Overall level</dt><dd>{{ d.level }}</dd>
+<dt>Risk</dt><dd>{{ d.risk }}</dd>
+<dt>Target</dt><dd>{{ d.target_words }}</dd>
+{% if overall.weakest %}<dt>Weakest</dt><dd>{{ overall.weakest.name }}, level {{ overall.weakest.level }}</dd>{% endif %}
+{% if overall.needs_assessment %}<dt>Needs assessment</dt><dd>{{ overall.needs_assessment|join(", ") }}</dd>{% endif %}
+<dt>Basis</dt><dd>{{ basis }}</dd>
 <dt>Criteria</dt><dd>{{ card.counts.criteria }}: {{ card.counts.passed }} pass, \
 {{ card.counts.failed }} fail, {{ card.counts.unknown }} unknown, \
 {{ card.counts.not_applicable }} n/a</dd>
@@ -410,18 +431,35 @@ line {{ f.line }}: {{ f.message|breakable }}</li>
 <h3>Dimensions</h3>
 <table class="dimensions">
 <thead><tr><th>Dimension</th><th class="num">Weight</th><th class="num">Level</th><th>Label</th>
-<th>Progress</th><th class="num">Score</th><th>Next level</th></tr></thead>
+<th>Progress</th><th>Confidence</th><th>Next level</th></tr></thead>
 <tbody>
 {% for dim in card.dimensions %}
 <tr><td>{{ dim.name }}</td><td class="num">{{ "%g"|format(dim.weight) }}</td>
-<td class="num">{{ dim.level }}</td><td>{{ dim.label }}</td>
-<td><span class="meter"><span style="width: {{ "%.0f"|format(dim.level * 20) }}%"></span></span></td>
-<td class="num">{{ "%.2f"|format(dim.score) }}</td>
-<td>{% if dim.next_level is none %}top level{% else %}{{ "%.0f"|format(dim.progress * 100) }}% \
-of level {{ dim.next_level }}{% endif %}</td></tr>
+<td class="num">{{ "–" if dim.level is none else dim.level }}</td><td>{{ dim.label }}</td>
+<td><span class="meter"><span style="width: {{ "%.0f"|format((dim.level or 0) * 20) }}%"></span></span></td>
+<td>{{ dim.confidence }}</td>
+<td>{{ next_words(dim) }}</td></tr>
 {% endfor %}
 </tbody>
 </table>
+
+{% if card.lint_errors %}
+<h3>Lint errors ({{ card.lint_errors|length }})</h3>
+<p class="muted">Contradictions no level can resolve: each one means revisions required.</p>
+<ul class="lint-errors">
+{% for e in card.lint_errors %}<li>line {{ e.line }}: <code>{{ e.code }}</code> {{ e.message|breakable }}</li>
+{% endfor %}
+</ul>
+{% endif %}
+{% if card.quick_wins %}
+<h3>Quick wins ({{ card.quick_wins|length }})</h3>
+<p class="muted">Each is a one-line change that lifts a dimension by a level.</p>
+<ul class="quick-wins">
+{% for w in card.quick_wins %}<li><strong>{{ w.dimension_name }}</strong> {{ w.from_level }} → {{ w.to_level }}: \
+{{ w.title }} <span class="muted">(<code>{{ w.criterion }}</code>, line {{ w.line }})</span></li>
+{% endfor %}
+</ul>
+{% endif %}
 
 <h3>Findings ({{ d.findings|length }})</h3>
 {% if d.findings %}
@@ -550,4 +588,6 @@ def render(cards: Sequence[Scorecard], context: ReportContext) -> str:
         levels=sorted(rubric.levels.items()),
         arrows=ARROWS,
         max_values=MAX_VALUES,
+        basis=BASIS[0].upper() + BASIS[1:],
+        next_words=dimension_next,
     )

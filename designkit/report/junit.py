@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from designkit.report import remediations as remediations_for
 from designkit.report.trend_view import headline, level_change
+from designkit.report.verdict_view import BASIS, target_words, verdict_words, weakest_words
 from designkit.rubric.scorecard import CriterionResult, Scorecard, Status
 
 if TYPE_CHECKING:
@@ -86,10 +87,17 @@ def _suite(
     for name, value in (
         ("design", card.name or ""),
         ("rubric", f"{card.rubric.id} {card.rubric.version}"),
-        ("level", f"{overall.level} ({overall.label})"),
-        ("target_level", "" if overall.target_level is None else str(overall.target_level)),
-        ("weighted_score", f"{overall.weighted_score:.2f} ({overall.band})"),
-        ("verdict", overall.verdict.value),
+        ("score", "" if overall.score is None else f"{overall.score:.1f}"),
+        ("level", "" if overall.level is None else str(overall.level)),
+        ("level_name", overall.label),
+        ("risk", "" if overall.risk is None else overall.risk.value),
+        ("verdict", verdict_words(overall)),
+        ("verdict_reasons", "; ".join(overall.reasons)),
+        ("target", target_words(overall)),
+        ("weakest", weakest_words(overall)),
+        ("needs_assessment", ", ".join(overall.needs_assessment)),
+        ("lint_errors", str(overall.lint_errors)),
+        ("basis", BASIS),
     ):
         ET.SubElement(properties, "property", {"name": name, "value": _clean(value)})
     comparison = context.comparisons.get(card.file)

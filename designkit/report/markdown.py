@@ -1,7 +1,7 @@
 """A pull-request comment in GitHub-flavoured Markdown.
 
 One section per scored file (several files get a summary table first): the
-overall level against the target, the verdict as bold badge-like text, a table
+overall score, level, risk and target, the verdict as bold badge-like text, a table
 of the dimensions, the open findings grouped by severity and the accepted
 (suppressed) ones with their reasons.
 
@@ -19,8 +19,18 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from designkit.report.trend_view import MAX_VALUES, headline, hidden_note, level_change
+from designkit.report.verdict_view import (
+    BASIS,
+    dimension_level,
+    dimension_next,
+    level_words,
+    risk_words,
+    score_words,
+    target_words,
+    weakest_words,
+)
 from designkit.review.trends import Comparison
-from designkit.rubric.scorecard import DimensionResult, Finding, Scorecard, Verdict
+from designkit.rubric.scorecard import Finding, Scorecard, Verdict
 
 if TYPE_CHECKING:
     from designkit.report import ReportContext
@@ -57,27 +67,38 @@ def _html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _bar(level: int) -> str:
-    level = max(0, min(5, level))
+def _bar(level: int | None) -> str:
+    level = max(0, min(5, level or 0))
     return _BAR * level + _EMPTY * (5 - level)
 
 
-def _words(value: str) -> str:
-    return value.replace("_", " ")
-
-
-def _target(card: Scorecard) -> str:
+def _overall_lines(card: Scorecard) -> list[str]:
+    """The verdict badge and the one scoring model's figures, worded as every format words them."""
     overall = card.overall
-    if overall.target_level is None:
-        return "no maturity target set"
-    state = "meets target" if overall.meets_target else "below target"
-    return f"target {overall.target_level} ({state})"
-
-
-def _progress(dimension: DimensionResult) -> str:
-    if dimension.next_level is None:
-        return "top level"
-    return f"{dimension.progress:.0%} of level {dimension.next_level}"
+    lines = [
+        f"**Verdict: [{_BADGES[overall.verdict]}]**"
+        + (f" ({escape(', '.join(overall.reasons))})" if overall.reasons else ""),
+        "",
+        f"Overall **{escape(score_words(overall))}** · {escape(level_words(overall))} · "
+        f"{escape(risk_words(overall))} · {escape(target_words(overall))}"
+        + (f" · {escape(weakest_words(overall))}" if overall.weakest else ""),
+        "",
+        f"*{escape(BASIS[0].upper() + BASIS[1:])}.*",
+    ]
+    if card.lint_errors:
+        lines += ["", f"**Lint errors ({len(card.lint_errors)})**, contradictions to resolve:", ""]
+        lines += [
+            f"- `{_code(card.file)}:{error.line}` {escape(error.code)} {escape(error.message)}"
+            for error in card.lint_errors
+        ]
+    if card.quick_wins:
+        lines += ["", "**Quick wins** (one line each lifts a dimension by a level):", ""]
+        lines += [
+            f"- {escape(win.dimension_name)} {win.from_level} → {win.to_level}: "
+            f"{escape(win.title)} (`{_code(win.criterion)}`, `{_code(card.file)}:{win.line}`)"
+            for win in card.quick_wins
+        ]
+    return lines
 
 
 def _design_name(card: Scorecard) -> str:
@@ -214,7 +235,6 @@ def _changes(card: Scorecard, comparison: Comparison) -> list[str]:
 def _section(
     card: Scorecard, shown: int | None, heading: str, context: ReportContext | None = None
 ) -> list[str]:
-    overall = card.overall
     comparison = context.comparisons.get(card.file) if context else None
     hidden = context.hidden.get(card.file, 0) if context else 0
     trends = (
@@ -227,13 +247,11 @@ def _section(
         "",
         f"`{_code(card.file)}` · rubric {escape(card.rubric.name)} {escape(card.rubric.version)}",
         "",
-        f"**Verdict: [{_BADGES.get(overall.verdict, escape(_words(overall.verdict.value)).upper())}]**",
+        *_overall_lines(card),
         "",
-        f"Overall level **{overall.level}** ({escape(overall.label)}), {_target(card)} · "
-        f"weighted score **{overall.weighted_score:.2f}** ({escape(overall.band)})",
-        "",
-        "| Dimension | Weight | Level | | Next level |" + (" Change |" if trends else ""),
-        "| --- | ---: | ---: | --- | --- |" + (" --- |" if trends else ""),
+        "| Dimension | Weight | Level | | Confidence | Next level |"
+        + (" Change |" if trends else ""),
+        "| --- | ---: | ---: | --- | --- | --- |" + (" --- |" if trends else ""),
     ]
     for dimension in card.dimensions:
         change = ""
@@ -241,8 +259,9 @@ def _section(
             trend = trends.get(dimension.id)
             change = f" {level_change(trend) if trend else '–'} |"
         lines.append(
-            f"| {escape(dimension.name)} | {dimension.weight:g} | {dimension.level} "
-            f"| `{_bar(dimension.level)}` | {_progress(dimension)} |{change}"
+            f"| {escape(dimension.name)} | {dimension.weight:g} | {dimension_level(dimension)} "
+            f"| `{_bar(dimension.level)}` | {dimension.confidence} "
+            f"| {escape(dimension_next(dimension))} |{change}"
         )
     if comparison is not None:
         lines += ["", *_changes(card, comparison)]
@@ -265,16 +284,18 @@ def _section(
 
 def _summary(cards: Sequence[Scorecard], rows: int) -> list[str]:
     lines = [
-        "| File | Design | Level | Target | Score | Verdict | Open findings |",
-        "| --- | --- | ---: | ---: | ---: | --- | ---: |",
+        "| File | Design | Score | Level | Risk | Verdict | Target | Open findings |",
+        "| --- | --- | ---: | ---: | --- | --- | --- | ---: |",
     ]
     for card in cards[:rows]:
         overall = card.overall
-        target = "–" if overall.target_level is None else str(overall.target_level)
         open_count = sum(1 for f in card.findings if not f.suppressed)
+        score = "–" if overall.score is None else f"{overall.score:.1f}"
+        level = "–" if overall.level is None else str(overall.level)
+        risk = "–" if overall.risk is None else overall.risk.value
         lines.append(
-            f"| `{_code(card.file)}` | {_design_name(card)} | {overall.level} | {target} "
-            f"| {overall.weighted_score:.2f} | {_BADGES.get(overall.verdict, '')} | {open_count} |"
+            f"| `{_code(card.file)}` | {_design_name(card)} | {score} | {level} | {risk} "
+            f"| {_BADGES[overall.verdict]} | {escape(target_words(overall))} | {open_count} |"
         )
     if rows < len(cards):
         lines.append("")

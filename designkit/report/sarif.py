@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from designkit.report.markdown import escape
+from designkit.report.verdict_view import BASIS, verdict_words
 from designkit.review.explain import explain_criterion
 from designkit.rubric.schema import Criterion, Dimension, Rubric
 from designkit.rubric.scorecard import Finding, Notice, Scorecard
@@ -288,10 +289,16 @@ def sarif_log(cards: Sequence[Scorecard], context: ReportContext) -> dict[str, A
                         {
                             "file": artifact_uri(card.file, context.base_dir),
                             "name": card.name,
+                            "score": card.overall.score,
                             "level": card.overall.level,
+                            "risk": card.overall.risk.value if card.overall.risk else None,
+                            "verdict": verdict_words(card.overall),
+                            "verdictReasons": card.overall.reasons,
                             "targetLevel": card.overall.target_level,
-                            "weightedScore": card.overall.weighted_score,
-                            "verdict": card.overall.verdict.value,
+                            "meetsTarget": card.overall.meets_target,
+                            "needsAssessment": card.overall.needs_assessment,
+                            "lintErrors": card.overall.lint_errors,
+                            "basis": BASIS,
                             **_comparison_properties(card, context),
                         }
                         for card in cards

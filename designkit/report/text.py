@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from designkit.report.trend_view import MAX_VALUES, headline, hidden_note, level_change
+from designkit.report.trend_view import MAX_VALUES, hidden_note, level_change
+from designkit.report.trend_view import headline as trend_headline
+from designkit.report.verdict_view import (
+    BASIS,
+    dimension_next,
+    headline,
+    verdict_words,
+    weakest_words,
+)
 from designkit.review.trends import Comparison
 from designkit.rubric.scorecard import Scorecard
 
@@ -16,8 +24,8 @@ _BAR = "█"
 _EMPTY = "·"
 
 
-def _bar(level: int) -> str:
-    return _BAR * level + _EMPTY * (5 - level)
+def _bar(level: int | None) -> str:
+    return _BAR * (level or 0) + _EMPTY * (5 - (level or 0))
 
 
 def _words(value: str) -> str:
@@ -25,7 +33,7 @@ def _words(value: str) -> str:
 
 
 def _comparison(comparison: Comparison) -> list[str]:
-    lines = ["", f"  compared with {comparison.baseline}: {headline(comparison)}"]
+    lines = ["", f"  compared with {comparison.baseline}: {trend_headline(comparison)}"]
     if comparison.baseline_found and not comparison.roadmap_only:
         lines += [f"  {'dimension':<32} trend"]
         lines += [f"  {d.name:<32} {level_change(d)}" for d in comparison.dimensions]
@@ -49,24 +57,32 @@ def _comparison(comparison: Comparison) -> list[str]:
 
 def _card(card: Scorecard, context: ReportContext) -> list[str]:
     overall = card.overall
-    target = f", target {overall.target_level}" if overall.target_level is not None else ""
     lines = [
         f"{card.file}: {card.name or '(unnamed design)'}",
-        f"  overall level {overall.level} ({overall.label}){target}; weighted score "
-        f"{overall.weighted_score:.2f} ({overall.band}); verdict: {_words(overall.verdict.value)}",
+        f"  {headline(overall)}",
+        f"  {BASIS}" + (f"; {weakest_words(overall)}" if overall.weakest else ""),
         "",
-        f"  {'dimension':<32} {'weight':>6}  {'level':<7} {'':5}  next",
+        f"  {'dimension':<32} {'weight':>6}  {'level':<7}  {'confidence':<10}  next",
     ]
     for dimension in card.dimensions:
-        following = (
-            f"{dimension.progress:.0%} of level {dimension.next_level}"
-            if dimension.next_level
-            else "top level"
-        )
+        level = "-" if dimension.level is None else str(dimension.level)
         lines.append(
-            f"  {dimension.name:<32} {dimension.weight:>6g}  "
-            f"{dimension.level} {_bar(dimension.level)}  {following}"
+            f"  {dimension.name:<32} {dimension.weight:>6g}  {level} {_bar(dimension.level)}  "
+            f"{dimension.confidence:<10}  {dimension_next(dimension)}"
         )
+    if card.lint_errors:
+        lines += ["", f"  lint errors ({len(card.lint_errors)}), contradictions to resolve:"]
+        lines += [
+            f"  {card.file}:{error.line}: {error.code} {error.message}"
+            for error in card.lint_errors
+        ]
+    if card.quick_wins:
+        lines += ["", f"  quick wins ({len(card.quick_wins)}): one line each lifts a dimension"]
+        for win in card.quick_wins:
+            lines.append(
+                f"  {card.file}:{win.line}: {win.dimension_name} {win.from_level} -> "
+                f"{win.to_level}: {win.title} ({win.criterion})"
+            )
     comparison = context.comparisons.get(card.file)
     if comparison is not None:
         lines += _comparison(comparison)
@@ -110,10 +126,13 @@ def render(cards: Sequence[Scorecard], context: ReportContext) -> str:
     for card in cards:
         lines += [*_card(card, context), ""]
     if len(cards) > 1:
-        lines.append(f"{'file':<48} {'level':>5} {'score':>6}  verdict")
+        lines.append(f"{'file':<48} {'score':>7} {'level':>5} {'risk':<8}  verdict")
         for card in cards:
+            overall = card.overall
+            level = "-" if overall.level is None else str(overall.level)
+            risk = "-" if overall.risk is None else overall.risk.value
+            score = "-" if overall.score is None else f"{overall.score:.1f}"
             lines.append(
-                f"{card.file:<48} {card.overall.level:>5} {card.overall.weighted_score:>6.2f}  "
-                f"{card.overall.verdict.value}"
+                f"{card.file:<48} {score:>7} {level:>5} {risk:<8}  {verdict_words(overall)}"
             )
     return "\n".join(lines).rstrip() + "\n"

@@ -24,10 +24,14 @@ def level_change(trend: LevelTrend) -> str:
 
 
 def score_change(trend: LevelTrend) -> str:
+    """``3.1 → 3.4 (+0.3)``; a score that cannot be computed reads 'needs assessment'."""
+    new = "needs assessment" if trend.new_score is None else f"{trend.new_score:.1f}"
     if trend.old_score is None:
-        return f"{trend.new_score:.2f}"
+        return new
+    if trend.new_score is None:
+        return f"{trend.old_score:.1f} → {new}"
     delta = trend.new_score - trend.old_score
-    return f"{trend.old_score:.2f} → {trend.new_score:.2f} ({delta:+.2f})"
+    return f"{trend.old_score:.1f} → {new} ({delta:+.1f})"
 
 
 def headline(comparison: Comparison) -> str:
@@ -43,7 +47,7 @@ def headline(comparison: Comparison) -> str:
         else f"level {overall.old_level} → {overall.new_level}"
     )
     return (
-        f"{ARROWS[overall.trend]} {overall.trend.value}: {level}, weighted score "
+        f"{ARROWS[overall.trend]} {overall.trend.value}: {level}, score "
         f"{score_change(overall)}; {len(comparison.new_findings)} new, "
         f"{len(comparison.fixed_findings)} fixed finding(s); {len(comparison.values)} "
         f"changed value(s)"

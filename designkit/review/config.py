@@ -11,7 +11,8 @@ exit 2, like every other unusable input.
 
     [tool.designkit]           # or, in designkit.toml, the same keys at the top level
     rubric = "rubrics/team.yaml"
-    fail-under = 3
+    fail-under = 3                # exit 1 below this overall level
+    fail-on = "revisions"         # or "conditions": also exit 1 on approved with conditions
     format = "markdown"
     ignore = ["DK201", "OPS-RUNBOOK"]   # lint codes, criterion ids or red-flag codes
     baseline = ".designkit-baseline.json"
@@ -32,8 +33,9 @@ from typing import Any
 from designkit.errors import UserError
 from designkit.resources import builtin_rubric_path
 
-FORMATS = ("text", "json", "markdown", "sarif", "junit", "github", "html")
-KEYS = ("rubric", "fail-under", "format", "ignore", "baseline", "outputs", "encoding")
+FORMATS = ("text", "json", "markdown", "summary", "sarif", "junit", "github", "html")
+KEYS = ("rubric", "fail-under", "fail-on", "format", "ignore", "baseline", "outputs", "encoding")
+FAIL_ON = ("revisions", "conditions")
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Config:
     path: Path | None = None
     rubric: str | None = None
     fail_under: int | None = None
+    fail_on: str | None = None
     format: str | None = None
     ignore: tuple[str, ...] = ()
     ignore_lines: dict[str, int] = field(default_factory=dict)
@@ -202,6 +205,9 @@ def _validate(settings: dict[str, Any], path: Path, text: str, table: str | None
         raise fail(
             "fail-under", f"fail-under must be a whole number from 0 to 5, got {fail_under!r}"
         )
+    fail_on = text_value("fail-on")
+    if fail_on is not None and fail_on not in FAIL_ON:
+        raise fail("fail-on", f"fail-on must be one of {', '.join(FAIL_ON)}, got {fail_on!r}")
     output_format = text_value("format")
     if output_format is not None and output_format not in FORMATS:
         raise fail("format", f"format must be one of {', '.join(FORMATS)}, got {output_format!r}")
@@ -223,6 +229,7 @@ def _validate(settings: dict[str, Any], path: Path, text: str, table: str | None
         path=path,
         rubric=resolve_rubric(rubric) if rubric else None,
         fail_under=fail_under,
+        fail_on=fail_on,
         format=output_format,
         ignore=tuple(ignore),
         ignore_lines=_item_lines(text, "ignore", table, ignore),

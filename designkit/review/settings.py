@@ -19,6 +19,7 @@ class ScoreSettings:
     rubric: str | None
     format: str
     fail_under: int | None
+    fail_on: str
     encoding: str
     baseline: str | None
     ignore: tuple[str, ...]
@@ -46,6 +47,7 @@ def score_settings(
     rubric_path: str | None,
     output_format: str | None,
     fail_under: int | None,
+    fail_on: str | None,
     reports: tuple[str, ...],
     baseline_file: str | None,
     use_default_baseline: bool,
@@ -73,6 +75,7 @@ def score_settings(
         rubric=rubric_path or config.rubric,
         format=output_format or config.format or "text",
         fail_under=fail_under if fail_under is not None else config.fail_under,
+        fail_on=fail_on or config.fail_on or "revisions",
         encoding=encoding if from_flag or config.encoding is None else config.encoding,
         baseline=baseline,
         ignore=ignore or config.ignore,

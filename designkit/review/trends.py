@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from designkit.model import Design, DesignType
 from designkit.review.values import flatten, label, show, stable_field
-from designkit.rubric.scorecard import Finding, Overall, Scorecard
+from designkit.rubric.scorecard import DimensionResult, Finding, Overall, Scorecard
 
 
 class Trend(StrEnum):
@@ -38,10 +38,12 @@ class _Model(BaseModel):
 
 
 class LevelTrend(_Model):
+    """Levels and scores before and after; ``None`` where there was nothing to assess."""
+
     old_level: int | None
-    new_level: int
+    new_level: int | None
     old_score: float | None
-    new_score: float
+    new_score: float | None
     trend: Trend
 
 
@@ -90,23 +92,31 @@ class Comparison(_Model):
         )
 
 
-def trend_of(old: int | float | None, new: int | float) -> Trend:
+def trend_of(old: int | float | None, new: int | float | None) -> Trend:
+    """Up, down or the same; a value that appears is new, one that disappears is down."""
     if old is None:
-        return Trend.NEW
-    old, new = round(old, 2), round(new, 2)  # weighted scores: no trend from float noise
+        return Trend.SAME if new is None else Trend.NEW
+    if new is None:
+        return Trend.DOWN
+    old, new = round(old, 2), round(new, 2)  # scores: no trend from float noise
     if new > old:
         return Trend.UP
     return Trend.DOWN if new < old else Trend.SAME
 
 
 def overall_trend(old: Overall | None, new: Overall) -> Trend:
-    """By level when it moved, else by weighted score (progress within the level)."""
+    """By level when it moved, else by score (the decimal within the level)."""
     if old is None:
         return Trend.NEW
     by_level = trend_of(old.level, new.level)
-    return (
-        by_level if by_level is not Trend.SAME else trend_of(old.weighted_score, new.weighted_score)
-    )
+    return by_level if by_level is not Trend.SAME else trend_of(old.score, new.score)
+
+
+def dimension_score(dimension: DimensionResult | None) -> float | None:
+    """Level plus the share of the next level already met: progress within a level."""
+    if dimension is None or dimension.level is None:
+        return None
+    return dimension.level + (dimension.progress if dimension.level < 5 else 0.0)
 
 
 def failing_out_of_view(card: Scorecard) -> set[str]:
@@ -212,8 +222,8 @@ def compare(
             name=d.name,
             old_level=old_dimensions[d.id].level if d.id in old_dimensions else None,
             new_level=d.level,
-            old_score=old_dimensions[d.id].score if d.id in old_dimensions else None,
-            new_score=d.score,
+            old_score=dimension_score(old_dimensions.get(d.id)),
+            new_score=dimension_score(d),
             trend=trend_of(old_dimensions[d.id].level if d.id in old_dimensions else None, d.level),
         )
         for d in new_card.dimensions
@@ -234,8 +244,8 @@ def compare(
         overall=LevelTrend(
             old_level=overall_old.level if overall_old else None,
             new_level=new_card.overall.level,
-            old_score=overall_old.weighted_score if overall_old else None,
-            new_score=new_card.overall.weighted_score,
+            old_score=overall_old.score if overall_old else None,
+            new_score=new_card.overall.score,
             trend=overall_trend(overall_old, new_card.overall),
         ),
         verdict_before=overall_old.verdict.value if overall_old else None,

@@ -79,12 +79,32 @@ class Criterion(_Strict):
         return value
 
 
+class Confidence(StrEnum):
+    """How far a design document alone can support a dimension's level (no runtime data)."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
 class Dimension(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str
     weight: float = Field(gt=0)
     description: str | None = None
+    confidence: Confidence = Confidence.MEDIUM
+    sections: list[str] = Field(default_factory=list)
+    """Top-level model parts (``security``, ``error_handling``) that hold this dimension's
+    evidence: when all are absent or still the template's text, the dimension needs
+    assessment instead of a level."""
     criteria: list[Criterion]
+
+
+DEFAULT_BANDS: dict[int, float] = {5: 4.5, 4: 3.5, 3: 2.5, 2: 1.5, 1: 1.0}
+"""Overall level by weighted score, as the maturity model its users apply: 4.5-5.0 -> 5 ..."""
+
+DEFAULT_RISK: dict[str, float] = {"critical": 1.0, "high": 2.0, "medium": 3.0, "low": 4.0}
+"""Risk class by weighted score: the lowest score of each class."""
 
 
 class Rubric(_Strict):
@@ -93,6 +113,10 @@ class Rubric(_Strict):
     version: str
     levels: dict[int, str]
     dimensions: list[Dimension] = Field(min_length=1)
+    bands: dict[int, float] = Field(default_factory=lambda: dict(DEFAULT_BANDS))
+    """Level -> the lowest weighted score (one decimal) with that overall level."""
+    risk: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_RISK))
+    """Risk class -> the lowest weighted score in that class."""
     source: str = ""
 
     @field_validator("levels")
@@ -100,6 +124,26 @@ class Rubric(_Strict):
     def _five_levels(cls, value: dict[int, str]) -> dict[int, str]:
         if sorted(value) != [1, 2, 3, 4, 5]:
             raise ValueError("levels must name exactly the levels 1 to 5")
+        return value
+
+    @field_validator("bands")
+    @classmethod
+    def _bands_cover_levels(cls, value: dict[int, float]) -> dict[int, float]:
+        if sorted(value) != [1, 2, 3, 4, 5]:
+            raise ValueError("bands must give the lowest score of each level 1 to 5")
+        floors = [value[level] for level in (1, 2, 3, 4, 5)]
+        if floors != sorted(floors) or len(set(floors)) != 5:
+            raise ValueError("band floors must rise with the level")
+        return value
+
+    @field_validator("risk")
+    @classmethod
+    def _risk_classes(cls, value: dict[str, float]) -> dict[str, float]:
+        if sorted(value) != sorted(DEFAULT_RISK):
+            raise ValueError("risk must give the lowest score of critical, high, medium and low")
+        order = [value[name] for name in ("critical", "high", "medium", "low")]
+        if order != sorted(order):
+            raise ValueError("risk floors must rise from critical to low")
         return value
 
     @field_validator("dimensions")

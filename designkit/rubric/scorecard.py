@@ -26,6 +26,15 @@ class Verdict(StrEnum):
     REVISIONS_REQUIRED = "revisions_required"
 
 
+class Risk(StrEnum):
+    """The risk class of an overall score, as the maturity model names it."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -64,11 +73,17 @@ class DimensionResult(_Model):
     id: str
     name: str
     weight: float
-    level: int
+    level: int | None
+    """1-5 from the gated ladder; ``None`` when the dimension needs assessment."""
     label: str
-    score: float
+    """The level's name, or ``needs assessment``."""
+    needs_assessment: bool = False
+    """Its sections are absent or still the template's text: no evidence to score."""
+    confidence: str = "medium"
+    """How far a design-time score of this dimension can be trusted: high, medium, low."""
     next_level: int | None
     progress: float
+    """Share of the next level's criteria that already pass."""
     criteria: list[CriterionResult]
 
 
@@ -106,14 +121,34 @@ class Notice(_Model):
     line: int | None = None
 
 
-class Overall(_Model):
+class Weakest(_Model):
+    """The lowest assessed dimension: shown as what it is, never as the overall level."""
+
+    id: str
+    name: str
     level: int
+
+
+class Overall(_Model):
+    """One scoring model, the same in every format (see ``designkit explain --policy``)."""
+
+    score: float | None
+    """Weighted average of the assessed dimensions' levels, one decimal; ``None`` when no
+    dimension can be assessed."""
+    level: int | None
+    """The band of ``score`` in the rubric's band table."""
     label: str
-    weighted_score: float
-    band: str
+    risk: Risk | None
     verdict: Verdict
+    reasons: list[str]
+    """Why the verdict is what it is, one phrase each (empty for a plain approval)."""
+    weakest: Weakest | None
     target_level: int | None
     meets_target: bool | None
+    needs_assessment: list[str]
+    """Names of the dimensions without evidence to score (left out of ``score``)."""
+    lint_errors: int
+    basis: str = "design-time assessment"
 
 
 class RubricInfo(_Model):
@@ -132,6 +167,30 @@ class Counts(_Model):
     suppressed: int
 
 
+class QuickWin(_Model):
+    """A one-line change to the document that lifts a dimension by a level."""
+
+    criterion: str
+    dimension: str
+    dimension_name: str
+    weight: float
+    from_level: int
+    to_level: int
+    title: str
+    line: int
+    remediation: str
+
+
+class LintError(_Model):
+    """A ``designkit lint`` error (a contradiction no rubric level can resolve)."""
+
+    code: str
+    message: str
+    line: int
+    column: int = 1
+    field: str | None = None
+
+
 class Scorecard(_Model):
     file: str
     name: str | None
@@ -141,3 +200,5 @@ class Scorecard(_Model):
     findings: list[Finding]
     counts: Counts
     notices: list[Notice] = Field(default_factory=list)
+    quick_wins: list[QuickWin] = []
+    lint_errors: list[LintError] = []
