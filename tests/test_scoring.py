@@ -442,3 +442,14 @@ def test_builtin_rubric_shape() -> None:
         4: "Balanced",
         5: "Augmented",
     }
+
+
+def test_a_template_default_is_no_red_flag_and_at_most_high() -> None:
+    card = score_design(
+        parse_file(ROOT / "samples" / "api-led-salesforce-sap-orders.md"), load_rubric()
+    )
+    tls = next(f for f in card.findings if f.criterion == "SEC-TLS")
+    assert tls.template_default  # "TLS 1.2+ (TLS 1.3 preferred)" is the template's own line
+    assert tls.red_flag is None  # it states TLS 1.2+, the opposite of SEC-02 "no TLS"
+    assert tls.severity == "high"  # the criterion is critical; a copied example is not
+    assert card.overall.verdict is Verdict.APPROVED_WITH_CONDITIONS

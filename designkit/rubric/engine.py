@@ -223,13 +223,20 @@ def _result(
     detail: str = "",
     template_default: bool = False,
 ) -> CriterionResult:
+    severity, red_flag = criterion.severity.value, criterion.red_flag
+    if template_default:
+        # The template's example (``TLS 1.2+``) is no decision, but no evidence of the red
+        # flag either: the document says the opposite of "no TLS". Not a red flag, and
+        # never more than high, so a copied example cannot block a review on its own.
+        red_flag = None
+        severity = "high" if severity == "critical" else severity
     return CriterionResult(
         criterion.id,
         criterion.title,
         criterion.level,
-        criterion.severity.value,
+        severity,
         status,
-        criterion.red_flag,
+        red_flag,
         field,
         line,
         column,

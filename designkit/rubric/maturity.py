@@ -50,7 +50,9 @@ Dimension level (1-5)
   levels 1..L passes or does not apply. Level 1 (Ad hoc) is the floor; there is no
   level 0. A dimension whose sections are absent or still the template's text
   "needs assessment": it gets no level and is left out of the overall score.
-  Values copied unchanged from the template count for levels 1-2 only.
+  Values copied unchanged from the template count for levels 1-2 only; above
+  that they fail as "template default", without a red-flag code and at most
+  high severity (the template's example is no decision, but no red flag either).
 
 Overall score and level
   Overall = sum(weight x level) / sum(weight) over the assessed dimensions
