@@ -87,15 +87,17 @@ def read_text(
 def parse_design(text: str, path: str = "<string>") -> ParsedDesign:
     """Parse Markdown text into a :class:`ParsedDesign`.
 
-    Raises :class:`UserError` when the text is not an integration design at all;
+    Raises :class:`UserError` when the text is no integration document at all (a
+    library README, a changelog); an integration document not written from the
+    template is read with an info diagnostic (DK106) saying how close it is, and
     everything else wrong with it is reported as diagnostics.
     """
     tree = read_tree(text)
     extractor, extraction = extract(tree, path)
-    if not extractor.looks_like_design():
+    if not extractor.is_integration_document():
         raise UserError(
-            "not an integration design: no '# Integration Design: NAME' title and fewer "
-            "than two of the template's sections",
+            "not an integration design: no '# Integration Design: NAME' title, no template "
+            "section and no integration content (systems, flows, error handling, mappings)",
             path=path,
             hint="see the template's headings, e.g. '## Overview', '## Error Handling'",
         )

@@ -18,6 +18,7 @@ from designkit.diagnostics import Diagnostic, Severity
 from designkit.model import (
     Compatibility,
     DesignType,
+    DocumentKind,
     Failover,
     IdempotencyApproach,
     Level,
@@ -27,8 +28,18 @@ from designkit.model import (
 )
 from designkit.parse import values as v
 from designkit.parse.diagram import read_diagram
+from designkit.parse.kind import (
+    DECLARED_KINDS,
+    KIND_WORDS,
+    Shape,
+    has_flow_table,
+    library_shape,
+    recognise_shape,
+    vocabulary,
+)
 from designkit.parse.markdown import DocumentTree, Fence, Section
-from designkit.parse.sections import SPECS, TOP_LEVEL, classify_heading, clean_title
+from designkit.parse.placement import PHASE, Placement, place_headings
+from designkit.parse.sections import SPECS, TOP_LEVEL, Confidence, HeadingMatch, clean_title
 from designkit.parse.tables import (
     Cell,
     Labelled,
@@ -36,6 +47,7 @@ from designkit.parse.tables import (
     TableRow,
     find_label,
     find_table,
+    key_matches,
     labelled_lines,
     split_label,
 )
@@ -241,6 +253,85 @@ _TEMPLATE_DIAGRAM_NODES = frozenset(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """What a sub-section is about, to tell its text apart inside its parent section."""
+
+    labels: tuple[str, ...]
+    """Labels that belong to this sub-section wherever they stand (``Reprocessing``)."""
+    about: re.Pattern[str]
+    """Words that say a heading, label or value talks about it."""
+
+
+TOPICS: dict[str, Topic] = {
+    "error_handling.dead_letter_queue": Topic(
+        ("when to dlq", "dlq", "dead letter", "reprocessing", "reprocess", "replay", "redrive"),
+        re.compile(
+            r"\bdlq|dead[\s-]?letter|poison|quarantin|\bpark(?:ed|ing)\b|replay|reprocess|"
+            r"re-?drive|re-?queue|failed\s+(?:messages?|events?|records?|rows?|items?|"
+            r"orders?|deliver(?:y|ies)|jobs?|payloads?|webhooks?)",
+            re.IGNORECASE,
+        ),
+    ),
+    "error_handling.circuit_breaker": Topic(
+        (
+            "open after",
+            "opens after",
+            "trip after",
+            "trips",
+            "half open",
+            "half opened",
+            "halfopen",
+            "close after",
+            "closes after",
+            "reset after",
+            "circuit breaker",
+            "breaker",
+        ),
+        re.compile(r"circuit|breaker|half[\s-]?open|\btrip", re.IGNORECASE),
+    ),
+    "reliability.idempotency": Topic(
+        (
+            "idempotency",
+            "idempotency key",
+            "dedup",
+            "dedupe",
+            "deduplication",
+            "dedup key",
+            "deduplication key",
+        ),
+        re.compile(
+            r"idempot|de-?dup|duplicate|upsert|exactly[\s-]once|natural\s+key|business\s+key",
+            re.IGNORECASE,
+        ),
+    ),
+    "security.encryption": Topic(
+        (
+            "in transit",
+            "at rest",
+            "encryption",
+            "secrets",
+            "secret management",
+            "secrets management",
+            "key management",
+        ),
+        re.compile(
+            r"encrypt|\btls\b|\bssl\b|https|\baes\b|\bkms\b|\bhsm\b|vault|secret|cipher|"
+            r"at\s+rest|in\s+transit|key\s+management|certificate",
+            re.IGNORECASE,
+        ),
+    ),
+    "data.schema_versioning": Topic(
+        ("versioning", "compatibility", "compatibility mode", "schema", "evolution"),
+        re.compile(
+            r"version|schema|compatib|evolution|semver|registry|avro|protobuf|breaking",
+            re.IGNORECASE,
+        ),
+    ),
+}
+"""Sub-sections whose fields are read from labelled prose, and how to tell their text."""
+
+
 @dataclass
 class Extraction:
     """What the extractor produced: plain data for the model, plus diagnostics and locations."""
@@ -264,6 +355,11 @@ class Extractor:
         self.phases: list[Section] = []
         self.extras: list[tuple[Section, str]] = []
         self.title: Section | None = None
+        self.placement = Placement()
+        self.found: dict[str, HeadingMatch] = {}
+        self.declared_kind: DocumentKind | None = None
+        self.declared_type: DesignType | None = None
+        self._shape: Shape | None = None
         self._slots_reported: set[tuple[int, int]] = set()
         self._classify()
 
@@ -293,26 +389,43 @@ class Extractor:
     # ------------------------------------------------------------------ structure
 
     def _classify(self) -> None:
+        """Sort the headings into sections, extras, phases and repeats (see placement.py)."""
         sections = self.tree.sections
         lines = self.tree.source_lines
+        placement = place_headings(sections)
+        self.placement = placement
+        if placement.title is not None:
+            self.title = sections[placement.title]
         unknown_until = -1  # an unknown heading swallows deeper unknown headings
         unknown_level = 0
         for index, section in enumerate(sections):
-            if section.level == 0:
+            if section.level == 0 or index == placement.title:
                 continue
-            if self.title is None and section.level == 1 and not self.by_key:
-                self.title = section
-                continue
-            key = classify_heading(section.title)
-            if key is None:
+            found = placement.matches.get(index)
+            if index in placement.repeats and found is not None:
+                first = sections[placement.repeats[index]]
+                self.report(
+                    "DK103",
+                    Severity.WARNING,
+                    f"section '{section.title}' repeats '{first.title}' (line {first.line}); "
+                    "only the first is read",
+                    section.line,
+                    1,
+                    found.key,
+                )
+                found = None  # kept whole as an extra section, like a heading nobody knows
+            if found is None:
                 if index <= unknown_until and section.level > unknown_level:
                     continue
                 end = section.end_line
-                for later in sections[index + 1 :]:
-                    if later.level <= section.level or classify_heading(later.title) is not None:
+                for later in range(index + 1, len(sections)):
+                    after = sections[later]
+                    if after.level <= section.level or (
+                        later in placement.matches and later not in placement.repeats
+                    ):
                         break
-                    end = later.end_line
-                    unknown_until = sections.index(later)
+                    end = after.end_line
+                    unknown_until = later
                 unknown_level = section.level
                 text = "\n".join(lines[section.line : end]).strip("\n")
                 self.extras.append((section, text))
@@ -321,39 +434,37 @@ class Extractor:
                     self.children.setdefault(parent, []).append(section)
                 continue
             unknown_until = -1
-            if key == "phases.phase":
+            if found.key == PHASE:
                 self.phases.append(section)
                 continue
-            if key in self.by_key:
-                first = self.by_key[key]
+            self.by_key[found.key] = section
+            self.found[found.key] = found
+            if found.confidence is Confidence.LOOSE:
                 self.report(
-                    "DK103",
-                    Severity.WARNING,
-                    f"section '{section.title}' repeats '{first.title}' (line {first.line}); "
-                    "only the first is read",
+                    "DK105",
+                    Severity.INFO,
+                    f"heading '{section.title}' read as section '{SPECS[found.key].title}' "
+                    f"(loose match on '{found.alias}')",
                     section.line,
                     1,
-                    key,
+                    found.key,
+                    f"rename it '{SPECS[found.key].title}' if that is what it is",
                 )
-                self.extras.append(
-                    (section, "\n".join(lines[section.line : section.end_line]).strip("\n"))
-                )
-                continue
-            self.by_key[key] = section
 
     def _parent_key(self, index: int) -> str | None:
         level = self.tree.sections[index].level
-        for earlier in reversed(self.tree.sections[:index]):
-            if 0 < earlier.level < level:
-                key = classify_heading(earlier.title)
-                if key is not None and key != "phases.phase":
+        for earlier in range(index - 1, 0, -1):
+            section = self.tree.sections[earlier]
+            if 0 < section.level < level:
+                key = self.placement.key_at(earlier)
+                if key is not None and key != PHASE:
                     return key
-                level = earlier.level
+                level = section.level
         return None
 
     def scopes(self, key: str) -> list[Section]:
         """Where to look for a sub-section's content: itself (and its unknown children),
-        else its parent section."""
+        else its parent section (and the parent's unknown children)."""
         found: list[Section] = []
         section = self.by_key.get(key)
         if section is not None:
@@ -375,10 +486,76 @@ class Extractor:
             return self.by_key[parent].line
         return 1
 
-    def looks_like_design(self) -> bool:
-        titled = self.title is not None and _TITLE_PREFIX.match(self.title.title) is not None
+    @property
+    def titled(self) -> bool:
+        """Written from the template: its title is ``# Integration Design: NAME``."""
+        return self.title is not None and _TITLE_PREFIX.match(self.title.title) is not None
+
+    def is_integration_document(self) -> bool:
+        """Whether there is anything here to read as an integration document.
+
+        The template's title or two of its sections are enough (as they always
+        were). Otherwise one of: an integration sub-section named as the template
+        names it (Retry Logic, Dead Letter Queue, Mapping Specifications...), a
+        table of systems, flows or mappings (Source and Target columns), or a
+        section or an integration-document shape (ADR, review, requirements...)
+        together with integration vocabulary. A library README or a changelog
+        needs more than vocabulary: it talks about APIs and retries too.
+        """
+        if self.titled:
+            return True
         top = sum(1 for spec in TOP_LEVEL if spec.key in self.by_key)
-        return titled or top >= 2
+        if top >= 2:
+            return True
+        if any(
+            key in _INTEGRATION_SUBSECTIONS and found.confidence is not Confidence.LOOSE
+            for key, found in self.found.items()
+        ):
+            return True
+        if has_flow_table(self.tree):
+            return True
+        if library_shape(self.tree):
+            return False
+        if (
+            not self.by_key
+            and self.declared_kind is None
+            and self.shape().kind is DocumentKind.DESIGN
+        ):
+            return False
+        return vocabulary("\n".join(self.tree.source_lines)) >= 3
+
+    def shape(self) -> Shape:
+        if self._shape is None:
+            self._shape = recognise_shape(self.tree, self.title)
+        return self._shape
+
+    def document_kind(self) -> DocumentKind:
+        """Stated (``**Document Kind**: ADR``), else ``design`` for a template document,
+        else what the document's shape says."""
+        if self.declared_kind is not None:
+            return self.declared_kind
+        if self.titled:
+            return DocumentKind.DESIGN
+        if self.declared_type is DesignType.IMPROVEMENT_ROADMAP:
+            return DocumentKind.IMPROVEMENT_ROADMAP
+        return self.shape().kind
+
+    def _report_not_from_template(self, kind: DocumentKind) -> None:
+        found = [SPECS[key].title for key in SPECS if key in self.by_key]
+        named = f" ({', '.join(found)})" if found else ""
+        signs = self.shape().signs if kind is self.shape().kind else ()
+        why = f" ({', '.join(signs)})" if signs and self.declared_kind is None else ""
+        self.report(
+            "DK106",
+            Severity.INFO,
+            "not written from the template (no '# Integration Design: NAME' title): read as "
+            f"{_with_article(KIND_WORDS[kind])}{why}; "
+            f"{len(found)} of {len(SPECS)} template sections found{named}",
+            1,
+            1,
+            "document_kind",
+            "designkit reads what maps onto the template; the rest is kept as extra sections",
+        )
 
     # ------------------------------------------------------------------ values
 
@@ -476,7 +653,34 @@ class Extractor:
         return found.text, found.line, found.column
 
     def labels(self, key: str) -> list[Labelled]:
-        return labelled_lines(self.scopes(key))
+        """The labelled lines a sub-section's fields are read from.
+
+        Under the sub-section's own heading every label counts, and so does every
+        label under a heading about it (``### Failed Message Handling`` for the
+        DLQ). Read from the rest of the parent, a label counts only when it talks
+        about the sub-section: its label is one of the sub-section's own
+        (``Reprocessing``, ``Open after``), or its label or value names the topic.
+        ``**Recovery**: User clicks Reconnect, goes through OAuth again`` under
+        ``## Error Handling`` is not how dead letters are reprocessed.
+        """
+        scopes = self.scopes(key)
+        topic = TOPICS.get(key)
+        if topic is None or key in self.by_key:
+            return labelled_lines(scopes)
+        found: list[Labelled] = []
+        for index, section in enumerate(scopes):
+            labels = labelled_lines((section,))
+            if index and topic.about.search(section.title):
+                found.extend(labels)
+                continue
+            found.extend(
+                labelled
+                for labelled in labels
+                if key_matches(labelled.key, topic.labels)
+                or topic.about.search(labelled.label) is not None
+                or topic.about.search(labelled.value) is not None
+            )
+        return found
 
     def table(
         self,
@@ -504,8 +708,13 @@ class Extractor:
     # ------------------------------------------------------------------ the document
 
     def run(self) -> Extraction:
+        meta = self.meta()
+        kind = self.document_kind()
+        if not self.titled:
+            self._report_not_from_template(kind)
         data: dict[str, Any] = {
-            "meta": self.meta(),
+            "document_kind": kind,
+            "meta": meta,
             "overview": self.overview(),
             "architecture": self.architecture(),
             "data": self.data(),
@@ -588,11 +797,28 @@ class Extractor:
             found = find_label(labels, aliases)
             if found is not None:
                 out[name] = self.text(found.value, f"meta.{name}", found.line, found.column)
+        found = find_label(labels, ("document kind", "kind of document"))
+        if found is not None and not v.is_placeholder(found.value):
+            self.declared_kind = self.enum(
+                found.value,
+                DECLARED_KINDS,
+                "document kind",
+                "document_kind",
+                found.line,
+                found.column,
+            )
         found = find_label(labels, ("type", "design type", "document type"))
         if found is not None:
-            out["type"] = self.enum(
-                found.value, DESIGN_TYPES, "design type", "meta.type", found.line, found.column
-            )
+            stated = DECLARED_KINDS.get(v.snake_case(found.value))
+            if stated is not None and stated not in _DESIGN_KINDS:
+                # '**Type**: ADR' names the kind of document, not a design type
+                self.declared_kind = self.declared_kind or stated
+                self.at("meta.type", found.line, found.column)
+            else:
+                out["type"] = self.enum(
+                    found.value, DESIGN_TYPES, "design type", "meta.type", found.line, found.column
+                )
+                self.declared_type = out["type"]
         return out
 
     def _labelled_fields(
@@ -1473,6 +1699,30 @@ class Extractor:
     def open_questions(self) -> list[dict[str, Any]]:
         table = self.table("open_questions", QUESTION_COLUMNS, ("question",))
         return self._plain_rows(table, "open_questions", ("question", "owner", "due", "status"))
+
+
+_INTEGRATION_SUBSECTIONS = frozenset(
+    {
+        "data.canonical_model",
+        "data.mappings",
+        "flow.normal",
+        "flow.errors",
+        "error_handling.retry_policies",
+        "error_handling.dead_letter_queue",
+        "error_handling.circuit_breaker",
+        "reliability.idempotency",
+    }
+)
+"""Sub-sections only an integration document has: one named as the template names it
+is integration content on its own."""
+_DESIGN_KINDS = frozenset({DocumentKind.DESIGN, DocumentKind.IMPROVEMENT_ROADMAP})
+
+
+def _with_article(words: str) -> str:
+    """``an ADR``, ``a review report``, ``an improvement roadmap``."""
+    if words.isupper():
+        return ("an " if words[0] in "AEFHILMNORSX" else "a ") + words
+    return ("an " if words[0].lower() in "aeiou" else "a ") + words[0].lower() + words[1:]
 
 
 _KEEPS_EXTRA_COLUMNS = frozenset(

@@ -1,0 +1,340 @@
+"""Integration documents that are not template designs, read for what they say and no more.
+
+Each case file in ``tests/data/documents/`` reproduces a symptom of issue 13 (an
+ADR, a requirements document, a current-state description, a review report, an
+improvement plan, an overview with a flow table). Every test asserts the values
+that must be read AND the values that must not be: a section read from the wrong
+heading, or a value credited from a sentence about something else, is worse than
+a gap, because lint, score and scaffold then trust it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from designkit import UserError, parse_design, parse_file
+from designkit.diagnostics import Diagnostic
+from designkit.model import DocumentKind
+from designkit.parse.document import ParsedDesign
+from designkit.parse.sections import Confidence, match_heading
+
+DOCUMENTS = Path(__file__).parent / "data" / "documents"
+
+
+def _parse(name: str) -> ParsedDesign:
+    return parse_file(DOCUMENTS / name)
+
+
+def _read_from(parsed: ParsedDesign) -> dict[str, str]:
+    """Each section that was read -> the heading line it was read from, as written."""
+    lines = parsed.source.split("\n")
+    return {key: lines[line - 1] for key, line in sorted(parsed.sections.items())}
+
+
+def _codes(parsed: ParsedDesign, code: str) -> list[Diagnostic]:
+    return [d for d in parsed.diagnostics if d.code == code]
+
+
+# --------------------------------------------------------------------------- ADR
+
+
+def test_adr_is_read_as_an_adr_not_refused() -> None:
+    parsed = _parse("adr-webhook-retries.md")
+    design = parsed.design
+    assert design.document_kind is DocumentKind.ADR
+    assert _read_from(parsed) == {"error_handling.retry_policies": "### Retry Policy"}
+    retry = design.error_handling.retry_policies
+    assert [(r.scenario, r.strategy, r.max_attempts) for r in retry] == [
+        ("Partner timeout or 5xx", "exponential", 5),
+        ("Partner 429", "fixed", 3),
+    ]
+    assert retry[0].backoff_seconds == [60, 300, 900, 3600, 14400]
+    assert retry[0].timeout_seconds == 10
+    note = _codes(parsed, "DK106")
+    assert len(note) == 1 and note[0].line == 1
+    assert "read as an ADR" in note[0].message
+    assert "1 of 33 template sections found (Retry Logic)" in note[0].message
+
+
+def test_adr_prose_is_not_credited_as_template_values() -> None:
+    design = _parse("adr-webhook-retries.md").design
+    # The Consequences mention a dead-letter queue and replays; prose is not a DLQ section.
+    assert design.error_handling.dead_letter_queue.model_dump() == {
+        "when": None,
+        "monitoring": None,
+        "alert_threshold": None,
+        "reprocessing": None,
+        "retention_days": None,
+    }
+    assert design.overview.purpose is None  # 'Context' is not the overview
+    assert design.reliability.idempotency.key is None
+    assert design.architecture.pattern is None
+    titles = [extra.title for extra in design.extra_sections]
+    assert titles == ["Context", "Decision", "Consequences", "Alternatives Considered"]
+    assert design.meta.date == "2024-03-12"  # the ADR's own header is read as its meta
+
+
+# --------------------------------------------------------------------------- requirements
+
+
+def test_requirements_document() -> None:
+    parsed = _parse("shopify-requirements.md")
+    design = parsed.design
+    assert design.document_kind is DocumentKind.REQUIREMENTS
+    assert _read_from(parsed) == {
+        "data.mappings": "## Field Mapping",
+        "open_questions": "## Open Questions",
+        "overview": "## Overview",
+    }
+    assert design.open_questions[0].question == "Are draft orders in scope?"
+    # Its mapping table names no source/target columns: nothing is guessed.
+    assert design.data.mappings == []
+    assert design.success_criteria.throughput_per_minute is None
+    assert design.security.encryption.secrets is None
+    assert "requirements document" in _codes(parsed, "DK106")[0].message
+
+
+# --------------------------------------------------------------------------- current state
+
+
+def test_current_state_description() -> None:
+    parsed = _parse("current-state-oic.md")
+    design = parsed.design
+    assert design.document_kind is DocumentKind.CURRENT_STATE
+    assert _read_from(parsed) == {
+        "architecture": "## As-Is Architecture",
+        "error_handling": "## Error Handling (today)",
+        "overview": "## Overview",
+    }
+    loose = _codes(parsed, "DK105")
+    assert [(d.line, d.field) for d in loose] == [(11, "architecture")]
+    assert "loose match on 'architecture'" in loose[0].message
+    edges = [(e.source, e.target) for e in design.architecture.diagram.edges]
+    assert ("Oracle EBS", "OIC orchestration") in edges
+    assert design.overview.purpose is not None
+    assert design.overview.purpose.startswith("Today the order-to-invoice flow")
+
+
+def test_current_state_values_come_only_from_text_about_them() -> None:
+    parsed = _parse("current-state-oic.md")
+    dlq = parsed.design.error_handling.dead_letter_queue
+    # '**Recovery**: When the billing API password expires...' is not DLQ reprocessing,
+    # '**Monitoring**: The operator looks at the OIC activity stream' not DLQ monitoring.
+    assert dlq.reprocessing is None
+    assert dlq.monitoring is None
+    assert dlq.alert_threshold is None
+    assert _codes(parsed, "DK202") == []
+    # 'Password authentication' in a known issue is not an authentication table.
+    assert parsed.design.security.authentication == []
+    assert "security.authentication" not in parsed.sections
+
+
+# --------------------------------------------------------------------------- review report
+
+
+def test_review_report_findings_and_plan_weeks_are_not_sections() -> None:
+    parsed = _parse("review-report.md")
+    design = parsed.design
+    assert design.document_kind is DocumentKind.REVIEW_REPORT
+    assert _read_from(parsed) == {
+        "overview": "## Executive Summary",
+        "security": "## Security Considerations",
+    }
+    assert _codes(parsed, "DK103") == []  # no 'Week 5 ... repeats Monitoring'
+    for absent in (
+        "security.authentication",  # '### Finding 2: Authentication (Critical)'
+        "observability",  # '### Finding 3: Monitoring', '### Week 5: Multi-Store & Observability'
+        "error_handling.dead_letter_queue",  # '### Finding 1: No dead-letter path ...'
+        "testing",  # '### Week 6: Testing & Deployment'
+        "deployment",
+    ):
+        assert absent not in parsed.sections, absent
+    assert design.testing == []
+    assert design.deployment.strategy is None
+    assert design.overview.purpose is not None
+    assert design.overview.purpose.startswith("The design loads HubSpot contacts")
+    # A finding about authentication points at the real security section.
+    assert parsed.line_of("security.authentication") == 43
+
+
+# --------------------------------------------------------------------------- improvement plan
+
+
+def test_improvement_plan_reads_the_real_summary_not_the_enhancement_table() -> None:
+    parsed = _parse("improvement-roadmap.md")
+    design = parsed.design
+    assert design.document_kind is DocumentKind.IMPROVEMENT_ROADMAP
+    assert _read_from(parsed) == {
+        "data.canonical_model": "## Data Model",
+        "error_handling": "## Error Handling",
+        "error_handling.retry_policies": "### Retry Logic",
+        "overview": "## Executive Summary",
+        "phases": "## Implementation Plan",
+        "security": "## Security Considerations",
+    }
+    assert design.overview.purpose is not None
+    assert design.overview.purpose.startswith("The Salesforce-to-HubSpot contact sync")
+    assert "table below" not in design.overview.purpose
+    assert _codes(parsed, "DK103") == []  # Executive Summary is not a repeat
+    titles = [extra.title for extra in design.extra_sections]
+    assert "ENHANCEMENT SUMMARY" in titles
+    assert "Contact (Enhanced from Auth Spec)" in titles
+    assert "Row Level Security (RLS)" in titles
+
+
+def test_improvement_plan_credits_nothing_from_unrelated_sub_headings() -> None:
+    parsed = _parse("improvement-roadmap.md")
+    design = parsed.design
+    # '### Contact (Enhanced from Auth Spec)' is a field list, not authentication.
+    assert "security.authentication" not in parsed.sections
+    assert design.security.authentication == []
+    # '### Reconnect Flow' under Error Handling is not the dead-letter queue.
+    dlq = design.error_handling.dead_letter_queue
+    assert (dlq.when, dlq.monitoring, dlq.reprocessing) == (None, None, None)
+    # Weeks of the plan are neither monitoring, testing nor deployment, nor phases.
+    for absent in ("observability", "testing", "deployment"):
+        assert absent not in parsed.sections, absent
+    assert design.phases == []
+    # A label that names its topic is still read where it stands.
+    assert design.security.encryption.secrets == "OAuth tokens encrypted in the platform vault."
+    assert design.error_handling.retry_policies[0].backoff_seconds == [10, 10, 10, 10]
+
+
+# --------------------------------------------------------------------------- untitled overview
+
+
+def test_overview_with_a_flow_table_is_read_with_a_note() -> None:
+    parsed = _parse("overview-flow-table.md")
+    assert parsed.design.document_kind is DocumentKind.DESIGN
+    assert _read_from(parsed) == {"overview": "## Overview"}
+    assert parsed.design.overview.purpose == (
+        "Three flows connect the ERP with the warehouse management system."
+    )
+    assert parsed.design.meta.name == "Warehouse Integrations"
+    note = _codes(parsed, "DK106")
+    assert [d.severity.value for d in note] == ["info"]
+    assert "1 of 33 template sections found (Overview)" in note[0].message
+    assert [extra.title for extra in parsed.design.extra_sections] == ["Contacts"]
+
+
+@pytest.mark.parametrize("name", ["library-readme.md", "changelog.md"])
+def test_documents_without_integration_content_are_still_refused(name: str) -> None:
+    with pytest.raises(UserError, match="not an integration design"):
+        parse_file(DOCUMENTS / "not-integration" / name)
+
+
+def test_template_design_gets_no_not_from_template_note() -> None:
+    parsed = parse_design("# Integration Design: X\n\n## Overview\n\n**Purpose**: y\n")
+    assert parsed.design.document_kind is DocumentKind.DESIGN
+    assert _codes(parsed, "DK106") == []
+
+
+def test_document_kind_can_be_stated() -> None:
+    text = (
+        "# Webhook retries\n\n**Document Kind**: ADR\n\n## Overview\n\n"
+        "Retry webhook deliveries to partner APIs from a queue.\n"
+    )
+    assert parse_design(text).design.document_kind is DocumentKind.ADR
+    text = "# Integration Design: X\n\n**Type**: Review report\n\n## Overview\n\nA review.\n"
+    parsed = parse_design(text)
+    assert parsed.design.document_kind is DocumentKind.REVIEW_REPORT
+    assert parsed.design.meta.type is None
+    assert _codes(parsed, "DK202") == []
+
+
+# --------------------------------------------------------------------------- heading matching
+
+
+@pytest.mark.parametrize(
+    ("title", "key", "confidence"),
+    [
+        ("Error Handling Strategy", "error_handling", Confidence.EXACT),
+        ("4. Error Handling", "error_handling", Confidence.ALIAS),
+        ("Monitoring and Observability", "observability", Confidence.EXACT),
+        ("Normal Flow (Happy Path)", "flow.normal", Confidence.EXACT),
+        ("Retry Logic (per connector)", "error_handling.retry_policies", Confidence.ALIAS),
+        ("Executive Summary", "overview", Confidence.ALIAS),
+        ("Security Considerations", "security", Confidence.LOOSE),
+        ("Data Mapping Strategy", "data.mappings", Confidence.LOOSE),
+        ("Phase 2: Hardening (4 weeks)", "phases.phase", Confidence.ALIAS),
+    ],
+)
+def test_heading_matches_carry_their_confidence(
+    title: str, key: str, confidence: Confidence
+) -> None:
+    found = match_heading(title)
+    assert found is not None
+    assert (found.key, found.confidence) == (key, confidence)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "ENHANCEMENT SUMMARY",
+        "Contact (Enhanced from Auth Spec)",
+        "Week 6: Testing & Deployment",
+        "Week 5: Multi-Store & Observability",
+        "Week 1-2: Error Handling",
+        "Step 4: Check Existing Mapping",
+        "Finding 2: Authentication (Critical)",
+        "Option A: Real-Time Supabase Subscriptions",
+        "Connection Validation",
+        "Sequence Diagram",
+        "Unit Tests",
+    ],
+)
+def test_headings_that_are_not_sections(title: str) -> None:
+    assert match_heading(title) is None
+
+
+def test_sub_headings_never_become_top_level_sections() -> None:
+    text = (
+        "# Integration Design: Nesting\n\n## Overview\n\n**Purpose**: p\n\n"
+        "## Customer Sync\n\n### Overview\n\nCustomers are created on demand.\n\n"
+        "### Security\n\nNot the security section.\n\n"
+        "## Security Design\n\n### Row Level Security (RLS)\n\nPer tenant.\n\n"
+        "### Error Handling Strategy\n\nStill security content.\n\n"
+        "## Error Handling\n\n#### **Mapping Logic**:\n\nNot a mapping section.\n"
+    )
+    parsed = parse_design(text)
+    assert _read_from(parsed) == {
+        "error_handling": "## Error Handling",
+        "overview": "## Overview",
+        "security": "## Security Design",
+    }
+    assert _codes(parsed, "DK103") == []
+    customer = next(e for e in parsed.design.extra_sections if e.title == "Customer Sync")
+    assert "### Overview" in customer.text and "### Security" in customer.text
+
+
+def test_exact_heading_beats_an_earlier_loose_one_and_repeats_stay_reported() -> None:
+    text = (
+        "# Integration Design: Order\n\n## Security Review Notes\n\nOld notes.\n\n"
+        "## Security Design\n\n### Encryption\n\n- **At rest**: AES-256\n\n"
+        "## Security Design\n\nA pasted copy.\n"
+    )
+    parsed = parse_design(text)
+    assert _read_from(parsed)["security"] == "## Security Design"
+    assert parsed.sections["security"] == 7
+    assert parsed.design.security.encryption.at_rest == "AES-256"
+    repeats = _codes(parsed, "DK103")
+    assert [(d.line, d.field) for d in repeats] == [(13, "security")]
+    assert _codes(parsed, "DK105") == []  # the loose heading lost; nothing was read from it
+
+
+# --------------------------------------------------------------------------- real world
+
+
+def test_real_world_sub_headings_are_not_repeats() -> None:
+    from tests.conftest import REAL_WORLD, require_shared
+
+    path = require_shared(REAL_WORLD / "sitesense-expenses-to-accounting.md")
+    parsed = parse_file(path, encoding="cp1252")
+    repeats = [d.message for d in _codes(parsed, "DK103")]
+    assert not any("Row Level Security" in m or "Mapping Logic" in m for m in repeats), repeats
+    assert "testing" not in parsed.sections  # '### Week 3: Testing'
+    assert _read_from(parsed)["security"] == "## Security Considerations"
+    assert _read_from(parsed)["overview"] == "## Executive Summary"
+    assert parsed.design.testing == []
