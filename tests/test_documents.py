@@ -338,3 +338,89 @@ def test_real_world_sub_headings_are_not_repeats() -> None:
     assert _read_from(parsed)["security"] == "## Security Considerations"
     assert _read_from(parsed)["overview"] == "## Executive Summary"
     assert parsed.design.testing == []
+
+
+# --------------------------------------------------------------------------- template designs
+
+
+def test_purpose_that_continues_in_a_list_is_read_whole() -> None:
+    parsed = _parse("template-contract-fixes.md")
+    overview = parsed.design.overview
+    assert overview.purpose == (
+        "Sends approved returns from the returns portal to the refund service, including: "
+        "card refunds through the payment gateway, store-credit refunds in the loyalty "
+        "system, exchange orders back into the OMS."
+    )
+    assert overview.scope == "Returns of web orders only."  # the next label is not carried
+    purpose = _parse("shopify-requirements.md").design.overview.purpose
+    assert purpose is not None
+    assert purpose.endswith(
+        "including: importing paid orders into the OMS, pushing stock "
+        "levels from the OMS back to Shopify, keeping customer records in "
+        "step in both systems."
+    )
+    assert "Functional" not in purpose
+
+
+def test_wrapped_label_values_are_whole_and_stop_at_the_next_label() -> None:
+    text = (
+        "# Integration Design: W\n\n## Overview\n\n"
+        "**Purpose**: Moves paid orders from the shop to the ERP\n"
+        "within five minutes of payment.\n"
+        "**Scope**: Web orders\n\n"
+        "## Error Handling Strategy\n\n### Dead Letter Queue\n\n"
+        "- **When to DLQ**: one of:\n"
+        "  - schema-invalid events\n"
+        "  - 4xx business errors\n"
+        "- **Retention**: 14 days\n"
+    )
+    design = parse_design(text).design
+    assert design.overview.purpose == (
+        "Moves paid orders from the shop to the ERP within five minutes of payment."
+    )
+    assert design.overview.scope == "Web orders"
+    dlq = design.error_handling.dead_letter_queue
+    assert dlq.when == "one of: schema-invalid events; 4xx business errors"
+    assert dlq.retention_days == 14
+
+
+def test_backoff_cell_that_names_its_strategy() -> None:
+    parsed = _parse("template-contract-fixes.md")
+    retry = parsed.design.error_handling.retry_policies
+    assert [(r.strategy, r.backoff_seconds) for r in retry] == [
+        ("exponential", [1, 2, 4]),
+        ("fixed", [5, 5]),
+        ("exponential", [2, 4, 8]),
+    ]
+    assert _codes(parsed, "DK202") == []
+    assert parsed.line_of("error_handling.retry_policies[0].strategy") == 29
+
+
+def test_strategy_column_wins_over_the_words_in_the_backoff_cell() -> None:
+    text = (
+        "# Integration Design: R\n\n## Error Handling Strategy\n\n### Retry Logic\n\n"
+        "| Scenario | Strategy | Max Attempts | Backoff | Timeout |\n|---|---|---|---|---|\n"
+        "| 5xx | Linear | 3 | exponential (1s/2s/4s) | 20s |\n"
+        "| 429 | Fixed | 2 | Retry-After header (max 60s) | 20s |\n"
+    )
+    parsed = parse_design(text)
+    retry = parsed.design.error_handling.retry_policies
+    assert (retry[0].strategy, retry[0].backoff_seconds) == ("linear", [1, 2, 4])
+    # words that name no strategy are not taken for one: still unparseable, as before
+    assert retry[1].backoff_seconds == []
+    assert [d.field for d in _codes(parsed, "DK202")] == [
+        "error_handling.retry_policies[1].backoff_seconds"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [("None", "none"), ("**None**", "none"), ("Full", "full"), ("N/A", None), ("[Forward]", None)],
+)
+def test_compatibility_none_is_a_value(written: str, read: str | None) -> None:
+    text = (
+        "# Integration Design: C\n\n## Data Design\n\n### Schema Versioning Strategy\n\n"
+        f"- Compatibility: {written}\n"
+    )
+    design = parse_design(text).design
+    assert design.data.schema_versioning.compatibility == read

@@ -37,7 +37,7 @@ from designkit.parse.kind import (
     recognise_shape,
     vocabulary,
 )
-from designkit.parse.markdown import DocumentTree, Fence, Section
+from designkit.parse.markdown import DocumentTree, Fence, Line, Section
 from designkit.parse.placement import PHASE, Placement, place_headings
 from designkit.parse.sections import SPECS, TOP_LEVEL, Confidence, HeadingMatch, clean_title
 from designkit.parse.tables import (
@@ -247,6 +247,7 @@ _SUCCESSES = re.compile(
 )
 _THRESHOLD = re.compile(r"(?:>=?|≥|above|over|exceeds|more than)\s*(\d[\d,]*)", re.IGNORECASE)
 _WITHIN = re.compile(r"\b(?:within|in under|in|under)\s+(\d+(?:\.\d+)?\s*[a-zA-Z]+)", re.IGNORECASE)
+_LIST_MARKER = re.compile(r"^(?:[-*+]|\d{1,9}[.)])(?:\s|$)")
 _PAREN_DURATION = re.compile(r"\(([^()]*)\)\s*$")
 _TEMPLATE_DIAGRAM_NODES = frozenset(
     {"Source System", "Integration Layer", "Target System", "Trigger", "Transform/Route", "Deliver"}
@@ -822,15 +823,67 @@ class Extractor:
         return out
 
     def _labelled_fields(
-        self, key: str, prefix: str, fields: Sequence[tuple[str, tuple[str, ...]]]
+        self,
+        key: str,
+        prefix: str,
+        fields: Sequence[tuple[str, tuple[str, ...]]],
     ) -> dict[str, Any]:
+        """Free-text fields read from labels, each whole (see :meth:`carried_over`)."""
         labels = self.labels(key)
         out: dict[str, Any] = {}
         for name, aliases in fields:
             found = find_label(labels, aliases)
             if found is not None:
-                out[name] = self.text(found.value, f"{prefix}.{name}", found.line, found.column)
+                value = self.carried_over(key, found.item, found.value)
+                out[name] = self.text(value, f"{prefix}.{name}", found.line, found.column)
         return out
+
+    def carried_over(self, key: str, start: Line, text: str) -> str:
+        """``text`` (read from line ``start``) with what continues it after that line.
+
+        A value goes on past its first line in two ways: the rest of its paragraph
+        (a wrapped line that is not a label itself), and, when it ends with a colon
+        ("... including:"), the list right below it. Both are kept, joined into one
+        line the way they read (list items after the colon, separated by their own
+        punctuation or '; '), so the value is whole and still writes back as one line.
+        """
+        lines = next(
+            (
+                section.lines
+                for section in self.scopes(key)
+                if any(ln is start for ln in section.lines)
+            ),
+            None,
+        )
+        if lines is None:
+            return text
+        index = next(i for i, ln in enumerate(lines) if ln is start) + 1
+        source = self.tree.source_lines
+        value = text.strip()
+        previous = start.line
+        while index < len(lines):  # the rest of the paragraph
+            line = lines[index]
+            raw = source[line.line - 1].lstrip() if line.line <= len(source) else ""
+            if (
+                line.depth != start.depth
+                or line.line != previous + 1
+                or _LIST_MARKER.match(raw)
+                or split_label(line) is not None
+            ):
+                break
+            value = f"{value} {line.text}".strip()
+            previous = line.line
+            index += 1
+        if not value.endswith(":"):
+            return value
+        items: list[str] = []
+        while index < len(lines) and lines[index].depth > start.depth:
+            items.append(lines[index].text.strip())
+            index += 1
+        for item in items:
+            joiner = " " if value.endswith((":", ",", ";", ".")) else "; "
+            value = f"{value}{joiner}{item}"
+        return value
 
     def overview(self) -> dict[str, Any]:
         out = self._labelled_fields(
@@ -849,12 +902,10 @@ class Extractor:
                 if not line.depth and split_label(line) is None
             ]
             if plain:
-                out["purpose"] = self.text(
-                    " ".join(line.text for line in plain),
-                    "overview.purpose",
-                    plain[0].line,
-                    plain[0].column,
-                )
+                text = " ".join(line.text for line in plain)
+                if text.endswith(":"):  # '... including:' and the list below it
+                    text = self.carried_over("overview", plain[-1], text)
+                out["purpose"] = self.text(text, "overview.purpose", plain[0].line, plain[0].column)
         return out
 
     def architecture(self) -> dict[str, Any]:
@@ -1083,7 +1134,11 @@ class Extractor:
                     found.value, f"data.schema_versioning.{name}", found.line, found.column
                 )
         found = find_label(labels, ("compatibility", "compatibility mode"))
-        if found is not None:
+        if found is not None and _says_none(found.value):
+            # 'None' is one of the contract's compatibility modes, not a placeholder
+            self.at("data.schema_versioning.compatibility", found.line, found.column)
+            out["compatibility"] = Compatibility.NONE
+        elif found is not None:
             out["compatibility"] = self.enum(
                 found.value,
                 COMPATIBILITY,
@@ -1218,8 +1273,15 @@ class Extractor:
                 text, v.parse_count, f"{path}.max_attempts", line, column
             )
             text, line, column = self.cell(row.cells, "backoff")
+            named, offset, delays = _strategy_and_delays(text)
+            if named is not None and "strategy" not in row.cells:
+                # 'exponential (1s/2s/4s)' in a table without a Strategy column names both
+                strategy_text = named
+                item["strategy"] = self.enum(
+                    named, STRATEGIES, "retry strategy", f"{path}.strategy", line, column
+                )
             backoff = self.convert(
-                text, v.parse_duration_list, f"{path}.backoff_seconds", line, column
+                delays, v.parse_duration_list, f"{path}.backoff_seconds", line, column + offset
             )
             item["backoff_seconds"] = backoff or []
             text, line, column = self.cell(row.cells, "timeout")
@@ -1766,6 +1828,35 @@ def _mentions_jitter(strategy: str | None, extra: dict[str, str]) -> bool:
     return False
 
 
+_STRATEGY_LEAD = re.compile(
+    r"^([A-Za-z][A-Za-z \t_-]*?)[ \t]*(?:([:(\u2013\u2014-])[ \t]*)?(?=[\d.])"
+)
+
+
+def _strategy_and_delays(text: str | None) -> tuple[str | None, int, str | None]:
+    """A Backoff cell that starts by naming its strategy: ``exponential (1s/2s/4s)``,
+    ``fixed: 5s, 5s``, ``Exponential backoff: 2s, 4s, 8s``.
+
+    Returns the strategy words (only when they name a strategy), the offset of the
+    delays in the cell, and the delays; a cell without such a lead is returned whole.
+    """
+    if text is None:
+        return None, 0, None
+    stripped = text.strip()
+    match = _STRATEGY_LEAD.match(stripped)
+    if match is None:
+        return None, 0, text
+    lead = match.group(1).strip()
+    try:
+        v.parse_enum(lead, STRATEGIES, what="retry strategy")
+    except v.UnparseableValue:
+        return None, 0, text
+    delays = stripped[match.end() :]
+    if match.group(2) == "(" and delays.endswith(")") and "(" not in delays:
+        delays = delays[:-1]
+    return lead, text.find(stripped) + match.end(), delays
+
+
 def _looks_like_duration(text: str) -> bool:
     """``4 weeks``, ``[X weeks]``, ``2-3 sprints``: a phase's parenthetical meant as its length."""
     lowered = text.lower()
@@ -1779,6 +1870,11 @@ def _dlq_threshold(text: str) -> int:
     if match is not None:
         return v.parse_count(match.group(1))
     return v.parse_count(text)
+
+
+def _says_none(text: str) -> bool:
+    """``None``, ``**None**``, ``none.``: the word itself, which ``N/A`` is not."""
+    return text.strip().strip("*_`").strip().rstrip(".").lower() == "none"
 
 
 def _failover(text: str) -> Failover:
