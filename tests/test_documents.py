@@ -424,3 +424,39 @@ def test_compatibility_none_is_a_value(written: str, read: str | None) -> None:
     )
     design = parse_design(text).design
     assert design.data.schema_versioning.compatibility == read
+
+
+def test_fallback_reads_no_code_block_as_a_diagram_and_no_export_format_as_log_format() -> None:
+    text = (
+        "# Integration Design: F\n\n## Architecture Pattern\n\n**Selected Pattern**: ETL\n\n"
+        "### Directory Structure\n\n```\nsrc/\n└── sync.py\n```\n\n"
+        "### Client\n\n```go\nclient.Post(url) // [A] --> [B]\n```\n\n"
+        "## Monitoring & Observability\n\n### Logging Strategy\n\n"
+        "| Level | What to Log |\n|---|---|\n| ERROR | failures |\n\n"
+        "### Exports\n\n- **Format**: CSV files for finance\n"
+    )
+    design = parse_design(text).design
+    assert design.architecture.diagram.text is None  # neither the tree nor the Go code
+    assert design.architecture.diagram.edges == []
+    assert design.observability.structured_format is None  # CSV exports are not logs
+    text = text.replace("### Directory Structure", "### System Context")
+    design = parse_design(text).design
+    assert design.architecture.diagram.text == "src/\n└── sync.py"  # a heading about it
+
+
+def test_fallback_labels_that_name_their_topic_still_count() -> None:
+    text = (
+        "# Integration Design: G\n\n## Error Handling Strategy\n\n"
+        "- **Reprocessing**: `replay` CLI after review\n"
+        "- **Monitoring**: alert when more than 20 failed messages wait\n"
+        "- **Recovery**: operator restarts the job\n\n"
+        "## Reliability & Resilience\n\n- **Strategy**: active-passive failover\n"
+        "- **Dedup window**: 24h\n"
+    )
+    design = parse_design(text).design
+    dlq = design.error_handling.dead_letter_queue
+    assert dlq.reprocessing == "`replay` CLI after review"
+    assert dlq.monitoring == "alert when more than 20 failed messages wait"
+    assert dlq.alert_threshold == 20
+    assert design.reliability.idempotency.approach is None  # failover is not idempotency
+    assert design.reliability.idempotency.dedup_window_seconds == 86400

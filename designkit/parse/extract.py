@@ -247,6 +247,52 @@ _SUCCESSES = re.compile(
 )
 _THRESHOLD = re.compile(r"(?:>=?|≥|above|over|exceeds|more than)\s*(\d[\d,]*)", re.IGNORECASE)
 _WITHIN = re.compile(r"\b(?:within|in under|in|under)\s+(\d+(?:\.\d+)?\s*[a-zA-Z]+)", re.IGNORECASE)
+_CODE = frozenset(
+    {
+        "json",
+        "yaml",
+        "yml",
+        "toml",
+        "ini",
+        "xml",
+        "go",
+        "golang",
+        "python",
+        "py",
+        "javascript",
+        "js",
+        "typescript",
+        "ts",
+        "tsx",
+        "jsx",
+        "java",
+        "kotlin",
+        "csharp",
+        "cs",
+        "c",
+        "cpp",
+        "rust",
+        "ruby",
+        "php",
+        "swift",
+        "sql",
+        "bash",
+        "sh",
+        "shell",
+        "zsh",
+        "powershell",
+        "console",
+        "http",
+        "graphql",
+        "dockerfile",
+        "hcl",
+        "terraform",
+        "env",
+        "diff",
+    }
+)
+"""Fence info strings of program code, configuration or data: never a diagram. JSON is
+still read where JSON is wanted (the canonical model)."""
 _LIST_MARKER = re.compile(r"^(?:[-*+]|\d{1,9}[.)])(?:\s|$)")
 _PAREN_DURATION = re.compile(r"\(([^()]*)\)\s*$")
 _TEMPLATE_DIAGRAM_NODES = frozenset(
@@ -321,6 +367,33 @@ TOPICS: dict[str, Topic] = {
             r"at\s+rest|in\s+transit|key\s+management|certificate",
             re.IGNORECASE,
         ),
+    ),
+    "observability.logging": Topic(
+        (
+            "correlation id",
+            "correlation",
+            "trace id",
+            "tracing",
+            "structured format",
+            "log format",
+            "logging",
+        ),
+        re.compile(
+            r"\blog|json|structured|logfmt|\becs\b|opentelemetry|\botel\b|trac(?:e|ing)|correlat",
+            re.IGNORECASE,
+        ),
+    ),
+    "architecture.diagram": Topic(
+        ("diagram",),
+        re.compile(
+            r"diagram|architecture|topology|landscape|context|overview|data\s*flow|"
+            r"integration\s+flow|components|systems",
+            re.IGNORECASE,
+        ),
+    ),
+    "data.canonical_model": Topic(
+        ("canonical model", "data model"),
+        re.compile(r"canonical|model|schema|entity|contract", re.IGNORECASE),
     ),
     "data.schema_versioning": Topic(
         ("versioning", "compatibility", "compatibility mode", "schema", "evolution"),
@@ -665,13 +738,19 @@ class Extractor:
         ``## Error Handling`` is not how dead letters are reprocessed.
         """
         scopes = self.scopes(key)
-        topic = TOPICS.get(key)
-        if topic is None or key in self.by_key:
+        if key not in TOPICS or key in self.by_key:
             return labelled_lines(scopes)
+        return self.about(key, scopes)
+
+    def about(self, key: str, sections: Sequence[Section]) -> list[Labelled]:
+        """The labelled lines of ``sections`` that talk about sub-section ``key``: all
+        of those under a heading about it, elsewhere only labels of its own or labels
+        whose words name it (see :data:`TOPICS`)."""
+        topic = TOPICS[key]
         found: list[Labelled] = []
-        for index, section in enumerate(scopes):
+        for section in sections:
             labels = labelled_lines((section,))
-            if index and topic.about.search(section.title):
+            if section.level and topic.about.search(section.title) is not None:
                 found.extend(labels)
                 continue
             found.extend(
@@ -681,6 +760,23 @@ class Extractor:
                 or topic.about.search(labelled.label) is not None
                 or topic.about.search(labelled.value) is not None
             )
+        return found
+
+    def fences(self, key: str, *, code: bool = False) -> list[Fence]:
+        """Fenced blocks a sub-section may be read from: its own (and its unknown
+        children's), else its parent's own and those under a heading about it; unless
+        ``code``, never a block of program code or data. ``### Directory Structure``
+        under ``## Architecture`` is no architecture diagram, nor is a Go snippet."""
+        found: list[Fence] = []
+        own = key in self.by_key
+        topic = TOPICS.get(key)
+        for index, section in enumerate(self.scopes(key)):
+            if not own and index and topic is not None and not topic.about.search(section.title):
+                continue
+            for fence in section.fences:
+                language = fence.info.split()[0].lower() if fence.info.strip() else ""
+                if code or language not in _CODE:
+                    found.append(fence)
         return found
 
     def table(
@@ -927,12 +1023,7 @@ class Extractor:
         return out
 
     def diagram(self) -> dict[str, Any]:
-        fences = [
-            fence
-            for section in self.scopes("architecture.diagram")
-            for fence in section.fences
-            if fence.info.lower() not in {"json", "yaml", "yml"}
-        ]
+        fences = self.fences("architecture.diagram")
         if not fences:
             return {}
         fence = fences[0]
@@ -983,8 +1074,7 @@ class Extractor:
         scopes = self.scopes("data.canonical_model")
         fences = [
             f
-            for s in scopes
-            for f in s.fences
+            for f in self.fences("data.canonical_model", code=True)
             if f.info.lower().startswith("json") or f.content.lstrip().startswith("{")
         ]
         if not fences:
@@ -1442,7 +1532,9 @@ class Extractor:
                 optional=("example",),
             ),
         }
-        labels = self.labels("observability.logging") + self.labels("observability")
+        labels = self.labels("observability.logging")
+        if "observability.logging" in self.by_key:
+            labels += self.about("observability.logging", self.scopes("observability"))
         for name, aliases in (
             ("correlation_id", ("correlation id", "correlation", "trace id", "tracing")),
             ("structured_format", ("structured format", "format", "log format")),
