@@ -13,6 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from designkit import UserError, parse_design, parse_file
 from designkit.diagnostics import Diagnostic
@@ -460,3 +462,57 @@ def test_fallback_labels_that_name_their_topic_still_count() -> None:
     assert dlq.alert_threshold == 20
     assert design.reliability.idempotency.approach is None  # failover is not idempotency
     assert design.reliability.idempotency.dedup_window_seconds == 86400
+
+
+# --------------------------------------------------------------------------- robustness
+
+_TITLES = [
+    "Integration Design: X",
+    "Overview",
+    "Executive Summary",
+    "ENHANCEMENT SUMMARY",
+    "Error Handling",
+    "Retry Logic",
+    "Dead Letter Queue",
+    "Week 5: Multi-Store & Observability",
+    "Phase 1: MVP (2 weeks)",
+    "Security Considerations",
+    "Contact (Enhanced from Auth Spec)",
+    "Context",
+    "Decision",
+    "Findings",
+    "**Mapping Logic**:",
+    "",
+    "(",
+    "Row Level Security (RLS)",
+]
+_BODIES = [
+    "",
+    "- **Recovery**: again\n",
+    "- **Reprocessing**: replay\n  - nested\n",
+    "**Purpose**: a, including:\n\n- b\n- c\n",
+    "| Scenario | Max Attempts | Backoff |\n|---|---|---|\n| x | 3 | exponential (1s/2s/4s) |\n",
+    "| Source | Target |\n|---|---|\n| A | B |\n",
+    "```\n[A] --> [B]\n```\n",
+    "- Compatibility: None\n",
+    "text ending with a colon:\n",
+]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 6), st.sampled_from(_TITLES), st.sampled_from(_BODIES)),
+        max_size=12,
+    )
+)
+def test_any_heading_structure_parses_or_is_refused_cleanly(
+    parts: list[tuple[int, str, str]],
+) -> None:
+    text = "".join(f"{'#' * level} {title}\n\n{body}\n" for level, title, body in parts) or "x"
+    try:
+        parsed = parse_design(text)
+    except UserError:
+        return
+    assert all(d.line >= 1 for d in parsed.diagnostics)
+    assert set(parsed.sections.values()) <= {i + 1 for i in range(text.count("\n") + 1)}
