@@ -160,6 +160,8 @@ def place_headings(sections: Sequence[Section]) -> Placement:
     frozen = frozenset(skip)
     first = _candidates(sections, frozen, None)
     _decide(first, placement)
+    if len(placement.matches) == len(first) and not placement.repeats:
+        return placement  # every candidate stands: a second pass would find the same
     counted = {index: match.key for index, match in placement.matches.items()}
     for index in placement.repeats:
         counted.pop(index, None)
