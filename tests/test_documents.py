@@ -112,6 +112,11 @@ def test_current_state_description() -> None:
     }
     loose = _codes(parsed, "DK105")
     assert [(d.line, d.field) for d in loose] == [(11, "architecture")]
+    assert parsed.confidence == {
+        "architecture": Confidence.LOOSE,
+        "error_handling": Confidence.ALIAS,
+        "overview": Confidence.EXACT,
+    }
     assert "loose match on 'architecture'" in loose[0].message
     edges = [(e.source, e.target) for e in design.architecture.diagram.edges]
     assert ("Oracle EBS", "OIC orchestration") in edges
@@ -516,3 +521,19 @@ def test_any_heading_structure_parses_or_is_refused_cleanly(
         return
     assert all(d.line >= 1 for d in parsed.diagnostics)
     assert set(parsed.sections.values()) <= {i + 1 for i in range(text.count("\n") + 1)}
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in DOCUMENTS.glob("*.md")))
+def test_every_case_document_round_trips_through_render(name: str) -> None:
+    from designkit.render import render_markdown
+
+    design = _parse(name).design
+    assert parse_design(render_markdown(design), "rendered.md").design == design
+
+
+def test_schema_documents_the_document_kind() -> None:
+    from designkit.model import Design
+
+    field = Design.model_json_schema()["properties"]["document_kind"]
+    assert field["default"] == "design"
+    assert "review_report" in field["description"] and "adr" in field["description"]

@@ -12,6 +12,7 @@ from designkit.errors import UserError
 from designkit.model import Design
 from designkit.parse.extract import extract
 from designkit.parse.markdown import read_tree
+from designkit.parse.sections import Confidence
 
 MAX_BYTES = 8 * 1024 * 1024
 """Design documents run to tens of kilobytes; anything past this is not one."""
@@ -27,6 +28,8 @@ class ParsedDesign:
     locations: dict[str, tuple[int, int]] = field(default_factory=dict)
     sections: dict[str, int] = field(default_factory=dict)
     source: str = ""
+    confidence: dict[str, Confidence] = field(default_factory=dict)
+    """Section key -> how its heading matched (exact, alias or loose; DK105 names the loose)."""
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """Things computed from the design once and shared (the architecture graph)."""
 
@@ -109,6 +112,7 @@ def parse_design(text: str, path: str = "<string>") -> ParsedDesign:
         locations=extraction.locations,
         sections=extraction.sections,
         source=text,
+        confidence=extraction.confidence,
     )
 
 

@@ -414,6 +414,8 @@ class Extraction:
     diagnostics: list[Diagnostic]
     locations: dict[str, Location]
     sections: dict[str, int] = field(default_factory=dict)
+    confidence: dict[str, Confidence] = field(default_factory=dict)
+    """How sure each section's heading match is (exact, alias, loose)."""
 
 
 class Extractor:
@@ -835,7 +837,8 @@ class Extractor:
             self.at(f"extra_sections[{index}]", section.line)
         self._report_missing()
         sections = {key: section.line for key, section in self.by_key.items()}
-        return Extraction(data, self.diagnostics, self.locations, sections)
+        confidence = {key: found.confidence for key, found in self.found.items()}
+        return Extraction(data, self.diagnostics, self.locations, sections, confidence)
 
     def _report_missing(self) -> None:
         for spec in SPECS.values():
