@@ -71,12 +71,14 @@ def _wrapper(sections: Sequence[Section]) -> int | None:
 
 def _fits(found: HeadingMatch, above: Sequence[str | None]) -> bool:
     """Whether ``found`` may stand below the headings ``above`` (outermost first)."""
+    nearest = next((key for key in reversed(above) if key is not None), None)
+    parent = SPECS[found.key].parent if found.key != PHASE else "phases"
+    if found.generic:
+        return parent is not None and parent == nearest
     if not above:
         return True
-    nearest = next((key for key in reversed(above) if key is not None), None)
     if found.key == PHASE:
         return nearest is None or nearest == "phases"
-    parent = SPECS[found.key].parent
     if nearest is None:
         return parent is not None and found.confidence is not Confidence.LOOSE
     if nearest == PHASE:

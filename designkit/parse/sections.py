@@ -9,10 +9,11 @@ score gives credit for them), so a match says how it was made:
 * ``alias``: the whole heading is a known name of the section (``Error Handling``,
   ``DLQ``), words in parentheses aside;
 * ``loose``: a known name appears among other words (``Security Considerations``).
-  Generic one-word names (``Summary``, ``Auth``, ``Validation``, ``Diagram``) never
-  match loosely: ``Enhancement Summary`` is not the overview and ``Contact (Enhanced
-  from Auth Spec)`` is not authentication. Words in parentheses are annotations and
-  never make a loose match.
+  Generic one-word names (``Summary``, ``Auth``, ``Validation``, ``Diagram``) match
+  loosely only as a sub-heading of their own parent (``### Input Validation`` under
+  ``## Data Design``): ``## Enhancement Summary`` is not the overview. Words in
+  parentheses are annotations and never make a loose match (``Contact (Enhanced from
+  Auth Spec)`` is not authentication).
 
 A heading that labels an item of a list of its own (``Week 6: Testing &
 Deployment``, ``Step 4: Check Existing Mapping``, ``Option A: ...``, ``Finding 3:
@@ -54,6 +55,9 @@ class HeadingMatch:
     key: str
     confidence: Confidence
     alias: str
+    generic: bool = False
+    """A loose match on a generic name (``Input Validation``): it stands only as a
+    sub-heading of its own parent section, never on its own."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,8 +274,10 @@ STRICT_ALIASES = frozenset(
         "questions",
     }
 )
-"""Names too generic to stand for a section among other words: they match only as the
-whole heading (``## Summary``), never loosely (``## Enhancement Summary``)."""
+"""Names too generic to stand for a section among other words: on their own they match
+only as the whole heading (``## Summary``, never ``## Enhancement Summary``); among
+other words only as a sub-heading of their own parent (``### Input Validation`` under
+``## Data Design``)."""
 
 LIST_ITEM_WORDS = frozenset(
     {
@@ -353,18 +359,19 @@ def match_heading(title: str) -> HeadingMatch | None:
     for alias_words, key, _ in _ALIASES:
         if list(alias_words) == topic or list(alias_words) == words:
             return HeadingMatch(key, Confidence.ALIAS, " ".join(alias_words))
-    best: tuple[int, str, str] | None = None
+    best: tuple[int, str, str, bool] | None = None
     for alias_words, key, strict in _ALIASES:
         size = len(alias_words)
-        if strict or size > len(topic):
+        if size > len(topic):
             continue
-        if (best is None or size > best[0]) and any(
+        better = best is None or (best[3] and not strict) or (best[3] == strict and size > best[0])
+        if better and any(
             tuple(topic[i : i + size]) == alias_words for i in range(len(topic) - size + 1)
         ):
-            best = (size, key, " ".join(alias_words))
+            best = (size, key, " ".join(alias_words), strict)
     if best is None:
         return None
-    return HeadingMatch(best[1], Confidence.LOOSE, best[2])
+    return HeadingMatch(best[1], Confidence.LOOSE, best[2], generic=best[3])
 
 
 def classify_heading(title: str) -> str | None:
