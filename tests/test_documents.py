@@ -353,22 +353,6 @@ def test_exact_heading_beats_an_earlier_loose_one_and_repeats_stay_reported() ->
     assert _codes(parsed, "DK105") == []  # the loose heading lost; nothing was read from it
 
 
-# --------------------------------------------------------------------------- real world
-
-
-def test_real_world_sub_headings_are_not_repeats() -> None:
-    from tests.conftest import REAL_WORLD, require_shared
-
-    path = require_shared(REAL_WORLD / "sitesense-expenses-to-accounting.md")
-    parsed = parse_file(path, encoding="cp1252")
-    repeats = [d.message for d in _codes(parsed, "DK103")]
-    assert not any("Row Level Security" in m or "Mapping Logic" in m for m in repeats), repeats
-    assert "testing" not in parsed.sections  # '### Week 3: Testing'
-    assert _read_from(parsed)["security"] == "## Security Considerations"
-    assert _read_from(parsed)["overview"] == "## Executive Summary"
-    assert parsed.design.testing == []
-
-
 # --------------------------------------------------------------------------- template designs
 
 

@@ -16,7 +16,9 @@ credit for them), which is worse than a section not read at all, so:
   (``### Retry Policy`` under ``## Decision``) is read, never a loose match;
 * when several headings could be the same section, the surest wins (exact over
   alias over loose), then the first; a later heading as sure as the winner is a
-  repeat (DK103), a less sure one is simply content the template does not know.
+  repeat (DK103), a less sure one (or one named only by a generic word, a closing
+  ``## Summary`` after ``## Executive Summary``) is simply content the template
+  does not know.
 
 Two passes: the first finds what each heading could be, given what the headings
 above it could be; the second repeats that with only the winners counted, so the
@@ -30,7 +32,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from designkit.parse.markdown import Section
-from designkit.parse.sections import SPECS, Confidence, HeadingMatch, match_heading
+from designkit.parse.sections import (
+    SPECS,
+    STRICT_ALIASES,
+    Confidence,
+    HeadingMatch,
+    match_heading,
+)
 
 PHASE = "phases.phase"
 
@@ -138,9 +146,12 @@ def _decide(candidates: dict[int, HeadingMatch], placement: Placement) -> None:
         if match.key == PHASE or match.confidence is Confidence.LOOSE:
             continue
         best = placement.winners[match.key]
-        if index != best and match.confidence is candidates[best].confidence:
-            placement.repeats[index] = best
-            placement.matches[index] = match
+        if index == best or match.confidence is not candidates[best].confidence:
+            continue
+        if match.alias in STRICT_ALIASES and match.alias != candidates[best].alias:
+            continue  # a closing '## Summary' is no second '## Executive Summary'
+        placement.repeats[index] = best
+        placement.matches[index] = match
 
 
 def place_headings(sections: Sequence[Section]) -> Placement:
