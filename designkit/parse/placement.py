@@ -12,8 +12,12 @@ credit for them), which is worse than a section not read at all, so:
   content of the heading above them, not sections of their own;
 * inside a section, a heading is read only as one of that section's own
   sub-sections (``### Retry Logic`` under ``## Error Handling``);
-* under a heading the template does not know, only a sub-section named exactly
-  (``### Retry Policy`` under ``## Decision``) is read, never a loose match;
+* under a heading the template does not know, only a sub-section named as the
+  template names it (its title or an alias: ``### Retry Policy`` under ``## Decision``)
+  is read, never a loose match, and never a top-level section;
+* a sub-section under another section is read only when its heading is the
+  template's own (``### Retry Logic`` under ``## Data Design``); generic names
+  (``### Input Validation``) only under their own section;
 * when several headings could be the same section, the surest wins (exact over
   alias over loose), then the first; a later heading as sure as the winner is a
   repeat (DK103), a less sure one (or one named only by a generic word, a closing
