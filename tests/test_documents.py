@@ -395,6 +395,15 @@ def test_wrapped_label_values_are_whole_and_stop_at_the_next_label() -> None:
     dlq = design.error_handling.dead_letter_queue
     assert dlq.when == "one of: schema-invalid events; 4xx business errors"
     assert dlq.retention_days == 14
+    text = (
+        "# Integration Design: W\n\n## Architecture Pattern\n\n"
+        "**Selected Pattern**: Event-driven\n**Rationale**: Orders arrive in bursts,\n"
+        "so a queue absorbs the peaks.\n**Alternatives Considered**: polling, because:\n\n"
+        "- it is simple\n- the shop allows it\n"
+    )
+    architecture = parse_design(text).design.architecture
+    assert architecture.rationale == "Orders arrive in bursts, so a queue absorbs the peaks."
+    assert architecture.alternatives == "polling, because: it is simple; the shop allows it"
 
 
 def test_backoff_cell_that_names_its_strategy() -> None:

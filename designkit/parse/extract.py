@@ -1021,7 +1021,8 @@ class Extractor:
         ):
             found = find_label(labels, aliases)
             if found is not None:
-                out[name] = self.text(found.value, f"architecture.{name}", found.line, found.column)
+                value = self.carried_over("architecture", found.item, found.value)
+                out[name] = self.text(value, f"architecture.{name}", found.line, found.column)
         out["diagram"] = self.diagram()
         return out
 
@@ -1223,8 +1224,9 @@ class Extractor:
         ):
             found = find_label(labels, aliases)
             if found is not None:
+                value = self.carried_over("data.schema_versioning", found.item, found.value)
                 out[name] = self.text(
-                    found.value, f"data.schema_versioning.{name}", found.line, found.column
+                    value, f"data.schema_versioning.{name}", found.line, found.column
                 )
         found = find_label(labels, ("compatibility", "compatibility mode"))
         if found is not None and _says_none(found.value):
