@@ -37,6 +37,21 @@ class DesignType(StrEnum):
     IMPROVEMENT_ROADMAP = "improvement_roadmap"
 
 
+class DocumentKind(StrEnum):
+    """What sort of integration document was read, recognised by its shape.
+
+    Only a ``design`` follows the template; the others are read for what maps
+    onto it (``document_kind`` in the model says how far to trust the gaps).
+    """
+
+    DESIGN = "design"
+    IMPROVEMENT_ROADMAP = "improvement_roadmap"
+    ADR = "adr"
+    CURRENT_STATE = "current_state"
+    REVIEW_REPORT = "review_report"
+    REQUIREMENTS = "requirements"
+
+
 class Pattern(StrEnum):
     API_LED = "api_led"
     EVENT_DRIVEN = "event_driven"
@@ -376,6 +391,19 @@ class ExtraSection(_Model):
 class Design(_Model):
     """A whole integration design document."""
 
+    document_kind: DocumentKind = Field(
+        default=DocumentKind.DESIGN,
+        description=(
+            "What sort of document this is: 'design' for one written from the template "
+            "(title '# Integration Design: NAME'); for other integration documents, their "
+            "kind as recognised by shape: 'adr' (Status/Context/Decision/Consequences "
+            "headings), 'review_report' (findings, recommendations, a verdict), "
+            "'requirements' (requirements headings, shall/must statements), "
+            "'current_state' (as-is description, known issues), 'improvement_roadmap' "
+            "(enhancements planned by week or phase, current vs target), else 'design'. "
+            "A '**Document Kind**:' line at the top states it explicitly."
+        ),
+    )
     meta: Meta = Field(default_factory=Meta)
     overview: Overview = Field(default_factory=Overview)
     architecture: Architecture = Field(default_factory=Architecture)

@@ -176,6 +176,24 @@ def test_retry_values_have_contract_units() -> None:
     assert second["backoff_seconds"] == [] and second["timeout_seconds"] is None
 
 
+def test_contract_values_written_the_template_way() -> None:
+    """A Backoff cell that names its strategy, and 'None' as a compatibility mode."""
+    text = (
+        "# Integration Design: V\n\n## Data Design\n\n### Schema Versioning Strategy\n\n"
+        "- Compatibility: None\n\n## Error Handling\n\n### Retry Logic\n\n"
+        "| Scenario | Max Attempts | Backoff | Timeout |\n|---|---|---|---|\n"
+        "| A | 3 | exponential (1s/2s/4s) | 30s |\n"
+    )
+    model = _model(text)
+    assert model["data"]["schema_versioning"]["compatibility"] == "none"
+    (retry,) = model["error_handling"]["retry_policies"]
+    assert (retry["strategy"], retry["backoff_seconds"]) == ("exponential", [1, 2, 4])
+
+
+def test_document_kind_is_in_the_contract(bare: dict[str, Any]) -> None:
+    assert bare["document_kind"] == "design"
+
+
 def test_extra_section_titles_lose_their_numbering(bare: dict[str, Any]) -> None:
     model = _model(
         "# Integration Design: N\n\n## Overview\n\nx\n\n## 11. Data Retention\n\nKeep.\n"

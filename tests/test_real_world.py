@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from designkit import UserError, lint_design, parse_file
+from designkit.model import DocumentKind
+from designkit.parse.document import ParsedDesign
 from tests.conftest import REAL_WORLD, require_shared
 
 DOCUMENTS = sorted(p.name for p in REAL_WORLD.glob("*.md") if p.name != "README.md") or [
@@ -42,3 +44,51 @@ def test_unknown_sections_are_kept_with_their_text() -> None:
     assert "Features" in titles or any("Feature" in t for t in titles)
     total = sum(len(section.text) for section in design.extra_sections)
     assert total > 2000
+
+
+def _read_from(parsed: ParsedDesign) -> dict[str, str]:
+    lines = parsed.source.split("\n")
+    return {key: lines[line - 1] for key, line in parsed.sections.items()}
+
+
+def _repeats(parsed: ParsedDesign) -> list[str]:
+    return [d.message for d in parsed.diagnostics if d.code == "DK103"]
+
+
+def test_sitesense_sub_headings_are_content_not_repeats() -> None:
+    path = require_shared(REAL_WORLD / "sitesense-expenses-to-accounting.md")
+    parsed = parse_file(path, encoding="cp1252")
+    assert _repeats(parsed) == []  # was: RLS repeats Security, Mapping Logic repeats Mapping
+    read = _read_from(parsed)
+    assert read["security"] == "## Security Considerations"
+    assert read["overview"] == "## Executive Summary"
+    assert read["data.mappings"] == "## Data Mapping Strategy"
+    assert "testing" not in read  # '### Week 3: Testing' is a week of the plan
+    assert parsed.design.testing == []
+    assert parsed.design.document_kind is DocumentKind.DESIGN  # it has the template title
+
+
+def test_flexprice_steps_and_sub_overviews_are_not_sections() -> None:
+    path = require_shared(REAL_WORLD / "flexprice-quickbooks-integration.md")
+    parsed = parse_file(path)
+    assert _repeats(parsed) == []  # was 33, from 'Step 4: ...', '### Overview', 'Unit Tests'...
+    read = _read_from(parsed)
+    assert read["overview"] == "## Overview"
+    assert read["error_handling"] == "## Error Handling and Resilience"
+    assert read["error_handling.retry_policies"] == "#### Retry Logic"
+    assert "success_criteria" not in read  # '### Success Criteria' of the Objectives section
+    assert "observability" not in read  # '### Monitoring and Alerting' of Error Handling
+    assert parsed.design.error_handling.dead_letter_queue.monitoring is None
+    diagram = parsed.design.architecture.diagram.text or ""
+    assert "Flexprice Core System" in diagram  # not the directory tree below it
+    assert parsed.design.document_kind is DocumentKind.REQUIREMENTS
+
+
+def test_open_mercato_is_a_review_report_read_with_a_note() -> None:
+    path = require_shared(REAL_WORLD / "open-mercato-hubspot-feasibility.md")
+    parsed = parse_file(path)
+    assert parsed.design.document_kind is DocumentKind.REVIEW_REPORT
+    assert _repeats(parsed) == []
+    notes = [d for d in parsed.diagnostics if d.code == "DK106"]
+    assert len(notes) == 1 and "read as a review report" in notes[0].message
+    assert [p.name for p in parsed.design.phases][:1] == ["Phase 1 — Core CRM Sync (P0)"]

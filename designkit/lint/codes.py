@@ -78,6 +78,36 @@ _PARSER: tuple[CodeDoc, ...] = (
         "Use the template's table with its column headings; extra columns are kept.",
     ),
     CodeDoc(
+        "DK105",
+        "loose-heading",
+        Severity.INFO,
+        "A section was read from a heading that only loosely names it",
+        "A heading such as 'Security Considerations' contains a name of a template section "
+        "among other words, so designkit reads it as that section; the finding says which "
+        "heading was read as which section, so a wrong reading is seen rather than trusted. "
+        "Headings inside another section (a week of a plan, a finding, a field list) and "
+        "generic words ('Enhancement Summary', 'Auth Spec') are never read this way.",
+        ("## Security Design", "## Error Handling"),
+        ("## Security Considerations (read as 'Security Design')",),
+        "Use the template's heading (e.g. '## Security Design') if that is what the section "
+        "is, or a heading that does not name a template section if it is not.",
+    ),
+    CodeDoc(
+        "DK106",
+        "not-from-template",
+        Severity.INFO,
+        "The document is not written from the template",
+        "An integration document without the '# Integration Design: NAME' title (an ADR, a "
+        "review report, requirements, a current-state description, an improvement plan) is "
+        "read for what maps onto the template, and the model names its kind "
+        "(document_kind). The finding says how many of the template's sections were found, "
+        "so an empty model reads as 'not this kind of document', not as 'a poor design'.",
+        ("# Integration Design: Orders to NetSuite",),
+        ("# ADR-014: Retry failed webhook deliveries (read as an ADR; 1 of 33 sections)",),
+        "To review it as a design, move its content onto the template's headings under a "
+        "'# Integration Design: NAME' title.",
+    ),
+    CodeDoc(
         "DK201",
         "placeholder",
         Severity.WARNING,

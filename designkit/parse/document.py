@@ -12,6 +12,7 @@ from designkit.errors import UserError
 from designkit.model import Design
 from designkit.parse.extract import extract
 from designkit.parse.markdown import read_tree
+from designkit.parse.sections import Confidence
 
 MAX_BYTES = 8 * 1024 * 1024
 """Design documents run to tens of kilobytes; anything past this is not one."""
@@ -27,6 +28,8 @@ class ParsedDesign:
     locations: dict[str, tuple[int, int]] = field(default_factory=dict)
     sections: dict[str, int] = field(default_factory=dict)
     source: str = ""
+    confidence: dict[str, Confidence] = field(default_factory=dict)
+    """Section key -> how its heading matched (exact, alias or loose; DK105 names the loose)."""
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """Things computed from the design once and shared (the architecture graph)."""
 
@@ -87,15 +90,17 @@ def read_text(
 def parse_design(text: str, path: str = "<string>") -> ParsedDesign:
     """Parse Markdown text into a :class:`ParsedDesign`.
 
-    Raises :class:`UserError` when the text is not an integration design at all;
+    Raises :class:`UserError` when the text is no integration document at all (a
+    library README, a changelog); an integration document not written from the
+    template is read with an info diagnostic (DK106) saying how close it is, and
     everything else wrong with it is reported as diagnostics.
     """
     tree = read_tree(text)
     extractor, extraction = extract(tree, path)
-    if not extractor.looks_like_design():
+    if not extractor.is_integration_document():
         raise UserError(
-            "not an integration design: no '# Integration Design: NAME' title and fewer "
-            "than two of the template's sections",
+            "not an integration design: no '# Integration Design: NAME' title, no template "
+            "section and no integration content (systems, flows, error handling, mappings)",
             path=path,
             hint="see the template's headings, e.g. '## Overview', '## Error Handling'",
         )
@@ -107,6 +112,7 @@ def parse_design(text: str, path: str = "<string>") -> ParsedDesign:
         locations=extraction.locations,
         sections=extraction.sections,
         source=text,
+        confidence=extraction.confidence,
     )
 
 

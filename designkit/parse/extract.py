@@ -18,6 +18,7 @@ from designkit.diagnostics import Diagnostic, Severity
 from designkit.model import (
     Compatibility,
     DesignType,
+    DocumentKind,
     Failover,
     IdempotencyApproach,
     Level,
@@ -27,8 +28,18 @@ from designkit.model import (
 )
 from designkit.parse import values as v
 from designkit.parse.diagram import read_diagram
-from designkit.parse.markdown import DocumentTree, Fence, Section
-from designkit.parse.sections import SPECS, TOP_LEVEL, classify_heading, clean_title
+from designkit.parse.kind import (
+    DECLARED_KINDS,
+    KIND_WORDS,
+    Shape,
+    has_flow_table,
+    library_shape,
+    recognise_shape,
+    vocabulary,
+)
+from designkit.parse.markdown import DocumentTree, Fence, Line, Section
+from designkit.parse.placement import PHASE, Placement, place_headings
+from designkit.parse.sections import SPECS, TOP_LEVEL, Confidence, HeadingMatch, clean_title
 from designkit.parse.tables import (
     Cell,
     Labelled,
@@ -36,6 +47,7 @@ from designkit.parse.tables import (
     TableRow,
     find_label,
     find_table,
+    key_matches,
     labelled_lines,
     split_label,
 )
@@ -235,10 +247,163 @@ _SUCCESSES = re.compile(
 )
 _THRESHOLD = re.compile(r"(?:>=?|≥|above|over|exceeds|more than)\s*(\d[\d,]*)", re.IGNORECASE)
 _WITHIN = re.compile(r"\b(?:within|in under|in|under)\s+(\d+(?:\.\d+)?\s*[a-zA-Z]+)", re.IGNORECASE)
+_CODE = frozenset(
+    {
+        "json",
+        "yaml",
+        "yml",
+        "toml",
+        "ini",
+        "xml",
+        "go",
+        "golang",
+        "python",
+        "py",
+        "javascript",
+        "js",
+        "typescript",
+        "ts",
+        "tsx",
+        "jsx",
+        "java",
+        "kotlin",
+        "csharp",
+        "cs",
+        "c",
+        "cpp",
+        "rust",
+        "ruby",
+        "php",
+        "swift",
+        "sql",
+        "bash",
+        "sh",
+        "shell",
+        "zsh",
+        "powershell",
+        "console",
+        "http",
+        "graphql",
+        "dockerfile",
+        "hcl",
+        "terraform",
+        "env",
+        "diff",
+    }
+)
+"""Fence info strings of program code, configuration or data: never a diagram. JSON is
+still read where JSON is wanted (the canonical model)."""
+_LIST_MARKER = re.compile(r"^(?:[-*+]|\d{1,9}[.)])(?:\s|$)")
 _PAREN_DURATION = re.compile(r"\(([^()]*)\)\s*$")
 _TEMPLATE_DIAGRAM_NODES = frozenset(
     {"Source System", "Integration Layer", "Target System", "Trigger", "Transform/Route", "Deliver"}
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """What a sub-section is about, to tell its text apart inside its parent section."""
+
+    labels: tuple[str, ...]
+    """Labels that belong to this sub-section wherever they stand (``Reprocessing``)."""
+    about: re.Pattern[str]
+    """Words that say a heading, label or value talks about it."""
+
+
+TOPICS: dict[str, Topic] = {
+    "error_handling.dead_letter_queue": Topic(
+        ("when to dlq", "dlq", "dead letter", "reprocessing", "reprocess", "replay", "redrive"),
+        re.compile(
+            r"\bdlq|dead[\s-]?letter|poison|quarantin|\bpark(?:ed|ing)\b|replay|reprocess|"
+            r"re-?drive|re-?queue|failed\s+(?:messages?|events?|records?|rows?|items?|"
+            r"orders?|deliver(?:y|ies)|jobs?|payloads?|webhooks?)",
+            re.IGNORECASE,
+        ),
+    ),
+    "error_handling.circuit_breaker": Topic(
+        (
+            "open after",
+            "opens after",
+            "trip after",
+            "trips",
+            "half open",
+            "half opened",
+            "halfopen",
+            "close after",
+            "closes after",
+            "reset after",
+            "circuit breaker",
+            "breaker",
+        ),
+        re.compile(r"circuit|breaker|half[\s-]?open|\btrip", re.IGNORECASE),
+    ),
+    "reliability.idempotency": Topic(
+        (
+            "idempotency",
+            "idempotency key",
+            "dedup",
+            "dedupe",
+            "deduplication",
+            "dedup key",
+            "deduplication key",
+        ),
+        re.compile(
+            r"idempot|de-?dup|duplicate|upsert|exactly[\s-]once|natural\s+key|business\s+key",
+            re.IGNORECASE,
+        ),
+    ),
+    "security.encryption": Topic(
+        (
+            "in transit",
+            "at rest",
+            "encryption",
+            "secrets",
+            "secret management",
+            "secrets management",
+            "key management",
+        ),
+        re.compile(
+            r"encrypt|\btls\b|\bssl\b|https|\baes\b|\bkms\b|\bhsm\b|vault|secret|cipher|"
+            r"at\s+rest|in\s+transit|key\s+management|certificate",
+            re.IGNORECASE,
+        ),
+    ),
+    "observability.logging": Topic(
+        (
+            "correlation id",
+            "correlation",
+            "trace id",
+            "tracing",
+            "structured format",
+            "log format",
+            "logging",
+        ),
+        re.compile(
+            r"\blog|json|structured|logfmt|\becs\b|opentelemetry|\botel\b|trac(?:e|ing)|correlat",
+            re.IGNORECASE,
+        ),
+    ),
+    "architecture.diagram": Topic(
+        ("diagram",),
+        re.compile(
+            r"diagram|architecture|topology|landscape|context|overview|data\s*flow|"
+            r"integration\s+flow|components|systems",
+            re.IGNORECASE,
+        ),
+    ),
+    "data.canonical_model": Topic(
+        ("canonical model", "data model"),
+        re.compile(r"canonical|model|schema|entity|contract", re.IGNORECASE),
+    ),
+    "data.schema_versioning": Topic(
+        ("versioning", "compatibility", "compatibility mode", "schema", "evolution"),
+        re.compile(
+            r"version|schema|compatib|evolution|semver|registry|avro|protobuf|breaking",
+            re.IGNORECASE,
+        ),
+    ),
+}
+"""Sub-sections whose fields are read from labelled prose, and how to tell their text."""
 
 
 @dataclass
@@ -249,6 +414,8 @@ class Extraction:
     diagnostics: list[Diagnostic]
     locations: dict[str, Location]
     sections: dict[str, int] = field(default_factory=dict)
+    confidence: dict[str, Confidence] = field(default_factory=dict)
+    """How sure each section's heading match is (exact, alias, loose)."""
 
 
 class Extractor:
@@ -264,6 +431,11 @@ class Extractor:
         self.phases: list[Section] = []
         self.extras: list[tuple[Section, str]] = []
         self.title: Section | None = None
+        self.placement = Placement()
+        self.found: dict[str, HeadingMatch] = {}
+        self.declared_kind: DocumentKind | None = None
+        self.declared_type: DesignType | None = None
+        self._shape: Shape | None = None
         self._slots_reported: set[tuple[int, int]] = set()
         self._classify()
 
@@ -293,26 +465,43 @@ class Extractor:
     # ------------------------------------------------------------------ structure
 
     def _classify(self) -> None:
+        """Sort the headings into sections, extras, phases and repeats (see placement.py)."""
         sections = self.tree.sections
         lines = self.tree.source_lines
+        placement = place_headings(sections)
+        self.placement = placement
+        if placement.title is not None:
+            self.title = sections[placement.title]
         unknown_until = -1  # an unknown heading swallows deeper unknown headings
         unknown_level = 0
         for index, section in enumerate(sections):
-            if section.level == 0:
+            if section.level == 0 or index == placement.title:
                 continue
-            if self.title is None and section.level == 1 and not self.by_key:
-                self.title = section
-                continue
-            key = classify_heading(section.title)
-            if key is None:
+            found = placement.matches.get(index)
+            if index in placement.repeats and found is not None:
+                first = sections[placement.repeats[index]]
+                self.report(
+                    "DK103",
+                    Severity.WARNING,
+                    f"section '{section.title}' repeats '{first.title}' (line {first.line}); "
+                    "only the first is read",
+                    section.line,
+                    1,
+                    found.key,
+                )
+                found = None  # kept whole as an extra section, like a heading nobody knows
+            if found is None:
                 if index <= unknown_until and section.level > unknown_level:
                     continue
                 end = section.end_line
-                for later in sections[index + 1 :]:
-                    if later.level <= section.level or classify_heading(later.title) is not None:
+                for later in range(index + 1, len(sections)):
+                    after = sections[later]
+                    if after.level <= section.level or (
+                        later in placement.matches and later not in placement.repeats
+                    ):
                         break
-                    end = later.end_line
-                    unknown_until = sections.index(later)
+                    end = after.end_line
+                    unknown_until = later
                 unknown_level = section.level
                 text = "\n".join(lines[section.line : end]).strip("\n")
                 self.extras.append((section, text))
@@ -321,39 +510,37 @@ class Extractor:
                     self.children.setdefault(parent, []).append(section)
                 continue
             unknown_until = -1
-            if key == "phases.phase":
+            if found.key == PHASE:
                 self.phases.append(section)
                 continue
-            if key in self.by_key:
-                first = self.by_key[key]
+            self.by_key[found.key] = section
+            self.found[found.key] = found
+            if found.confidence is Confidence.LOOSE:
                 self.report(
-                    "DK103",
-                    Severity.WARNING,
-                    f"section '{section.title}' repeats '{first.title}' (line {first.line}); "
-                    "only the first is read",
+                    "DK105",
+                    Severity.INFO,
+                    f"heading '{section.title}' read as section '{SPECS[found.key].title}' "
+                    f"(loose match on '{found.alias}')",
                     section.line,
                     1,
-                    key,
+                    found.key,
+                    f"rename it '{SPECS[found.key].title}' if that is what it is",
                 )
-                self.extras.append(
-                    (section, "\n".join(lines[section.line : section.end_line]).strip("\n"))
-                )
-                continue
-            self.by_key[key] = section
 
     def _parent_key(self, index: int) -> str | None:
         level = self.tree.sections[index].level
-        for earlier in reversed(self.tree.sections[:index]):
-            if 0 < earlier.level < level:
-                key = classify_heading(earlier.title)
-                if key is not None and key != "phases.phase":
+        for earlier in range(index - 1, 0, -1):
+            section = self.tree.sections[earlier]
+            if 0 < section.level < level:
+                key = self.placement.key_at(earlier)
+                if key is not None and key != PHASE:
                     return key
-                level = earlier.level
+                level = section.level
         return None
 
     def scopes(self, key: str) -> list[Section]:
         """Where to look for a sub-section's content: itself (and its unknown children),
-        else its parent section."""
+        else its parent section (and the parent's unknown children)."""
         found: list[Section] = []
         section = self.by_key.get(key)
         if section is not None:
@@ -375,10 +562,76 @@ class Extractor:
             return self.by_key[parent].line
         return 1
 
-    def looks_like_design(self) -> bool:
-        titled = self.title is not None and _TITLE_PREFIX.match(self.title.title) is not None
+    @property
+    def titled(self) -> bool:
+        """Written from the template: its title is ``# Integration Design: NAME``."""
+        return self.title is not None and _TITLE_PREFIX.match(self.title.title) is not None
+
+    def is_integration_document(self) -> bool:
+        """Whether there is anything here to read as an integration document.
+
+        The template's title or two of its sections are enough (as they always
+        were). Otherwise one of: an integration sub-section named as the template
+        names it (Retry Logic, Dead Letter Queue, Mapping Specifications...), a
+        table of systems, flows or mappings (Source and Target columns), or a
+        section or an integration-document shape (ADR, review, requirements...)
+        together with integration vocabulary. A library README or a changelog
+        needs more than vocabulary: it talks about APIs and retries too.
+        """
+        if self.titled:
+            return True
         top = sum(1 for spec in TOP_LEVEL if spec.key in self.by_key)
-        return titled or top >= 2
+        if top >= 2:
+            return True
+        if any(
+            key in _INTEGRATION_SUBSECTIONS and found.confidence is not Confidence.LOOSE
+            for key, found in self.found.items()
+        ):
+            return True
+        if has_flow_table(self.tree):
+            return True
+        if library_shape(self.tree):
+            return False
+        if (
+            not self.by_key
+            and self.declared_kind is None
+            and self.shape().kind is DocumentKind.DESIGN
+        ):
+            return False
+        return vocabulary("\n".join(self.tree.source_lines)) >= 3
+
+    def shape(self) -> Shape:
+        if self._shape is None:
+            self._shape = recognise_shape(self.tree, self.title)
+        return self._shape
+
+    def document_kind(self) -> DocumentKind:
+        """Stated (``**Document Kind**: ADR``), else ``design`` for a template document,
+        else what the document's shape says."""
+        if self.declared_kind is not None:
+            return self.declared_kind
+        if self.titled:
+            return DocumentKind.DESIGN
+        if self.declared_type is DesignType.IMPROVEMENT_ROADMAP:
+            return DocumentKind.IMPROVEMENT_ROADMAP
+        return self.shape().kind
+
+    def _report_not_from_template(self, kind: DocumentKind) -> None:
+        found = [SPECS[key].title for key in SPECS if key in self.by_key]
+        named = f" ({', '.join(found)})" if found else ""
+        signs = self.shape().signs if kind is self.shape().kind else ()
+        why = f" ({', '.join(signs)})" if signs and self.declared_kind is None else ""
+        self.report(
+            "DK106",
+            Severity.INFO,
+            "not written from the template (no '# Integration Design: NAME' title): read as "
+            f"{_with_article(KIND_WORDS[kind])}{why}; "
+            f"{len(found)} of {len(SPECS)} template sections found{named}",
+            1,
+            1,
+            "document_kind",
+            "designkit reads what maps onto the template; the rest is kept as extra sections",
+        )
 
     # ------------------------------------------------------------------ values
 
@@ -476,7 +729,57 @@ class Extractor:
         return found.text, found.line, found.column
 
     def labels(self, key: str) -> list[Labelled]:
-        return labelled_lines(self.scopes(key))
+        """The labelled lines a sub-section's fields are read from.
+
+        Under the sub-section's own heading every label counts, and so does every
+        label under a heading about it (``### Failed Message Handling`` for the
+        DLQ). Read from the rest of the parent, a label counts only when it talks
+        about the sub-section: its label is one of the sub-section's own
+        (``Reprocessing``, ``Open after``), or its label or value names the topic.
+        ``**Recovery**: User clicks Reconnect, goes through OAuth again`` under
+        ``## Error Handling`` is not how dead letters are reprocessed.
+        """
+        scopes = self.scopes(key)
+        if key not in TOPICS or key in self.by_key:
+            return labelled_lines(scopes)
+        return self.about(key, scopes)
+
+    def about(self, key: str, sections: Sequence[Section]) -> list[Labelled]:
+        """The labelled lines of ``sections`` that talk about sub-section ``key``: all
+        of those under a heading about it, elsewhere only labels of its own or labels
+        whose words name it (see :data:`TOPICS`)."""
+        topic = TOPICS[key]
+        found: list[Labelled] = []
+        for section in sections:
+            labels = labelled_lines((section,))
+            if section.level and topic.about.search(section.title) is not None:
+                found.extend(labels)
+                continue
+            found.extend(
+                labelled
+                for labelled in labels
+                if key_matches(labelled.key, topic.labels)
+                or topic.about.search(labelled.label) is not None
+                or topic.about.search(labelled.value) is not None
+            )
+        return found
+
+    def fences(self, key: str, *, code: bool = False) -> list[Fence]:
+        """Fenced blocks a sub-section may be read from: its own (and its unknown
+        children's), else its parent's own and those under a heading about it; unless
+        ``code``, never a block of program code or data. ``### Directory Structure``
+        under ``## Architecture`` is no architecture diagram, nor is a Go snippet."""
+        found: list[Fence] = []
+        own = key in self.by_key
+        topic = TOPICS.get(key)
+        for index, section in enumerate(self.scopes(key)):
+            if not own and index and topic is not None and not topic.about.search(section.title):
+                continue
+            for fence in section.fences:
+                language = fence.info.split()[0].lower() if fence.info.strip() else ""
+                if code or language not in _CODE:
+                    found.append(fence)
+        return found
 
     def table(
         self,
@@ -504,8 +807,13 @@ class Extractor:
     # ------------------------------------------------------------------ the document
 
     def run(self) -> Extraction:
+        meta = self.meta()
+        kind = self.document_kind()
+        if not self.titled:
+            self._report_not_from_template(kind)
         data: dict[str, Any] = {
-            "meta": self.meta(),
+            "document_kind": kind,
+            "meta": meta,
             "overview": self.overview(),
             "architecture": self.architecture(),
             "data": self.data(),
@@ -529,7 +837,8 @@ class Extractor:
             self.at(f"extra_sections[{index}]", section.line)
         self._report_missing()
         sections = {key: section.line for key, section in self.by_key.items()}
-        return Extraction(data, self.diagnostics, self.locations, sections)
+        confidence = {key: found.confidence for key, found in self.found.items()}
+        return Extraction(data, self.diagnostics, self.locations, sections, confidence)
 
     def _report_missing(self) -> None:
         for spec in SPECS.values():
@@ -588,23 +897,92 @@ class Extractor:
             found = find_label(labels, aliases)
             if found is not None:
                 out[name] = self.text(found.value, f"meta.{name}", found.line, found.column)
+        found = find_label(labels, ("document kind", "kind of document"))
+        if found is not None and not v.is_placeholder(found.value):
+            self.declared_kind = self.enum(
+                found.value,
+                DECLARED_KINDS,
+                "document kind",
+                "document_kind",
+                found.line,
+                found.column,
+            )
         found = find_label(labels, ("type", "design type", "document type"))
         if found is not None:
-            out["type"] = self.enum(
-                found.value, DESIGN_TYPES, "design type", "meta.type", found.line, found.column
-            )
+            stated = DECLARED_KINDS.get(v.snake_case(found.value))
+            if stated is not None and stated not in _DESIGN_KINDS:
+                # '**Type**: ADR' names the kind of document, not a design type
+                self.declared_kind = self.declared_kind or stated
+                self.at("meta.type", found.line, found.column)
+            else:
+                out["type"] = self.enum(
+                    found.value, DESIGN_TYPES, "design type", "meta.type", found.line, found.column
+                )
+                self.declared_type = out["type"]
         return out
 
     def _labelled_fields(
-        self, key: str, prefix: str, fields: Sequence[tuple[str, tuple[str, ...]]]
+        self,
+        key: str,
+        prefix: str,
+        fields: Sequence[tuple[str, tuple[str, ...]]],
     ) -> dict[str, Any]:
+        """Free-text fields read from labels, each whole (see :meth:`carried_over`)."""
         labels = self.labels(key)
         out: dict[str, Any] = {}
         for name, aliases in fields:
             found = find_label(labels, aliases)
             if found is not None:
-                out[name] = self.text(found.value, f"{prefix}.{name}", found.line, found.column)
+                value = self.carried_over(key, found.item, found.value)
+                out[name] = self.text(value, f"{prefix}.{name}", found.line, found.column)
         return out
+
+    def carried_over(self, key: str, start: Line, text: str) -> str:
+        """``text`` (read from line ``start``) with what continues it after that line.
+
+        A value goes on past its first line in two ways: the rest of its paragraph
+        (a wrapped line that is not a label itself), and, when it ends with a colon
+        ("... including:"), the list right below it. Both are kept, joined into one
+        line the way they read (list items after the colon, separated by their own
+        punctuation or '; '), so the value is whole and still writes back as one line.
+        """
+        lines = next(
+            (
+                section.lines
+                for section in self.scopes(key)
+                if any(ln is start for ln in section.lines)
+            ),
+            None,
+        )
+        if lines is None:
+            return text
+        index = next(i for i, ln in enumerate(lines) if ln is start) + 1
+        source = self.tree.source_lines
+        value = text.strip()
+        previous = start.line
+        while index < len(lines):  # the rest of the paragraph
+            line = lines[index]
+            raw = source[line.line - 1].lstrip() if line.line <= len(source) else ""
+            if (
+                line.depth != start.depth
+                or line.line != previous + 1
+                or _LIST_MARKER.match(raw)
+                or split_label(line) is not None
+            ):
+                break
+            value = f"{value} {line.text}".strip()
+            previous = line.line
+            index += 1
+        if not value.endswith(":"):
+            return value
+        items: list[str] = []
+        while index < len(lines) and lines[index].depth > start.depth:
+            items.append(lines[index].text.strip())
+            index += 1
+        for item in items:
+            joiner = " " if value.endswith((":", ",", ";", ".")) else "; "
+            value = f"{value}{joiner}{item}"
+        return value
 
     def overview(self) -> dict[str, Any]:
         out = self._labelled_fields(
@@ -623,12 +1001,10 @@ class Extractor:
                 if not line.depth and split_label(line) is None
             ]
             if plain:
-                out["purpose"] = self.text(
-                    " ".join(line.text for line in plain),
-                    "overview.purpose",
-                    plain[0].line,
-                    plain[0].column,
-                )
+                text = " ".join(line.text for line in plain)
+                if text.endswith(":"):  # '... including:' and the list below it
+                    text = self.carried_over("overview", plain[-1], text)
+                out["purpose"] = self.text(text, "overview.purpose", plain[0].line, plain[0].column)
         return out
 
     def architecture(self) -> dict[str, Any]:
@@ -645,17 +1021,13 @@ class Extractor:
         ):
             found = find_label(labels, aliases)
             if found is not None:
-                out[name] = self.text(found.value, f"architecture.{name}", found.line, found.column)
+                value = self.carried_over("architecture", found.item, found.value)
+                out[name] = self.text(value, f"architecture.{name}", found.line, found.column)
         out["diagram"] = self.diagram()
         return out
 
     def diagram(self) -> dict[str, Any]:
-        fences = [
-            fence
-            for section in self.scopes("architecture.diagram")
-            for fence in section.fences
-            if fence.info.lower() not in {"json", "yaml", "yml"}
-        ]
+        fences = self.fences("architecture.diagram")
         if not fences:
             return {}
         fence = fences[0]
@@ -706,8 +1078,7 @@ class Extractor:
         scopes = self.scopes("data.canonical_model")
         fences = [
             f
-            for s in scopes
-            for f in s.fences
+            for f in self.fences("data.canonical_model", code=True)
             if f.info.lower().startswith("json") or f.content.lstrip().startswith("{")
         ]
         if not fences:
@@ -853,11 +1224,16 @@ class Extractor:
         ):
             found = find_label(labels, aliases)
             if found is not None:
+                value = self.carried_over("data.schema_versioning", found.item, found.value)
                 out[name] = self.text(
-                    found.value, f"data.schema_versioning.{name}", found.line, found.column
+                    value, f"data.schema_versioning.{name}", found.line, found.column
                 )
         found = find_label(labels, ("compatibility", "compatibility mode"))
-        if found is not None:
+        if found is not None and _says_none(found.value):
+            # 'None' is one of the contract's compatibility modes, not a placeholder
+            self.at("data.schema_versioning.compatibility", found.line, found.column)
+            out["compatibility"] = Compatibility.NONE
+        elif found is not None:
             out["compatibility"] = self.enum(
                 found.value,
                 COMPATIBILITY,
@@ -992,8 +1368,15 @@ class Extractor:
                 text, v.parse_count, f"{path}.max_attempts", line, column
             )
             text, line, column = self.cell(row.cells, "backoff")
+            named, offset, delays = _strategy_and_delays(text)
+            if named is not None and "strategy" not in row.cells:
+                # 'exponential (1s/2s/4s)' in a table without a Strategy column names both
+                strategy_text = named
+                item["strategy"] = self.enum(
+                    named, STRATEGIES, "retry strategy", f"{path}.strategy", line, column
+                )
             backoff = self.convert(
-                text, v.parse_duration_list, f"{path}.backoff_seconds", line, column
+                delays, v.parse_duration_list, f"{path}.backoff_seconds", line, column + offset
             )
             item["backoff_seconds"] = backoff or []
             text, line, column = self.cell(row.cells, "timeout")
@@ -1154,7 +1537,9 @@ class Extractor:
                 optional=("example",),
             ),
         }
-        labels = self.labels("observability.logging") + self.labels("observability")
+        labels = self.labels("observability.logging")
+        if "observability.logging" in self.by_key:
+            labels += self.about("observability.logging", self.scopes("observability"))
         for name, aliases in (
             ("correlation_id", ("correlation id", "correlation", "trace id", "tracing")),
             ("structured_format", ("structured format", "format", "log format")),
@@ -1475,6 +1860,30 @@ class Extractor:
         return self._plain_rows(table, "open_questions", ("question", "owner", "due", "status"))
 
 
+_INTEGRATION_SUBSECTIONS = frozenset(
+    {
+        "data.canonical_model",
+        "data.mappings",
+        "flow.normal",
+        "flow.errors",
+        "error_handling.retry_policies",
+        "error_handling.dead_letter_queue",
+        "error_handling.circuit_breaker",
+        "reliability.idempotency",
+    }
+)
+"""Sub-sections only an integration document has: one named as the template names it
+is integration content on its own."""
+_DESIGN_KINDS = frozenset({DocumentKind.DESIGN, DocumentKind.IMPROVEMENT_ROADMAP})
+
+
+def _with_article(words: str) -> str:
+    """``an ADR``, ``a review report``, ``an improvement roadmap``."""
+    if words.isupper():
+        return ("an " if words[0] in "AEFHILMNORSX" else "a ") + words
+    return ("an " if words[0].lower() in "aeiou" else "a ") + words[0].lower() + words[1:]
+
+
 _KEEPS_EXTRA_COLUMNS = frozenset(
     {"data.validation_rules"}
 )  # plain-row tables whose model has extra_columns
@@ -1516,6 +1925,35 @@ def _mentions_jitter(strategy: str | None, extra: dict[str, str]) -> bool:
     return False
 
 
+_STRATEGY_LEAD = re.compile(
+    r"^([A-Za-z][A-Za-z \t_-]*?)[ \t]*(?:([:(\u2013\u2014-])[ \t]*)?(?=[\d.])"
+)
+
+
+def _strategy_and_delays(text: str | None) -> tuple[str | None, int, str | None]:
+    """A Backoff cell that starts by naming its strategy: ``exponential (1s/2s/4s)``,
+    ``fixed: 5s, 5s``, ``Exponential backoff: 2s, 4s, 8s``.
+
+    Returns the strategy words (only when they name a strategy), the offset of the
+    delays in the cell, and the delays; a cell without such a lead is returned whole.
+    """
+    if text is None:
+        return None, 0, None
+    stripped = text.strip()
+    match = _STRATEGY_LEAD.match(stripped)
+    if match is None:
+        return None, 0, text
+    lead = match.group(1).strip()
+    try:
+        v.parse_enum(lead, STRATEGIES, what="retry strategy")
+    except v.UnparseableValue:
+        return None, 0, text
+    delays = stripped[match.end() :]
+    if match.group(2) == "(" and delays.endswith(")") and "(" not in delays:
+        delays = delays[:-1]
+    return lead, text.find(stripped) + match.end(), delays
+
+
 def _looks_like_duration(text: str) -> bool:
     """``4 weeks``, ``[X weeks]``, ``2-3 sprints``: a phase's parenthetical meant as its length."""
     lowered = text.lower()
@@ -1529,6 +1967,11 @@ def _dlq_threshold(text: str) -> int:
     if match is not None:
         return v.parse_count(match.group(1))
     return v.parse_count(text)
+
+
+def _says_none(text: str) -> bool:
+    """``None``, ``**None**``, ``none.``: the word itself, which ``N/A`` is not."""
+    return text.strip().strip("*_`").strip().rstrip(".").lower() == "none"
 
 
 def _failover(text: str) -> Failover:

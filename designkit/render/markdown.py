@@ -40,6 +40,7 @@ from designkit.model import (
     Deployment,
     Design,
     DesignType,
+    DocumentKind,
     Failover,
     IdempotencyApproach,
     Level,
@@ -49,6 +50,7 @@ from designkit.model import (
     Transformation,
 )
 from designkit.parse import values as v
+from designkit.parse.kind import KIND_WORDS
 from designkit.parse.markdown import read_tree
 from designkit.parse.sections import classify_heading
 from designkit.resources import template_path
@@ -431,6 +433,11 @@ def _view(design: Design) -> dict[str, Any]:
             ),
             ("Assessment Reference", labelled(design.meta.assessment_ref, "[Link to assessment]")),
             ("Scorecard Reference", labelled(design.meta.scorecard_ref, "[Link to scorecard]")),
+            *(
+                [("Document Kind", KIND_WORDS[design.document_kind])]
+                if design.document_kind is not DocumentKind.DESIGN
+                else []
+            ),
         ],
         "name": labelled(design.meta.name, "[NAME]"),
         "overview": [
