@@ -453,3 +453,13 @@ def test_a_template_default_is_no_red_flag_and_at_most_high() -> None:
     assert tls.red_flag is None  # it states TLS 1.2+, the opposite of SEC-02 "no TLS"
     assert tls.severity == "high"  # the criterion is critical; a copied example is not
     assert card.overall.verdict is Verdict.APPROVED_WITH_CONDITIONS
+
+
+def test_a_document_that_is_not_a_design_says_so() -> None:
+    adr = ROOT / "tests" / "data" / "documents" / "adr-webhook-retries.md"
+    result = CliRunner().invoke(main, ["score", str(adr)])
+    assert "this is an architecture decision record, scored as a design: 7 of 8 dimensions" in (
+        result.stdout
+    )
+    design = CliRunner().invoke(main, ["score", str(ROOT / "samples" / "hub-spoke-hr-payroll.md")])
+    assert "scored as a design" not in design.stdout

@@ -29,6 +29,7 @@ from designkit.report.trend_view import MAX_VALUES, headline, hidden_note
 from designkit.report.verdict_view import (
     BASIS,
     dimension_next,
+    kind_words,
     level_words,
     score_words,
     target_words,
@@ -198,6 +199,7 @@ def _card_view(
         "level": level_words(overall),
         "risk": "not rated" if overall.risk is None else overall.risk.value,
         "target_words": target_words(overall),
+        "kind": kind_words(card),
         "target": overall.target_level,
         "radar": radar_svg(card.dimensions, overall.target_level, anchor),
         "findings": open_findings,
@@ -357,6 +359,7 @@ a { color: var(--accent); }
 {% if overall.weakest %}<dt>Weakest</dt><dd>{{ overall.weakest.name }}, level {{ overall.weakest.level }}</dd>{% endif %}
 {% if overall.needs_assessment %}<dt>Needs assessment</dt><dd>{{ overall.needs_assessment|join(", ") }}</dd>{% endif %}
 <dt>Basis</dt><dd>{{ basis }}</dd>
+{% if d.kind %}<dt>Document</dt><dd>{{ d.kind }}</dd>{% endif %}
 <dt>Criteria</dt><dd>{{ card.counts.criteria }}: {{ card.counts.passed }} pass, \
 {{ card.counts.failed }} fail, {{ card.counts.unknown }} unknown, \
 {{ card.counts.not_applicable }} n/a</dd>

@@ -23,6 +23,7 @@ from designkit.report.verdict_view import (
     BASIS,
     dimension_level,
     dimension_next,
+    kind_words,
     level_words,
     risk_words,
     score_words,
@@ -85,6 +86,8 @@ def _overall_lines(card: Scorecard) -> list[str]:
         "",
         f"*{escape(BASIS[0].upper() + BASIS[1:])}.*",
     ]
+    if kind_words(card):
+        lines += ["", f"*This is {escape(kind_words(card))}.*"]
     if card.lint_errors:
         lines += ["", f"**Lint errors ({len(card.lint_errors)})**, contradictions to resolve:", ""]
         lines += [

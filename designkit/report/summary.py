@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from designkit.report.markdown import escape
-from designkit.report.verdict_view import BASIS, target_words, verdict_words
+from designkit.report.verdict_view import BASIS, kind_words, target_words, verdict_words
 from designkit.rubric.maturity import AREA_STATUS, stakeholder_label
 from designkit.rubric.scorecard import DimensionResult, Finding, Scorecard
 
@@ -54,6 +54,7 @@ def _headline(card: Scorecard) -> list[str]:
         f"Maturity {escape(target_words(overall))}.",
         "",
         f"*This is a {BASIS}.*",
+        *([f"*The document is {escape(kind_words(card))}.*"] if kind_words(card) else []),
     ]
 
 

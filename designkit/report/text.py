@@ -11,6 +11,7 @@ from designkit.report.verdict_view import (
     BASIS,
     dimension_next,
     headline,
+    kind_words,
     verdict_words,
     weakest_words,
 )
@@ -61,6 +62,7 @@ def _card(card: Scorecard, context: ReportContext) -> list[str]:
         f"{card.file}: {card.name or '(unnamed design)'}",
         f"  {headline(overall)}",
         f"  {BASIS}" + (f"; {weakest_words(overall)}" if overall.weakest else ""),
+        *([f"  this is {kind_words(card)}"] if kind_words(card) else []),
         "",
         f"  {'dimension':<32} {'weight':>6}  {'level':<7}  {'confidence':<10}  next",
     ]

@@ -7,7 +7,7 @@ the same input, which only stays true if they all take their phrases from here.
 
 from __future__ import annotations
 
-from designkit.rubric.scorecard import DimensionResult, Overall, Verdict
+from designkit.rubric.scorecard import DimensionResult, Overall, Scorecard, Verdict
 
 BASIS = "design-time assessment: scored from the document alone, without runtime data"
 
@@ -71,6 +71,28 @@ def headline(overall: Overall) -> str:
         target_words(overall),
     ]
     return "; ".join(parts)
+
+
+KIND_NAMES = {
+    "improvement_roadmap": "an improvement roadmap",
+    "adr": "an architecture decision record",
+    "current_state": "a current-state description",
+    "review_report": "a review report",
+    "requirements": "a requirements document",
+}
+
+
+def kind_words(card: Scorecard) -> str:
+    """``a review report, scored as a design: 6 of 8 dimensions need assessment``; empty
+    for a design, which is what the rubric was written for."""
+    kind = KIND_NAMES.get(card.document_kind)
+    if kind is None:
+        return ""
+    missing = len(card.overall.needs_assessment)
+    return (
+        f"{kind}, scored as a design: {missing} of {len(card.dimensions)} dimensions "
+        "need assessment"
+    )
 
 
 def dimension_level(dimension: DimensionResult) -> str:

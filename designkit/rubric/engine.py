@@ -388,6 +388,7 @@ def score_design(
     return Scorecard.model_construct(
         file=parsed.path,
         name=parsed.design.meta.name,
+        document_kind=parsed.design.document_kind.value,
         rubric=RubricInfo(id=rubric.id, name=rubric.name, version=rubric.version),
         overall=overall_of(dimensions, findings, len(lint_errors), rubric, target),
         dimensions=dimensions,

@@ -194,6 +194,9 @@ class LintError(_Model):
 class Scorecard(_Model):
     file: str
     name: str | None
+    document_kind: str = "design"
+    """What the document is (``adr``, ``current_state``...): only a design follows the
+    template, so for other kinds the score says how much could not be assessed."""
     rubric: RubricInfo
     overall: Overall
     dimensions: list[DimensionResult]
