@@ -24,6 +24,7 @@ from designkit.resources import template_path
 from designkit.rubric import RubricError, load_rubric, score_design
 from designkit.rubric.preview import preview
 from designkit.rubric.scorecard import Scorecard, Status
+from designkit.rubric.vocabulary import LABELS
 from designkit.rubric.wording import compose, days, duration, fill, show
 from tests.conftest import REAL_WORLD, ROOT, require_shared, sample_paths
 
@@ -225,6 +226,40 @@ def test_a_template_is_used_only_when_what_failed_can_fill_it() -> None:
     assert compose(templates, "t", timed, model, unknown=True) == (
         "Retry row 'Server error' has no total backoff"
     )
+
+
+def _paths(check: Any, prefix: str = "") -> list[str]:
+    """Every model path a check reads, list items as ``[]``."""
+    found: list[str] = []
+    if isinstance(check, list):
+        for item in check:
+            found += _paths(item, prefix)
+    elif isinstance(check, dict):
+        for key, value in check.items():
+            if key in ("path", "to", "of") and isinstance(value, str):
+                path = (
+                    value.lstrip("/")
+                    if value.startswith("/") or not prefix
+                    else f"{prefix}[].{value}"
+                )
+                found.append(path)
+            if key in ("any", "all"):
+                found += _paths(
+                    value["where"], f"{prefix}[].{value['path']}" if prefix else value["path"]
+                )
+            elif isinstance(value, dict | list):
+                found += _paths(value, prefix)
+    return found
+
+
+def test_every_path_the_rubric_reads_has_a_name() -> None:
+    unnamed = set()
+    for _, criterion in load_rubric().criteria():
+        for path in _paths(criterion.check) + _paths(criterion.applies_if or {}):
+            key = re.sub(r"\[\d+\]", "[]", path).removesuffix("[]")
+            if key not in LABELS:
+                unnamed.add(key)
+    assert not unnamed, sorted(unnamed)
 
 
 RUBRIC = """\

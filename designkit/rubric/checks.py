@@ -38,7 +38,7 @@ from designkit.rubric.paths import Found, Path, PathError, compile_path, resolve
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built on every failing sub-check, and frozen costs more
 class Fact:
     """What a check that did not pass saw, as data rather than text.
 

@@ -10,8 +10,8 @@ deduplication window (1 day) is shorter than DLQ retention (14 days)".
   (:data:`OUTCOME_PLACEHOLDERS`, filled from the check's fact, and
   :data:`DESIGN_VALUES`, read from the design). It is used when what failed can
   fill every placeholder; otherwise the sentence is built from the check kind and
-  a human label per model path (:data:`LABELS`), so a criterion whose other
-  sub-check failed still gets a true sentence.
+  a human label per model path (:mod:`designkit.rubric.vocabulary`), so a
+  criterion whose other sub-check failed still gets a true sentence.
 - Values are shown in the design's units, chosen by path: ``*_seconds`` as a
   duration (``43 min``, ``1 hour``), ``*_days`` as days or years, ``*_percent``
   with ``%``, rounded as a person would write them.
@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
 from designkit.rubric.checks import Fact
 from designkit.rubric.paths import PathError, compile_path, resolve
+from designkit.rubric.vocabulary import LABELS, PLURAL, ROWS, WORDS
 
 PLACEHOLDER = re.compile(r"\{([a-z][a-z_]*)(?:\|([^{}]*))?\}")
 """``{name}`` or ``{name|fallback words}``; JSON such as ``{"name": ...}`` never matches."""
@@ -68,191 +69,6 @@ DESIGN_VALUES: dict[str, tuple[str, str]] = {
     "idempotency_key": ("reliability.idempotency.key", "the idempotency key"),
 }
 """Placeholders any rubric text may use: name -> (model path, neutral words without it)."""
-
-LABELS: dict[str, str] = {
-    "architecture.alternatives": "the alternatives considered",
-    "architecture.diagram.edges": "the architecture diagram",
-    "architecture.diagram.edges[].label": "label",
-    "architecture.diagram.edges[].target": "target",
-    "architecture.diagram.text": "the architecture diagram",
-    "architecture.pattern": "the architecture pattern",
-    "architecture.rationale": "the pattern rationale",
-    "data.canonical_model.entity": "the canonical model's entity name",
-    "data.canonical_model.fields": "the canonical model",
-    "data.canonical_model.fields[].description": "description",
-    "data.canonical_model.fields[].name": "name",
-    "data.canonical_model.fields[].type": "type",
-    "data.canonical_model.fields|len": "the number of canonical fields",
-    "data.canonical_model.version": "the canonical model's version",
-    "data.mappings": "the mapping table",
-    "data.mappings[].notes": "notes",
-    "data.mappings[].source_field": "source field",
-    "data.mappings[].source_type": "source type",
-    "data.mappings[].target_field": "target field",
-    "data.mappings[].target_type": "target type",
-    "data.mappings[].transformation": "transformation",
-    "data.mappings|len": "the number of mapping rows",
-    "data.schema_versioning.approach": "the schema versioning approach",
-    "data.schema_versioning.compatibility": "the schema compatibility mode",
-    "data.schema_versioning.evolution": "the schema evolution rules",
-    "data.validation_rules": "the validation rules",
-    "data.validation_rules[].action": "action on failure",
-    "data.validation_rules[].rule": "rule",
-    "data.validation_rules[].when": "timing (When)",
-    "deployment.environments": "the environment promotion",
-    "deployment.pipeline": "the deployment pipeline",
-    "deployment.rollback": "the rollback approach",
-    "deployment.rollback_within_seconds": "the rollback time",
-    "deployment.strategy": "the deployment strategy",
-    "error_handling.circuit_breaker.close_after_successes": "the circuit breaker's close rule",
-    "error_handling.circuit_breaker.error_rate_percent": "the circuit breaker's error rate",
-    "error_handling.circuit_breaker.failure_threshold": "the circuit breaker's failure threshold",
-    "error_handling.circuit_breaker.half_open_after_seconds": "the circuit breaker's cooldown",
-    "error_handling.dead_letter_queue.alert_threshold": "the DLQ depth alert threshold",
-    "error_handling.dead_letter_queue.monitoring": "the DLQ monitoring",
-    "error_handling.dead_letter_queue.reprocessing": "the DLQ reprocessing",
-    "error_handling.dead_letter_queue.retention_days": "DLQ retention",
-    "error_handling.dead_letter_queue.when": "the rule for what goes to the DLQ",
-    "error_handling.retry_policies": "the retry table",
-    "error_handling.retry_policies[].backoff_seconds": "backoff",
-    "error_handling.retry_policies[].backoff_seconds|sum": "total backoff",
-    "error_handling.retry_policies[].jitter": "jitter",
-    "error_handling.retry_policies[].max_attempts": "maximum number of attempts",
-    "error_handling.retry_policies[].scenario": "scenario",
-    "error_handling.retry_policies[].strategy": "backoff strategy",
-    "error_handling.retry_policies[].timeout_seconds": "timeout",
-    "extra_sections": "the additional sections",
-    "extra_sections[].title": "title",
-    "flow.errors": "the error flow",
-    "flow.errors[].handling": "handling",
-    "flow.errors[].kind": "scenario name",
-    "flow.normal": "the normal flow",
-    "flow.normal[].description": "description",
-    "flow.normal[].step": "step name",
-    "meta.assessment_ref": "the assessment reference",
-    "meta.scorecard_ref": "the scorecard reference",
-    "meta.type": "the design type",
-    "meta.version": "the design version",
-    "observability.correlation_id": "the correlation ID",
-    "observability.dashboards": "the dashboards",
-    "observability.dashboards[].contents": "contents",
-    "observability.dashboards[].name": "name",
-    "observability.logging": "the logging strategy",
-    "observability.logging[].example": "example",
-    "observability.metrics": "the metrics table",
-    "observability.metrics[].alert_threshold": "alert threshold",
-    "observability.metrics[].alert_threshold|number": "alert threshold",
-    "observability.metrics[].description": "description",
-    "observability.metrics[].name": "name",
-    "observability.structured_format": "the structured log format",
-    "open_questions": "the open questions",
-    "open_questions[].due": "due date",
-    "open_questions[].owner": "owner",
-    "overview.purpose": "the purpose",
-    "overview.scope": "the scope",
-    "overview.stakeholders": "the stakeholders",
-    "phases": "the implementation phases",
-    "phases[].duration_weeks": "duration",
-    "phases[].items": "the implementation phases",
-    "platform.lock_in_risk": "the lock-in risk",
-    "platform.platform": "the platform",
-    "platform.portability": "the portability statement",
-    "platform.rationale": "the platform rationale",
-    "platform.tco": "the TCO estimate",
-    "reliability.disaster_recovery.backup": "the backup strategy",
-    "reliability.disaster_recovery.current_rpo_seconds": "the current RPO",
-    "reliability.disaster_recovery.current_rto_seconds": "the current RTO",
-    "reliability.disaster_recovery.failover": "the failover mode",
-    "reliability.disaster_recovery.rpo_seconds": "the RPO",
-    "reliability.disaster_recovery.rto_seconds": "the RTO",
-    "reliability.idempotency.approach": "the idempotency approach",
-    "reliability.idempotency.dedup_window_seconds": "the deduplication window",
-    "reliability.idempotency.key": "the idempotency key",
-    "risks": "the risk table",
-    "risks[].extra_columns.Owner": "owner",
-    "risks[].extra_columns.owner": "owner",
-    "risks[].impact": "impact",
-    "risks[].mitigation": "mitigation",
-    "risks[].probability": "probability",
-    "risks[].risk": "description",
-    "security.audit": "the audit trail",
-    "security.audit[].event": "event",
-    "security.audit[].retention_days": "retention",
-    "security.authentication": "the authentication table",
-    "security.authentication[].connection": "connection",
-    "security.authentication[].details": "details",
-    "security.authentication[].method": "auth method",
-    "security.encryption.at_rest": "encryption at rest",
-    "security.encryption.in_transit": "encryption in transit",
-    "security.encryption.secrets": "secret storage",
-    "success_criteria.availability_percent": "the availability target",
-    "success_criteria.availability_percent|monthly_downtime_seconds": (
-        "the monthly downtime budget"
-    ),
-    "success_criteria.error_rate_percent": "the error-rate target",
-    "success_criteria.latency_p95_seconds": "the latency target (P95)",
-    "success_criteria.maturity_target_level": "the maturity target",
-    "success_criteria.other": "the success criteria",
-    "success_criteria.throughput_per_minute": "the throughput target",
-    "testing": "the testing strategy",
-    "testing[].coverage_target": "coverage",
-    "testing[].tools": "tools",
-    "testing[].type": "type",
-}
-"""Model path (list indices as ``[]``) -> what a reviewer calls it. A path missing here
-is named from its last segment, never shown as a path."""
-
-PLURAL = frozenset(
-    {
-        "the alternatives considered",
-        "the validation rules",
-        "the schema evolution rules",
-        "the success criteria",
-        "the dashboards",
-        "the stakeholders",
-        "the open questions",
-        "the additional sections",
-        "the implementation phases",
-        "notes",
-        "details",
-        "tools",
-        "contents",
-    }
-)
-"""Labels that take "are" and "have"."""
-
-WORDS: dict[str, dict[str, str]] = {
-    "strategy": {
-        "none": "no retry",
-        "fixed": "fixed delay",
-        "linear": "linear backoff",
-        "exponential": "exponential backoff",
-    },
-    "pattern": {"event_driven": "event-driven", "api_led": "API-led", "hub_spoke": "hub-spoke"},
-}
-"""Enumeration values as a reviewer says them, by the field they are in."""
-
-ROWS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "error_handling.retry_policies": ("retry row", ("scenario",)),
-    "observability.metrics": ("metric", ("name",)),
-    "observability.logging": ("logging row", ("level",)),
-    "observability.dashboards": ("dashboard", ("name",)),
-    "data.mappings": ("mapping row", ("source_field", "target_field")),
-    "data.validation_rules": ("validation rule", ("rule",)),
-    "data.canonical_model.fields": ("canonical field", ("name",)),
-    "flow.normal": ("flow step", ("step",)),
-    "flow.errors": ("error scenario", ("kind",)),
-    "security.authentication": ("authentication row", ("connection",)),
-    "security.audit": ("audit row", ("event",)),
-    "testing": ("test row", ("type",)),
-    "phases": ("phase", ("name",)),
-    "risks": ("risk", ("risk",)),
-    "open_questions": ("open question", ("question",)),
-    "extra_sections": ("section", ("title",)),
-    "architecture.diagram.edges": ("arrow", ("source", "target")),
-    "success_criteria.other": ("success criterion", ("metric",)),
-}
-"""A list in the model -> how one of its items is named: its noun and first column."""
 
 _INDEX = re.compile(r"\[\d+\]")
 _LAST_INDEX = re.compile(r"^(.*)\[(\d+)\]$")
@@ -317,11 +133,35 @@ def _read(model: Mapping[str, Any], path: str) -> Any:
         return None
 
 
+_STEP = re.compile(r"\.|(?=\[)")
+
+
+@lru_cache(maxsize=1024)
+def _steps(concrete: str) -> tuple[str | int, ...]:
+    """``data.mappings[3]`` -> ("data", "mappings", 3): a row's way through the model."""
+    return tuple(
+        int(part[1:-1]) if part.startswith("[") else part for part in _STEP.split(concrete) if part
+    )
+
+
+def _item(model: Mapping[str, Any], concrete: str) -> Any:
+    """The value at a concrete path without filters: a plain walk, for naming rows fast."""
+    current: Any = model
+    for step in _steps(concrete):
+        if isinstance(step, int):
+            current = current[step] if isinstance(current, list) and step < len(current) else None
+        else:
+            current = current.get(step) if isinstance(current, dict) else None
+    return current
+
+
+@lru_cache(maxsize=4096)
 def generic(path: str) -> str:
     """``error_handling.retry_policies[1].timeout_seconds`` -> ``...retry_policies[].timeout_seconds``."""
     return _INDEX.sub("[]", path)
 
 
+@lru_cache(maxsize=4096)
 def unit(path: str) -> str:
     """The unit a path's values are in: duration, days, percent, weeks, rate, count, level
     or "" (a plain number or a text)."""
@@ -429,6 +269,7 @@ def show(path: str, value: Any, as_unit: str | None = None) -> str:
     return _number(value)
 
 
+@lru_cache(maxsize=4096)
 def label(path: str) -> str:
     """What a reviewer calls the value at ``path``; never the path itself.
 
@@ -454,7 +295,7 @@ def row_name(row: str, model: Mapping[str, Any] | None) -> str:
         return label(row)
     list_path, index = match.group(1), int(match.group(2))
     noun, columns = ROWS.get(generic(list_path), ("item", ()))
-    item = _read(model, row) if model is not None else None
+    item = _item(model, row) if model is not None else None
     if isinstance(item, dict) and noun == "arrow":  # an arrow is named by both ends
         ends = " -> ".join(str(item.get(column) or "?") for column in columns)
         return f"arrow {quote(ends, 60)}"
@@ -471,7 +312,6 @@ def row_name(row: str, model: Mapping[str, Any] | None) -> str:
 
 
 def _sentence(text: str) -> str:
-    text = " ".join(text.split())
     return text[:1].upper() + text[1:]
 
 
@@ -498,6 +338,7 @@ _VIOLATED = {
 _ROW_OF = re.compile(r"^(.*\[\d+\])\.[^\[]+$")
 
 
+@lru_cache(maxsize=4096)
 def _row_of(path: str) -> str | None:
     """The list item a concrete path is inside: ``data.mappings[3].target_field`` -> ``data.mappings[3]``."""
     match = _ROW_OF.match(path.partition("|")[0])
@@ -509,38 +350,87 @@ def _in_row(fact: Fact) -> bool:
     return bool(row) and fact.path.startswith(f"{row}.")
 
 
-def outcome_values(fact: Fact, model: Mapping[str, Any] | None) -> dict[str, str]:
-    """The message placeholders this fact can fill, formatted in the design's units."""
-    values: dict[str, str] = {"label": label(fact.path)}
-    row = fact.row or _row_of(fact.path)
-    if row:
-        values["row"] = row_name(row, model)
-    if fact.kind == "compare":
-        left_unit = unit(fact.path)
+_OFFERS: dict[str, frozenset[str]] = {
+    "compare": frozenset({"value", "other", "limit"}),
+    "one_of": frozenset({"value", "expected"}),
+    "count": frozenset({"count"}),
+    "subset": frozenset({"value", "other_label"}),
+}
+"""The outcome placeholders each kind of fact can fill (``label`` and ``row`` aside)."""
+
+
+class OutcomeValues(Mapping[str, str]):
+    """The placeholders a fact can fill, formatted in the design's units on first use.
+
+    Lazy because most findings need one or two of them (a template without
+    placeholders needs none), and scoring words every criterion that fails.
+    """
+
+    def __init__(self, fact: Fact, model: Mapping[str, Any] | None) -> None:
+        self.fact = fact
+        self.model = model
+        self.row = fact.row or _row_of(fact.path)
+        names = {"label", *_OFFERS.get(fact.kind, ())}
+        if self.row:
+            names.add("row")
+        if fact.kind == "compare" and fact.other is not None:
+            names.add("other_label")
+        if fact.kind == "count":
+            low, high = fact.expected
+            names |= {"min"} if low is not None else set()
+            names |= {"max"} if high is not None else set()
+        self.names = frozenset(names)
+        self.done: dict[str, str] = {}
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self.names))
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __getitem__(self, name: str) -> str:
+        if name not in self.names:
+            raise KeyError(name)
+        found = self.done.get(name)
+        if found is None:
+            found = self.done[name] = self._format(name)
+        return found
+
+    def _format(self, name: str) -> str:
+        fact = self.fact
+        if name == "label":
+            return label(fact.path)
+        if name == "row":
+            return row_name(self.row or "", self.model)
+        if name == "other_label":
+            return label(fact.other or "")
+        if fact.kind == "count":
+            low, high = fact.expected
+            return _number({"count": fact.value, "min": low, "max": high}[name])
+        if fact.kind == "one_of":
+            if name == "expected":
+                return _either([show(fact.path, v) for v in fact.expected])
+            return show(fact.path, fact.value)
+        if fact.kind == "subset":
+            return quote(str(fact.value))
+        left_unit = unit(fact.path)  # compare
         other_unit = unit(fact.other) if fact.other else left_unit
         shared = left_unit or other_unit  # 'alert_threshold|number' takes the target's %
-        values["value"] = show(fact.path, fact.value, shared)
+        if name == "value":
+            return show(fact.path, fact.value, shared)
+        if name == "limit":
+            return show(fact.path, fact.other_value * fact.factor, shared)
         if fact.other is None:
-            values["other"] = show(fact.path, fact.other_value, shared)
-            values["limit"] = show(fact.path, fact.other_value * fact.factor, shared)
-        else:
-            values["other"] = show(fact.other, fact.other_value, other_unit or shared)
-            values["limit"] = show(fact.path, fact.other_value * fact.factor, shared)
-            values["other_label"] = label(fact.other)
-    elif fact.kind == "one_of":
-        values["value"] = show(fact.path, fact.value)
-        values["expected"] = _either([show(fact.path, v) for v in fact.expected])
-    elif fact.kind == "count":
-        values["count"] = _number(fact.value)
-        low, high = fact.expected
-        if low is not None:
-            values["min"] = _number(low)
-        if high is not None:
-            values["max"] = _number(high)
-    elif fact.kind == "subset":
-        values["value"] = quote(str(fact.value))
-        values["other_label"] = label(fact.other or "")
-    return values
+            return show(fact.path, fact.other_value, shared)
+        return show(fact.other, fact.other_value, other_unit or shared)
+
+
+def outcome_values(fact: Fact, model: Mapping[str, Any] | None) -> OutcomeValues:
+    """The message placeholders this fact can fill, formatted in the design's units."""
+    return OutcomeValues(fact, model)
 
 
 def _either(words: Sequence[str]) -> str:
@@ -584,11 +474,11 @@ def _fill_message(template: str, values: Mapping[str, str], model: Mapping[str, 
 def _generic(fact: Fact, values: Mapping[str, str], title: str) -> str:
     """A sentence from the check kind alone, for when no template fits what failed."""
     name = values["label"]
-    row = values.get("row")
-    where = f"{row}: " if row and _in_row(fact) else ""
+    row = values["row"] if _in_row(fact) else ""  # a row is named only when it is the subject
+    where = f"{row}: " if row else ""
     subject = f"{where}{name}" if where else name
     if fact.kind in ("present", "missing"):
-        return f"{row} has no {_bare(name)}" if where else f"{name} {_be(name)} not stated"
+        return f"{row} has no {_bare(name)}" if row else f"{name} {_be(name)} not stated"
     if fact.kind == "one_of":
         return f"{subject} {_be(name)} {values['value']}, not {values['expected']}"
     if fact.kind == "compare":
