@@ -152,7 +152,7 @@ def _result(
     text = finding.message
     if finding.template_default and "template" not in text:
         text += " (still the template's example value)"
-    text += f" Remediation: {finding.remediation}"
+    text += ("" if text.endswith((".", "!", "?")) else ".") + f" Remediation: {finding.remediation}"
     properties: dict[str, Any] = {
         "dimension": finding.dimension,
         "maturityLevel": finding.level,
