@@ -37,6 +37,7 @@ from designkit.rubric.scorecard import (
     Scorecard,
     Status,
 )
+from designkit.rubric.wording import fill
 from designkit.scoring import score_files
 from tests.conftest import ROOT
 
@@ -420,7 +421,7 @@ def test_sarif_structure() -> None:
     for rule, criterion in zip(driver["rules"], enabled, strict=True):
         assert rule["shortDescription"]["text"] == criterion.title
         assert rule["fullDescription"]["text"] == (criterion.why or criterion.title)
-        assert criterion.remediation in rule["help"]["text"]
+        assert fill(criterion.remediation, None) in rule["help"]["text"]  # neutral words
         assert rule["help"]["markdown"]
         assert re.fullmatch(r"[A-Z][A-Za-z0-9]*", rule["name"])
         expected = sarif_report.LEVELS[criterion.severity.value]

@@ -47,8 +47,12 @@ def render_report(cards: Sequence[Scorecard], output_format: str, context: Repor
 
 
 def remediations(cards: Sequence[Scorecard], context: ReportContext) -> dict[str, str]:
-    """What to add for each criterion: from the rubric, else from the findings themselves."""
-    found = {c.id: c.remediation for _, c in context.rubric.criteria()}
+    """What to add for each criterion: from the rubric (its design placeholders in neutral
+    words; a scored criterion carries its own, worded for its design), else from the
+    findings themselves."""
+    from designkit.rubric.wording import fill
+
+    found = {c.id: fill(c.remediation, None) for _, c in context.rubric.criteria()}
     for card in cards:
         for finding in card.findings:
             found.setdefault(finding.criterion, finding.remediation)

@@ -167,7 +167,9 @@ def _gaps(card: Scorecard, remediations: dict[str, str]) -> list[Gap]:
                 dimension=dimension.name,
                 level=dimension.level,
                 next_level=dimension.next_level,
-                items=[(r.id, r.title, remediations.get(r.id, "")) for r in holding],
+                items=[
+                    (r.id, r.title, r.remediation or remediations.get(r.id, "")) for r in holding
+                ],
             )
         )
     return gaps

@@ -59,13 +59,14 @@ def _testcase(
         ET.SubElement(case, "skipped", {"message": _clean(f"suppressed: {reason}")})
         return "skipped"
     what = "could not be checked" if result.status is Status.UNKNOWN else "fails"
-    detail = result.detail or result.title
+    detail = result.detail or result.title  # the plain sentence; the trace stays in JSON/SARIF
+    remediation = result.remediation or remediation  # worded with this design's values
     if result.template_default and "template" not in detail:
         detail += " (still the template's example value)"
     body = [
         f"{result.id} (level {result.level}, {result.severity}) {what}: {detail}",
         f"remediation: {remediation}" if remediation else "",
-        f"at: {card.file}:{max(1, result.line)}" + (f" ({result.field})" if result.field else ""),
+        f"at: {card.file}:{max(1, result.line)}",
     ]
     if result.red_flag:
         body.append(f"red flag: {result.red_flag}")

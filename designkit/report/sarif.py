@@ -1,7 +1,9 @@
 """SARIF 2.1.0 for GitHub code scanning (``github/codeql-action/upload-sarif``).
 
 One run; the rules are every enabled criterion of the rubric, the results are
-the findings. Artifact URIs are relative to ``context.base_dir`` (the
+the findings: the message is the plain sentence about the design, and the
+engine-level trace (model path, pattern, raw values) rides along in the result's
+``properties`` (``field``, ``trace``) for tools. Artifact URIs are relative to ``context.base_dir`` (the
 repository root in CI) with forward slashes, so code scanning can place them;
 a file outside it keeps the path as given. Accepted (suppressed) findings are
 results with an in-source suppression and their reason as the justification.
@@ -168,7 +170,7 @@ def _result(
     text = finding.message
     if finding.template_default and "template" not in text:
         text += " (still the template's example value)"
-    text += f" Remediation: {finding.remediation}"
+    text += ("" if text.endswith((".", "!", "?")) else ".") + f" Remediation: {finding.remediation}"
     properties: dict[str, Any] = {
         "dimension": finding.dimension,
         "maturityLevel": finding.level,
@@ -178,6 +180,8 @@ def _result(
     }
     if finding.field:
         properties["field"] = finding.field
+    if finding.trace:  # the engine's own words (paths, pattern, raw values), for tools
+        properties["trace"] = finding.trace
     if finding.red_flag:
         properties["redFlag"] = finding.red_flag
     result: dict[str, Any] = {

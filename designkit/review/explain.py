@@ -25,6 +25,7 @@ from typing import Any
 from designkit.errors import UserError
 from designkit.rubric.red_flags import LEGACY_BEFORE
 from designkit.rubric.schema import Criterion, Dimension, Rubric
+from designkit.rubric.wording import fill
 
 
 @dataclass(frozen=True)
@@ -219,10 +220,11 @@ def explain_criterion(dimension: Dimension, criterion: Criterion, rubric: Rubric
     if criterion.applies_if:
         applies = f" Applies only when {describe_check(criterion.applies_if)}."
     example = criterion.example
-    passing = example.passing if example and example.passing else None
-    passing = passing or _remediation_example(criterion.remediation)
-    failing = example.failing if example and example.failing else None
-    failing = failing or _template_example(criterion.remediation)
+    remediation = fill(criterion.remediation, None)  # no design here: the neutral words
+    passing = fill(example.passing, None) if example and example.passing else None
+    passing = passing or _remediation_example(remediation)
+    failing = fill(example.failing, None) if example and example.failing else None
+    failing = failing or _template_example(remediation)
     fails = (
         "A value that does not meet this, or one that is missing, a placeholder ([X], TBD) "
         "or unparseable (reported as unknown: it holds the level back like a failure)."
@@ -242,7 +244,7 @@ def explain_criterion(dimension: Dimension, criterion: Criterion, rubric: Rubric
         fails=fails,
         pass_examples=(passing,) if passing else (),
         fail_examples=(failing,) if failing else (),
-        fix=criterion.remediation,
+        fix=remediation,
     )
 
 

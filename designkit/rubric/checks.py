@@ -2,8 +2,10 @@
 
 Every check returns an :class:`Outcome`: ``pass``, ``fail`` or ``unknown``
 (the value it needs is missing, a placeholder, or unparseable), the concrete
-model paths it read (the evidence, for line numbers and template defaults) and
-a short detail for the report.
+model paths it read (the evidence, for line numbers and template defaults), a
+short engine-level detail (the trace: paths, patterns, raw values) and, when it
+does not pass, a :class:`Fact`: the same evidence as data, so
+:mod:`designkit.rubric.wording` can say it in the design's own words and units.
 
 Kinds (arguments in brackets are optional):
 
@@ -36,12 +38,34 @@ from designkit.rubric.paths import Found, Path, PathError, compile_path, resolve
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
 
 
+@dataclass(slots=True)  # not frozen: built on every failing sub-check, and frozen costs more
+class Fact:
+    """What a check that did not pass saw, as data rather than text.
+
+    Built only on the failing path (passing checks never pay for it). ``kind`` is
+    the check kind that decided (``missing`` when the value was not there, ``empty``
+    when a list had no items); ``path`` and ``other`` are concrete model paths,
+    filters included; ``row`` is the list item the check ran inside (``any``/``all``).
+    """
+
+    kind: str
+    path: str
+    value: Any = None
+    op: str | None = None
+    other: str | None = None
+    other_value: Any = None
+    factor: float = 1.0
+    expected: tuple[Any, ...] = ()
+    row: str | None = None
+
+
 @dataclass(slots=True)
 class Outcome:
     status: str
     evidence: Sequence[str] = ()
     detail: str = ""
     progress: int = 0  # sub-checks of an all_of that passed before it failed: the nearest miss
+    fact: Fact | None = None
 
 
 @dataclass(slots=True)
@@ -132,8 +156,9 @@ def _evidence(found: Found) -> Sequence[str]:
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        value = round(value, 6)  # the trace shows 1296, not 1295.9999999999263
+        return str(int(value)) if value.is_integer() else str(value)
     if isinstance(value, str) and len(value) > 60:
         return repr(value[:57] + "...")
     return repr(value) if isinstance(value, str) else str(value)
@@ -147,10 +172,25 @@ def _present(args: Mapping[str, Any], ctx: Context) -> Outcome:
         ok = any(_filled(value) for _, value in found.items)
     else:
         ok = _filled(found.value)
+    if ok:
+        return Outcome(PASS, _evidence(found))
+    name = ctx.name(args["path"])
     return Outcome(
-        PASS if ok else FAIL,
+        FAIL,
         _evidence(found),
-        "" if ok else f"{ctx.name(args['path'])} is not filled in",
+        f"{name} is not filled in",
+        fact=Fact("present", name, row=ctx.prefix or None),
+    )
+
+
+def _missing(ctx: Context, path: Any, evidence: Sequence[str]) -> Outcome:
+    """The value a check needs is not there (missing, a placeholder, unparseable)."""
+    name = ctx.name(path)
+    return Outcome(
+        UNKNOWN,
+        evidence,
+        f"{name} is not filled in",
+        fact=Fact("missing", name, row=ctx.prefix or None),
     )
 
 
@@ -179,13 +219,16 @@ def _one_of(args: Mapping[str, Any], ctx: Context) -> Outcome:
     found = ctx.get(args["path"])
     value = _scalar(found)
     if not _filled(value) and value is not False:
-        return Outcome(UNKNOWN, _evidence(found), f"{ctx.name(args['path'])} is not filled in")
-    ok = any(_same(value, expected) for expected in args["values"])
+        return _missing(ctx, args["path"], _evidence(found))
+    if any(_same(value, expected) for expected in args["values"]):
+        return Outcome(PASS, _evidence(found))
     wanted = " or ".join(_show(v) for v in args["values"])
+    name = ctx.name(args["path"])
     return Outcome(
-        PASS if ok else FAIL,
+        FAIL,
         _evidence(found),
-        "" if ok else f"{ctx.name(args['path'])} is {_show(value)}, expected {wanted}",
+        f"{name} is {_show(value)}, expected {wanted}",
+        fact=Fact("one_of", name, value, expected=tuple(args["values"]), row=ctx.prefix or None),
     )
 
 
@@ -217,9 +260,9 @@ def _compare(args: Mapping[str, Any], ctx: Context) -> Outcome:
     left = _number(_scalar(found))
     evidence = list(found.evidence)
     if "to" in args:
-        other = ctx.get(args["to"])
-        right = _number(_scalar(other))
-        evidence.extend(other.evidence)
+        against = ctx.get(args["to"])
+        right = _number(_scalar(against))
+        evidence.extend(against.evidence)
         right_text = args["to"]
     else:
         right = _number(args["value"])
@@ -227,22 +270,20 @@ def _compare(args: Mapping[str, Any], ctx: Context) -> Outcome:
         if right is None:
             raise CheckError("'value' must be a number", ("value",))
     if left is None or right is None:
-        missing = args["path"] if left is None else args["to"]
-        return Outcome(UNKNOWN, evidence, f"{ctx.name(missing)} is not filled in")
+        return _missing(ctx, args["path"] if left is None else args["to"], evidence)
     factor = float(args.get("factor", 1))
-    ok = OPERATORS[args["op"]](left, right * factor)
+    if OPERATORS[args["op"]](left, right * factor):
+        return Outcome(PASS, evidence)
     scale = f" x {_show(factor)}" if factor != 1 else ""
-    if "to" in args:
-        right_text = ctx.name(args["to"])
-    detail = (
-        ""
-        if ok
-        else (
-            f"{ctx.name(args['path'])} is {_show(left)}, needs {args['op']} "
-            f"{right_text}{scale}" + (f" ({_show(right * factor)})" if "to" in args else "")
-        )
+    other = ctx.name(args["to"]) if "to" in args else None
+    if other is not None:
+        right_text = other
+    name = ctx.name(args["path"])
+    detail = f"{name} is {_show(left)}, needs {args['op']} {right_text}{scale}" + (
+        f" ({_show(right * factor)})" if other is not None else ""
     )
-    return Outcome(PASS if ok else FAIL, evidence, detail)
+    fact = Fact("compare", name, left, args["op"], other, right, factor, row=ctx.prefix or None)
+    return Outcome(FAIL, evidence, detail, fact=fact)
 
 
 @kind("count", required=("path",), optional=("min", "max"))
@@ -261,10 +302,14 @@ def _count(args: Mapping[str, Any], ctx: Context) -> Outcome:
         )
         if part
     )
+    if ok:
+        return Outcome(PASS, _evidence(found))
+    name = ctx.name(args["path"])
     return Outcome(
-        PASS if ok else FAIL,
+        FAIL,
         _evidence(found),
-        "" if ok else f"{ctx.name(args['path'])} has {size} item(s), needs {bounds}",
+        f"{name} has {size} item(s), needs {bounds}",
+        fact=Fact("count", name, size, expected=(low, high), row=ctx.prefix or None),
     )
 
 
@@ -315,13 +360,27 @@ def _regex(args: Mapping[str, Any], ctx: Context) -> Outcome:
             v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and v
         ]
     if not texts:
-        return Outcome(UNKNOWN, _evidence(found), f"{ctx.name(args['path'])} is not filled in")
+        return _missing(ctx, args["path"], _evidence(found))
     search = pattern.search
     ok = any(search(text) for text in texts) if len(texts) > 1 else search(texts[0]) is not None
+    if ok:
+        return Outcome(PASS, _evidence(found))
+    name = ctx.name(args["path"])
     return Outcome(
-        PASS if ok else FAIL,
+        FAIL,
         _evidence(found),
-        "" if ok else f"{ctx.name(args['path'])} does not mention /{pattern.pattern}/",
+        f"{name} does not mention /{pattern.pattern}/",
+        fact=Fact("regex", name, expected=(pattern.pattern,), row=ctx.prefix or None),
+    )
+
+
+def _empty(ctx: Context, path: Any, found: Found) -> Outcome:
+    name = ctx.name(path)
+    return Outcome(
+        FAIL,
+        _evidence(found),
+        f"{name} has no items",
+        fact=Fact("empty", name, row=ctx.prefix or None),
     )
 
 
@@ -339,7 +398,7 @@ def _any(args: Mapping[str, Any], ctx: Context) -> Outcome:
     template rows is enough to escape the template-default rule."""
     items, found = _items(args, ctx)
     if not items:
-        return Outcome(FAIL, _evidence(found), f"{ctx.name(args['path'])} has no items")
+        return _empty(ctx, args["path"], found)
     unknown: Outcome | None = None
     nearest: Outcome | None = None
     passing: list[str] = []
@@ -360,6 +419,7 @@ def _any(args: Mapping[str, Any], ctx: Context) -> Outcome:
             UNKNOWN,
             unknown.evidence,
             f"no item of {ctx.name(args['path'])} passes: {unknown.detail}",
+            fact=unknown.fact,
         )
     evidence = nearest.evidence if nearest and nearest.evidence else [where for where, _ in items]
     return Outcome(
@@ -367,6 +427,7 @@ def _any(args: Mapping[str, Any], ctx: Context) -> Outcome:
         evidence,
         f"no item of {ctx.name(args['path'])} passes"
         + (f" (nearest: {nearest.detail})" if nearest and nearest.detail else ""),
+        fact=nearest.fact if nearest is not None else None,
     )
 
 
@@ -374,15 +435,17 @@ def _any(args: Mapping[str, Any], ctx: Context) -> Outcome:
 def _all(args: Mapping[str, Any], ctx: Context) -> Outcome:
     items, found = _items(args, ctx)
     if not items:
-        return Outcome(FAIL, _evidence(found), f"{args['path']} has no items")
+        return _empty(ctx, args["path"], found)
     evidence: list[str] = []
     unknown: Outcome | None = None
     for where, item in items:
         outcome = args["where"](ctx.child(item, where))
         if outcome.status == FAIL:
-            return Outcome(FAIL, [where, *outcome.evidence], outcome.detail)
+            return Outcome(FAIL, [where, *outcome.evidence], outcome.detail, fact=outcome.fact)
         if outcome.status == UNKNOWN and unknown is None:
-            unknown = Outcome(UNKNOWN, [where, *outcome.evidence], outcome.detail)
+            unknown = Outcome(
+                UNKNOWN, [where, *outcome.evidence], outcome.detail, fact=outcome.fact
+            )
         evidence.append(where)
     return unknown or Outcome(PASS, evidence)
 
@@ -411,16 +474,16 @@ def _subset(args: Mapping[str, Any], ctx: Context) -> Outcome:
     known = {str(v).strip().strip("`").lower() for _, v in pool.items if _filled(v)}
     evidence = _evidence(found)
     if not values or not known:
-        return Outcome(
-            UNKNOWN,
-            evidence,
-            f"{ctx.name(args['path'] if not values else args['of'])} is not filled in",
-        )
+        return _missing(ctx, args["path"] if not values else args["of"], evidence)
     field_names = bool(args.get("field_names", False))
     for where, value in found.items:
         if _filled(value) and not (_member_keys(value, field_names) & known):
+            other = ctx.name(args["of"])
             return Outcome(
-                FAIL, [where], f"{where} is {_show(value)}, not one of {ctx.name(args['of'])}"
+                FAIL,
+                [where],
+                f"{where} is {_show(value)}, not one of {other}",
+                fact=Fact("subset", where, value, other=other, row=ctx.prefix or None),
             )
     return Outcome(PASS, evidence)
 
@@ -433,28 +496,35 @@ def _all_of(checks: list[Any], ctx: Context) -> Outcome:
         outcome = check(ctx)
         evidence.extend(outcome.evidence)
         if outcome.status == FAIL:
-            return Outcome(FAIL, evidence, outcome.detail, passed)
+            return Outcome(FAIL, evidence, outcome.detail, passed, outcome.fact)
         if outcome.status == UNKNOWN and unknown is None:
             unknown = outcome
     if unknown is not None:
-        return Outcome(UNKNOWN, evidence, unknown.detail)
+        return Outcome(UNKNOWN, evidence, unknown.detail, fact=unknown.fact)
     return Outcome(PASS, evidence)
 
 
 @kind("any_of", takes="list")
 def _any_of(checks: list[Any], ctx: Context) -> Outcome:
     evidence: list[str] = []
-    details: list[str] = []
-    unknown = False
+    first: Outcome | None = None
+    unknown: Outcome | None = None  # an unknown result is worded by what is missing
     for check in checks:
         outcome = check(ctx)
         if outcome.status == PASS:
             return Outcome(PASS, outcome.evidence)
         evidence.extend(outcome.evidence)
-        unknown = unknown or outcome.status == UNKNOWN
-        if outcome.detail:
-            details.append(outcome.detail)
-    return Outcome(UNKNOWN if unknown else FAIL, evidence, details[0] if details else "")
+        if unknown is None and outcome.status == UNKNOWN:
+            unknown = outcome
+        if first is None and outcome.detail:
+            first = outcome
+    worded = unknown or first
+    return Outcome(
+        FAIL if unknown is None else UNKNOWN,
+        evidence,
+        first.detail if first else "",
+        fact=worded.fact if worded is not None else None,
+    )
 
 
 @kind("not", takes="check")
@@ -462,8 +532,15 @@ def _not(check: Compiled, ctx: Context) -> Outcome:
     outcome = check(ctx)
     if outcome.status == UNKNOWN:
         return outcome
-    flipped = FAIL if outcome.status == PASS else PASS
-    return Outcome(flipped, outcome.evidence, "the opposite holds" if flipped == FAIL else "")
+    if outcome.status == FAIL:
+        return Outcome(PASS, outcome.evidence)
+    where = outcome.evidence[0] if outcome.evidence else ctx.prefix
+    return Outcome(
+        FAIL,
+        outcome.evidence,
+        "the opposite holds",
+        fact=Fact("not", where, row=ctx.prefix or None),
+    )
 
 
 _COMPILED: dict[int, tuple[Any, Compiled]] = {}

@@ -16,6 +16,7 @@ from typing import Any
 
 from designkit.parse.document import ParsedDesign, parse_design
 from designkit.resources import template_path
+from designkit.rubric import wording
 from designkit.rubric.checks import FAIL, Compiled, Context, compile_check
 from designkit.rubric.ids import suppression_notices
 from designkit.rubric.maturity import band_level, decide_verdict, overall_score, risk_of
@@ -134,6 +135,8 @@ class _Plan:
     strict: bool  # above the levels a template default may satisfy
     fallback_field: str | None  # where a finding points when the check read nothing
     suppressed_by: tuple[str, ...]
+    remediation: str  # with its design placeholders in neutral words (passing criteria)
+    remediation_per_design: bool  # has placeholders a failing design's values fill
 
 
 _PLANS: dict[int, tuple[Criterion, _Plan]] = {}
@@ -152,6 +155,8 @@ def _plan(criterion: Criterion) -> _Plan:
         suppressed_by=tuple(
             code.upper() for code in (criterion.id, criterion.red_flag) if code is not None
         ),
+        remediation=wording.fill(criterion.remediation, None),
+        remediation_per_design=bool(wording.placeholders(criterion.remediation)),
     )
     _PLANS[id(criterion)] = (criterion, plan)  # the criterion is kept alive with its plan
     return plan
@@ -189,17 +194,31 @@ class _DocumentScope:
 def _evaluate_criterion(plan: _Plan, scope: _DocumentScope) -> CriterionResult:
     criterion = plan.criterion
     if plan.applies_if is not None and plan.applies_if(scope.context).status == FAIL:
-        return _result(criterion, Status.NOT_APPLICABLE)
+        return _result(criterion, Status.NOT_APPLICABLE, remediation=plan.remediation)
     outcome = plan.check(scope.strict_context if plan.strict else scope.context)
     status = Status(outcome.status)
     template_default = False
-    detail = outcome.detail
+    trace = outcome.detail
+    message = ""
     if status is Status.PASS and plan.strict and outcome.evidence:
         rows = _evidence_roots(outcome.evidence)
         if all(scope.is_default(path) for path in rows):
             template_default = True
             status = Status.FAIL
-            detail = f"{rows[0]} is still the template's example value"
+            trace = f"{rows[0]} is still the template's example value"
+            message = wording.template_default(rows[0], scope.model)
+    remediation = plan.remediation
+    if status is not Status.PASS:  # only what is reported is worded
+        if not message:
+            message = wording.compose(
+                criterion.message,
+                criterion.title,
+                outcome.fact,
+                scope.model,
+                unknown=status is Status.UNKNOWN,
+            )
+        if plan.remediation_per_design:
+            remediation = wording.fill(criterion.remediation, scope.model)
     field = outcome.evidence[0] if outcome.evidence else plan.fallback_field
     line, column = scope.position(field) if field else (1, 1)
     return _result(
@@ -208,7 +227,9 @@ def _evaluate_criterion(plan: _Plan, scope: _DocumentScope) -> CriterionResult:
         field=field,
         line=line,
         column=column,
-        detail=detail,
+        detail=message,
+        trace=trace,
+        remediation=remediation,
         template_default=template_default,
     )
 
@@ -221,6 +242,8 @@ def _result(
     line: int = 1,
     column: int = 1,
     detail: str = "",
+    trace: str = "",
+    remediation: str = "",
     template_default: bool = False,
 ) -> CriterionResult:
     severity, red_flag = criterion.severity.value, criterion.red_flag
@@ -241,8 +264,9 @@ def _result(
         line,
         column,
         detail,
-        criterion.remediation,
+        remediation or criterion.remediation,
         template_default,
+        trace=trace,
     )
 
 
@@ -409,7 +433,8 @@ def _finding(result: CriterionResult, dimension: str, path: str) -> Finding:
         severity=result.severity,
         status=result.status,
         red_flag=result.red_flag,
-        message=f"{result.title}: {result.detail}" if result.detail else result.title,
+        message=result.detail or result.title,
+        trace=result.trace,
         path=path,
         line=result.line,
         column=result.column,

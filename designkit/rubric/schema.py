@@ -8,6 +8,22 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from designkit.rubric.checks import validate
+from designkit.rubric.wording import DESIGN_VALUES, OUTCOME_PLACEHOLDERS, unknown_placeholders
+
+
+def _placeholders_known(text: str | None, allowed: frozenset[str]) -> str | None:
+    """Reject a rubric text whose ``{placeholder}`` nobody fills: it would reach a report raw."""
+    if text is not None:
+        unknown = unknown_placeholders(text, allowed)
+        if unknown:
+            raise ValueError(
+                f"unknown placeholder {{{unknown[0]}}} (known: {', '.join(sorted(allowed))})"
+            )
+    return text
+
+
+_DESIGN_PLACEHOLDERS = frozenset(DESIGN_VALUES)
+_MESSAGE_PLACEHOLDERS = _DESIGN_PLACEHOLDERS | frozenset(OUTCOME_PLACEHOLDERS)
 
 
 class RubricSeverity(StrEnum):
@@ -33,6 +49,11 @@ class Example(_Strict):
     passing: str | None = Field(default=None, alias="pass")
     failing: str | None = Field(default=None, alias="fail")
 
+    @field_validator("passing", "failing")
+    @classmethod
+    def _known(cls, value: str | None) -> str | None:
+        return _placeholders_known(value, _DESIGN_PLACEHOLDERS)
+
 
 class Criterion(_Strict):
     """One machine-checkable statement about a design."""
@@ -48,6 +69,10 @@ class Criterion(_Strict):
     applies_if: dict[str, Any] | None = None
     why: str | None = None
     example: Example | None = None
+    message: str | list[str] | None = None
+    """The finding's sentence, e.g. 'The deduplication window ({value}) is shorter than DLQ
+    retention ({other})', or several: the first that what failed can fill is used. See
+    :mod:`designkit.rubric.wording` for the placeholders."""
     enabled: bool = True
 
     @field_validator("red_flag")
@@ -70,6 +95,21 @@ class Criterion(_Strict):
                 f"OPS-01..06, ARC-01..05, DAT-01..05, BIZ-01..04){hint}"
             )
         return value
+
+    @field_validator("message")
+    @classmethod
+    def _message_placeholders(cls, value: str | list[str] | None) -> str | list[str] | None:
+        for text in [value] if isinstance(value, str) else value or []:
+            if len(text.strip()) < 3:
+                raise ValueError("a message is a sentence about the design")
+            _placeholders_known(text, _MESSAGE_PLACEHOLDERS)
+        return value
+
+    @field_validator("remediation", "why")
+    @classmethod
+    def _design_placeholders(cls, value: str | None) -> str | None:
+        return _placeholders_known(value, _DESIGN_PLACEHOLDERS)
+
 
     @field_validator("check", "applies_if")
     @classmethod

@@ -62,6 +62,9 @@ class CriterionResult:
     template_default: bool = False
     suppressed: bool = False
     suppression_reason: str | None = None
+    trace: str = ""
+    """What the engine saw, for tools: model paths, the pattern, raw values. ``detail`` is
+    the same finding as a sentence about the design, for people."""
 
     @property
     def holds_back(self) -> bool:
@@ -100,6 +103,9 @@ class Finding(_Model):
     line: int
     column: int = 1
     field: str | None
+    trace: str = ""
+    """The engine-level detail behind ``message`` (model paths, pattern, raw values), for
+    JSON and SARIF; the text, Markdown, HTML, GitHub and JUnit reports show ``message``."""
     remediation: str
     template_default: bool = False
     suppressed: bool = False
