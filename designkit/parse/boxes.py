@@ -204,7 +204,11 @@ def _box_end(box: _Box | None) -> _End | None:
 
 def _text_at(line: str, column: int) -> tuple[str, int] | None:
     """The words around ``column``, bounded by two spaces, walls and arrows."""
-    if not (0 <= column < len(line)) or not (line[column].isalnum() or line[column] in "([&"):
+    if not 0 <= column < len(line):
+        return None
+    if line[column] == " " and 0 < column < len(line) - 1:
+        column -= 1  # the space between two words of a name
+    if not (line[column].isalnum() or line[column] in "()[]&.'"):
         return None
     first = last = column
     while first > 0 and not _stops(line, first - 1):
@@ -283,11 +287,24 @@ def _horizontal(lines: list[str], index: _Index, reading: _Reading) -> None:
             if left is None or right is None:
                 continue
             label = (match.group("label") or "").strip() or None
+            if label is None and left.boxed and right.boxed and row:
+                label = _label_above(lines[row - 1], match.start(), match.end())
             column = match.start() + 1
             if match.group("rh"):
                 reading.edges.append((left, right, label, row, column))
             if match.group("lh"):
                 reading.edges.append((right, left, label, row, column))
+
+
+def _label_above(line: str, start: int, end: int) -> str | None:
+    """``orders`` written over an arrow between two boxes: words that fit inside its span."""
+    for column in range(start, min(end, len(line))):
+        if line[column] != " ":
+            found = _text_at(line, column)
+            if found is None or found[1] + len(found[0]) > end:
+                return None
+            return found[0] if found[1] >= start else None
+    return None
 
 
 def _resolve(

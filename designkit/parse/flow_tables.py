@@ -26,7 +26,7 @@ import re
 
 from designkit.parse.diagram import Box, DiagramText, Edge
 from designkit.parse.markdown import Table
-from designkit.parse.system_names import cell_name, inline_name
+from designkit.parse.system_names import cell_name, inline_name, is_code
 
 SOURCE_COLUMNS = frozenset(
     [
@@ -122,11 +122,12 @@ def read_flow_table(table: Table, source_lines: list[str]) -> DiagramText:
     for row in table.rows:
         cells = row.cells
         line = source_lines[row.line - 1] if 0 < row.line <= len(source_lines) else ""
-        pairs = (
-            _pair(cells, source, target)
-            if source is not None and target is not None
-            else _flow(cells, flow)
-        )
+        if source is not None and target is not None:
+            if any(is_code(cells[i]) for i in (source, target) if i < len(cells)):
+                return DiagramText([], [], [])  # field names or code: a mapping table
+            pairs = _pair(cells, source, target)
+        else:
+            pairs = _flow(cells, flow)
         if pairs is None:
             continue
         filled += 1

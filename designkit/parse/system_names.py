@@ -33,7 +33,7 @@ DRAWING_CHARS = frozenset("─━═│┃║┌┐└┘├┤┬┴┼╔╗�
 _SPACES = re.compile(r"\s+")
 _INLINE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 &/+.'’()\-]*")
 _IDENTIFIER = re.compile(
-    r"^[\w$]+(?:[._:][\w$\[\]]+)+$"  # user_profiles.user_id, a::b
+    r"^[A-Za-z_$][\w$]*(?:[._:]+[A-Za-z_$][\w$\[\]]*)+$"  # user_profiles.user_id, a::b
     r"|^[a-z0-9]+(?:_[a-z0-9]+)+$"  # snake_case
     r"|^[a-z]{2,}[A-Z]\w*$"  # camelCase (but not iPaaS, eBay)
 )
@@ -154,14 +154,20 @@ def inline_name(text: str) -> str | None:
     return None if v.is_placeholder(name) else name
 
 
+def is_code(text: str) -> bool:
+    """``customer_id``, ```email```, ``order.total``: what a mapping table's cells hold."""
+    name = _clean(text)
+    return "`" in name or any(_IDENTIFIER.match(word) for word in name.split(" "))
+
+
 def cell_name(text: str) -> str | None:
     """A system named in a table cell; code, identifiers and placeholders are not names."""
-    if "`" in text or "\n" in text or "," in text or ";" in text:
+    if "\n" in text or "," in text or ";" in text or is_code(text):
         return None
     name = _clean(text)
     if not name or len(name) > 60 or not any(ch.isalpha() for ch in name):
         return None
-    if v.is_placeholder(name) or v.has_slot(name) or _IDENTIFIER.match(name):
+    if v.is_placeholder(name) or v.has_slot(name):
         return None
     return name
 
