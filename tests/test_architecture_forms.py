@@ -171,6 +171,18 @@ def test_process_flow_is_read_only_inside_the_architecture_section() -> None:
     ]
 
 
+def test_mermaid_in_a_plain_block_and_process_charts_elsewhere() -> None:
+    head = "# Integration Design: M\n\n## Overview\n\n**Purpose**: x\n\n"
+    plain = "## System Context\n\n```\nflowchart LR\n  A[Shop] --> B[ERP]\n```\n"
+    diagram = parse_design(head + plain, "m.md").design.architecture.diagram
+    assert [(e.source, e.target) for e in diagram.edges] == [("Shop", "ERP")]
+    process = (
+        "## Error Handling\n\n```mermaid\nflowchart TD\n  A[Receive order] --> B{Valid?}\n"
+        "  B -->|no| C[Send to DLQ]\n```\n"
+    )
+    assert parse_design(head + process, "m.md").design.architecture.diagram.edges == []
+
+
 # --------------------------------------------------------------------------- the readers
 
 
@@ -252,6 +264,8 @@ def test_one_mapping_line_refuses_the_blocks_unboxed_arrows() -> None:
         ("flowchart LR\n A[Shop] ~~~ B[ERP]", set()),
         ("sequenceDiagram\n Shop->>ERP: order", set()),
         ("flowchart LR\n A[unclosed --> B", set()),
+        ("graph LR; A[Shop] --> B[ERP]", {("Shop", "ERP", None)}),
+        ("graph of what calls what\nShop --> ERP", set()),  # prose, not a Mermaid header
     ],
 )
 def test_mermaid(chart: str, expected: set[Arrow]) -> None:

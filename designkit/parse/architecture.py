@@ -69,14 +69,16 @@ ARCHITECTURE_TITLE = re.compile(
     r"interfaces|connectivity|systems involved",
     re.IGNORECASE,
 )
-_CODE_LINE = re.compile(
-    r"\s*(?:Traceback \(most recent call last\)|File \"[^\"]*\", line \d"
+_CODE = re.compile(
+    r"^[ \t]*(?:Traceback \(most recent call last\)|File \"[^\"\n]*\", line \d"
     r"|\$ |>>> |#!|def |class |import |from \S+ import |function |const |let |var |return\b"
     r"|SELECT |INSERT |UPDATE |CREATE |curl |npm |pip |git |docker |kubectl "
-    r"|[{}\[\]]\s*,?\s*$|\"[^\"]*\"\s*:)"
+    r"|[{}\[\]][ \t]*,?[ \t]*$|\"[^\"\n]*\"[ \t]*:)"
+    r"|[;{][ \t]*$",
+    re.MULTILINE,
 )
-_CODE_END = re.compile(r"[;{]\s*$")
-_TREE_LINE = re.compile(r"[\s│|]*(?:[├└]──|[|`+]--)\s+\S")
+"""A line that only code has: a traceback, a prompt, a keyword, a JSON key, a ``;`` or ``{`` end."""
+_TREE_LINE = re.compile(r"^[ \t│|]*(?:[├└]──|[|`+]--)[ \t]+\S", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,15 +143,11 @@ def _first_content_line(tree: DocumentTree, fence: Fence) -> tuple[int, int]:
 
 
 def _is_code(text: str) -> bool:
-    tree_lines = 0
-    for line in text.split("\n"):
-        if _CODE_LINE.match(line) or _CODE_END.search(line):
-            return True
-        if _TREE_LINE.match(line):
-            tree_lines += 1
-            if tree_lines >= 2:
-                return True
-    return False
+    """Code, a payload or a file tree (two ``├──`` lines), not a drawing."""
+    if _CODE.search(text) is not None:
+        return True
+    trees = _TREE_LINE.finditer(text)
+    return next(trees, None) is not None and next(trees, None) is not None
 
 
 def _read_fence(fence: Fence) -> tuple[DiagramText, str] | None:
@@ -158,7 +156,7 @@ def _read_fence(fence: Fence) -> tuple[DiagramText, str] | None:
         return read_mermaid(fence.content), "mermaid"
     if info not in DRAWING_INFO or _is_code(fence.content):
         return None
-    bracketed = read_diagram(fence.content)
+    bracketed = read_diagram(fence.content) if "]" in fence.content else DiagramText([], [], [])
     kept = [e for e in bracketed.edges if box_name(e.source) and box_name(e.target)]
     if kept:
         names = {name for edge in kept for name in (edge.source, edge.target)}

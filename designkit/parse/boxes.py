@@ -12,10 +12,8 @@ template's ``[A] --> [B]`` notation::
 This module reads three things from such a block, in one pass per line plus
 short walks along vertical shafts (so a 5,000-line drawing costs 5,000 lines):
 
-- **boxes** (``┌─┐│└┘``, ``╔═╗``, ``╭─╮``, ``+--+|``): the first paragraph of
-  their text is the system's name (several lines are joined; a ``├──┤``
-  divider, a blank line or a nested box ends it). Hand-drawn boxes are
-  ragged, so the side walls are looked for within a column or two;
+- **boxes** (``┌─┐│└┘``, ``╔═╗``, ``╭─╮``, ``+--+|``), found by
+  :mod:`designkit.parse.box_shapes`: their text is the system's name;
 - **horizontal arrows** (``-->``, ``->``, ``==>``, ``──▶``, ``─▶``, ``──►``,
   ``<-->`` and ``◀──▶`` both ways, ``-- label -->``) between two boxes or two
   names on the same line;
@@ -34,26 +32,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import accumulate
 
-from designkit.parse.diagram import Box, DiagramText, Edge
-from designkit.parse.system_names import DRAWING_CHARS, box_name, inline_name
-
-MAX_LINE = 1000
-"""A drawn line is never this long; longer lines are skipped, which keeps the reader linear."""
-MAX_BOX_HEIGHT = 200
-"""A box is looked for this far down, so unclosed boxes cannot make the scan quadratic."""
-
-_TOP = re.compile(
-    r"[┌┏╔╭](?:[─━═┬╤╦┴]*|[─━═┬╤╦]+[ \t]*(?P<title>[^─━═┐┓╗╮┌┏╔╭│┃║]+?)[ \t]*[─━═┬╤╦]+)[┐┓╗╮]"
-    r"|\+(?:-{2,}|={2,})(?=\+)"
+from designkit.parse.box_shapes import (
+    CORNER,
+    MAX_BOX_HEIGHT,
+    MAX_LINE,
+    WALLS,
+    BoxIndex,
+    DrawnBox,
+    char_at,
+    find_boxes,
+    rows_matching,
 )
-_LEFT_WALL = frozenset("│┃║|├┝┠┣╟╠┼")
-_RIGHT_WALL = frozenset("│┃║|┤┥┨┫╢╣┼")
-_BOTTOM_LEFT = frozenset("└┗╚╰+")
-_DIVIDER = re.compile(r"[├┝┠┣╟╠+][─━═\-┼┬┴+]+")
+from designkit.parse.diagram import Box, DiagramText, Edge
+from designkit.parse.system_names import DRAWING_CHARS, inline_name
+
 _SHAFT = frozenset("│┃║|╎┆┊:")
 _BORDER = frozenset("─━═-=┬┴┼╤╧╪+┌┐└┘╭╮╯╰╔╗╚╝")
-_WALLS = _LEFT_WALL | _RIGHT_WALL
 _DOWN_HEADS = frozenset("▼↓vV")
 _UP_HEADS = frozenset("▲↑^")
 _HEADS = re.compile(r"[▼▲↓↑]|(?<![^\s│|])[vV^](?![^\s│|])")
@@ -66,20 +62,8 @@ _ARROW = re.compile(
     rf"|(?P<s>[-─━═=]+))"
     rf"(?P<rh>[>▶►▷→])?"
 )
-_LIST_ITEM = re.compile(r"^(?:[-*•]|\d+[.)]|[a-z][.)])\s")
+_ANY_HEAD = re.compile(r"[<>▶►▷→◀◄◁←]")
 _ASCII_ARROW_CHARS = frozenset("-=<>")
-
-
-@dataclass(slots=True)
-class _Box:
-    name: str | None
-    top: int
-    bottom: int
-    left: int
-    right: int
-    name_row: int
-    name_column: int
-    walls: dict[int, tuple[int, int]] = field(default_factory=dict)  # row -> (left, right)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,111 +76,7 @@ class _End:
     boxed: bool
 
 
-def _char(lines: list[str], row: int, column: int) -> str:
-    if 0 <= row < len(lines) and 0 <= column < len(lines[row]):
-        return lines[row][column]
-    return " "
-
-
-def _near(line: str, column: int, allowed: frozenset[str], offsets: tuple[int, ...]) -> int | None:
-    for offset in offsets:
-        probe = column + offset
-        if 0 <= probe < len(line) and line[probe] in allowed:
-            return probe
-    return None
-
-
-def _find_boxes(lines: list[str]) -> list[_Box]:
-    boxes: list[_Box] = []
-    for row, line in enumerate(lines):
-        if len(line) > MAX_LINE or not any(corner in line for corner in "┌┏╔╭+"):
-            continue
-        for match in _TOP.finditer(line):
-            right = match.end() if match.group(0)[0] == "+" else match.end() - 1
-            box = _walk_down(lines, row, match.start(), right, match.group("title"))
-            if box is not None:
-                boxes.append(box)
-    return boxes
-
-
-def _walk_down(lines: list[str], top: int, left: int, right: int, title: str | None) -> _Box | None:
-    """Follow a box's walls down from its top border to its bottom; ``None`` if it never closes."""
-    ascii_box = lines[top][left] == "+"
-    walls: dict[int, tuple[int, int]] = {}
-    for row in range(top + 1, min(top + MAX_BOX_HEIGHT, len(lines))):
-        line = lines[row]
-        at = _near(line, left, _LEFT_WALL | _BOTTOM_LEFT, (0, -1, 1))
-        if at is None:
-            return None
-        corner = line[at]
-        if corner in _BOTTOM_LEFT:
-            if ascii_box != (corner == "+") or (
-                ascii_box and _char(lines, row, at + 1) not in "-="
-            ):
-                return None
-            name, name_row, name_column = _box_text(lines, top, row, walls, title, left)
-            return _Box(name, top, row, left, right, name_row, name_column, walls)
-        end = _near(line, right, _RIGHT_WALL, (0, -1, 1, -2, 2))
-        walls[row] = (at, end if end is not None and end > at else right)
-    return None
-
-
-def _box_text(
-    lines: list[str],
-    top: int,
-    bottom: int,
-    walls: dict[int, tuple[int, int]],
-    title: str | None,
-    left: int,
-) -> tuple[str | None, int, int]:
-    """The box's name: its border title, else the first paragraph of its text."""
-    if title and title.strip():
-        return box_name(title), top, lines[top].find(title.strip()) + 1
-    parts: list[str] = []
-    first_row, first_column = top, left + 1
-    for row in range(top + 1, bottom):
-        start, end = walls[row]
-        line = lines[row]
-        if _DIVIDER.match(line, start):
-            break
-        inner = line[start + 1 : end]
-        text = inner.strip()
-        if not text:
-            if parts:
-                break
-            continue
-        if any(ch in DRAWING_CHARS for ch in text) or "+--" in text or _LIST_ITEM.match(text):
-            break
-        if not parts:
-            first_row, first_column = row, start + 1 + inner.find(text) + 1
-        parts.append(text)
-    if len(parts) > 3:
-        parts = parts[:1]
-    return (box_name(" ".join(parts)) if parts else None), first_row, first_column
-
-
-class _Index:
-    """Where the boxes are: by top row, by bottom row, and by their walls on each row."""
-
-    def __init__(self, boxes: list[_Box]) -> None:
-        self.tops: dict[int, list[_Box]] = {}
-        self.bottoms: dict[int, list[_Box]] = {}
-        self.right_walls: dict[tuple[int, int], _Box] = {}
-        self.left_walls: dict[tuple[int, int], _Box] = {}
-        for box in boxes:
-            self.tops.setdefault(box.top, []).append(box)
-            self.bottoms.setdefault(box.bottom, []).append(box)
-            for row, (left, right) in box.walls.items():
-                self.left_walls.setdefault((row, left), box)
-                self.right_walls.setdefault((row, right), box)
-
-    @staticmethod
-    def innermost(candidates: list[_Box], column: int) -> _Box | None:
-        spanning = [box for box in candidates if box.left <= column <= box.right]
-        return min(spanning, key=lambda box: box.right - box.left) if spanning else None
-
-
-def _box_end(box: _Box | None) -> _End | None:
+def _box_end(box: DrawnBox | None) -> _End | None:
     if box is None or box.name is None:
         return None
     return _End(box.name, box.name_row, box.name_column, True)
@@ -230,7 +110,7 @@ def _side(line: str, start: int, end: int, toward_left: bool) -> tuple[str, int]
         index += step
     if not start <= index < end or line[index] == " ":
         return None
-    if line[index] in _WALLS:
+    if line[index] in WALLS:
         return "", index
     first = last = index
     while first > start and not _stops(line, first - 1):
@@ -245,7 +125,7 @@ def _side(line: str, start: int, end: int, toward_left: bool) -> tuple[str, int]
 def _stops(line: str, index: int) -> bool:
     """Words end at walls, drawing characters and runs of two spaces."""
     char = line[index]
-    if char in DRAWING_CHARS or char in _WALLS:
+    if char in DRAWING_CHARS or char in WALLS:
         return True
     if char != " ":
         return False
@@ -255,6 +135,8 @@ def _stops(line: str, index: int) -> bool:
 
 
 def _is_arrow(match: re.Match[str], line: str) -> bool:
+    """A shaft with a head. ASCII arrows (``->``, ``==>``) must stand apart, as code's
+    ``a->b`` and ``x => y`` do not; ``=>`` alone is code, never an arrow."""
     if not (match.group("lh") or match.group("rh")):
         return False
     shaft = match.group("s") or match.group("s1") or ""
@@ -264,18 +146,22 @@ def _is_arrow(match: re.Match[str], line: str) -> bool:
             return False
         before = line[match.start() - 1] if match.start() else " "
         after = line[match.end()] if match.end() < len(line) else " "
-        return (before == " " or before in _WALLS) and (after == " " or after in _WALLS)
+        return (before == " " or before in WALLS) and (after == " " or after in WALLS)
     return True
 
 
 @dataclass(slots=True)
 class _Reading:
+    """Arrows found so far, and whether any unboxed end failed to be a name (see module doc)."""
+
     edges: list[tuple[_End, _End, str | None, int, int]] = field(default_factory=list)
     unboxed_refused: bool = False
 
 
-def _horizontal(lines: list[str], index: _Index, reading: _Reading) -> None:
-    for row, line in enumerate(lines):
+def _horizontal(lines: list[str], rows: list[int], index: BoxIndex, reading: _Reading) -> None:
+    """Arrows along a line; each end is the box whose wall it touches, or the words beside it."""
+    for row in rows:
+        line = lines[row]
         if len(line) > MAX_LINE:
             continue
         arrows = [m for m in _ARROW.finditer(line) if _is_arrow(m, line)]
@@ -308,7 +194,7 @@ def _label_above(line: str, start: int, end: int) -> str | None:
 
 
 def _resolve(
-    line: str, row: int, start: int, end: int, toward_left: bool, index: _Index, reading: _Reading
+    line: str, row: int, start: int, end: int, toward_left: bool, index: BoxIndex, reading: _Reading
 ) -> _End | None:
     found = _side(line, start, end, toward_left)
     if found is None:
@@ -319,21 +205,22 @@ def _resolve(
         return _box_end(walls.get((row, column)))
     name = inline_name(text)
     if name is None:
-        if text:
-            reading.unboxed_refused = True
+        reading.unboxed_refused = True
         return None
     return _End(name, row, column + 1, False)
 
 
-def _vertical(lines: list[str], index: _Index, reading: _Reading) -> None:
-    for row, line in enumerate(lines):
+def _vertical(lines: list[str], rows: list[int], index: BoxIndex, reading: _Reading) -> None:
+    """Arrows down or up a column, read from each head back along its shaft to the tail."""
+    for row in rows:
+        line = lines[row]
         if len(line) > MAX_LINE:
             continue
         for match in _HEADS.finditer(line):
             column = match.start()
             head = match.group(0)
             down = head in _DOWN_HEADS
-            if head in "vV^" and _char(lines, row + (-1 if down else 1), column) not in "|│┃+┬┴":
+            if head in "vV^" and char_at(lines, row + (-1 if down else 1), column) not in "|│┃+┬┴":
                 continue
             step = -1 if down else 1  # towards the tail
             tail_row, label = _walk_shaft(lines, row + step, column, step, head)
@@ -355,7 +242,7 @@ def _walk_shaft(
     limit = MAX_BOX_HEIGHT * 5
     while 0 <= row < len(lines) and limit:
         limit -= 1
-        char = _char(lines, row, column)
+        char = char_at(lines, row, column)
         if char in _SHAFT:
             label = label or _label_beside(lines[row], column)
         elif char in opposite and char not in "vV" and not passed_other_head:
@@ -367,6 +254,7 @@ def _walk_shaft(
 
 
 def _label_beside(line: str, column: int) -> str | None:
+    """``│ HTTPS``: words one space right of a shaft label it."""
     if column + 2 < len(line) and line[column + 1] == " " and line[column + 2].isalnum():
         found = _text_at(line, column + 2)
         if found is not None and len(found[0]) <= 40:
@@ -375,17 +263,17 @@ def _label_beside(line: str, column: int) -> str | None:
 
 
 def _vertical_end(
-    lines: list[str], index: _Index, row: int, column: int, *, at_top: bool
+    lines: list[str], index: BoxIndex, row: int, column: int, *, at_top: bool
 ) -> _End | None:
     """The box whose bottom (``at_top``) or top border is at ``row``, else the name there."""
     if not 0 <= row < len(lines):
         return None
     boxes = index.bottoms.get(row, []) if at_top else index.tops.get(row, [])
-    box = _Index.innermost(boxes, column)
+    box = BoxIndex.innermost(boxes, column)
     if box is not None:
         return _box_end(box)
-    char = _char(lines, row, column)
-    if char in _BORDER or char in _WALLS:
+    char = char_at(lines, row, column)
+    if char in _BORDER or char in WALLS:
         return None
     found = _text_at(lines[row], column)
     if found is None:
@@ -397,10 +285,11 @@ def _vertical_end(
 def read_boxes(text: str) -> DiagramText:
     """Boxes, names and arrows of a drawn block; positions are 1-based within ``text``."""
     lines = text.split("\n")
-    index = _Index(_find_boxes(lines))
+    starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+    index = BoxIndex(find_boxes(lines, rows_matching(CORNER, text, starts)))
     reading = _Reading()
-    _horizontal(lines, index, reading)
-    _vertical(lines, index, reading)
+    _horizontal(lines, rows_matching(_ANY_HEAD, text, starts), index, reading)
+    _vertical(lines, rows_matching(_HEADS, text, starts), index, reading)
     edges: list[Edge] = []
     nodes: list[Box] = []
     seen_edges: set[tuple[str, str, str | None]] = set()

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from designkit.parse.diagram import Box, DiagramText, Edge
 
-_HEADER = re.compile(r"(?:flowchart(?:-elk)?|graph)\b", re.IGNORECASE)
+_HEADER = re.compile(r"(?:flowchart(?:-elk)?|graph)(?:[ \t]+(?:TB|TD|BT|RL|LR))?[ \t]*(?:;|$)")
 _AMPERSAND = re.compile(r"\s*&")
 MAX_LINE = 2000
 """Longer lines are not hand-written Mermaid; skipping them keeps the reader linear."""
@@ -187,11 +187,15 @@ def read_mermaid(text: str) -> DiagramText:
         return DiagramText([], [], [])
     labels: dict[str, str] = {}
     links: list[_Link] = []
-    for number, raw in enumerate(lines[header + 1 :], start=header + 2):
+    for number, raw in enumerate(lines[header:], start=header + 1):
         if len(raw) > MAX_LINE:
             continue
         offset = 0
-        for part in raw.split(";"):
+        if number == header + 1:  # statements may follow the header: "graph LR; A --> B"
+            offset = raw.find(";") + 1
+            if not offset:
+                continue
+        for part in raw[offset:].split(";"):
             start = offset
             offset += len(part) + 1
             statement = part.rstrip()

@@ -30,6 +30,7 @@ MAX_NAME = 80
 """Longer than this is a sentence or a description, not a name."""
 
 DRAWING_CHARS = frozenset("─━═│┃║┌┐└┘├┤┬┴┼╔╗╚╝╠╣╦╩╬╭╮╯╰╟╢╤╧╪╫▶◀►◄▷◁▼▲↓↑→←")
+HAS_DRAWING = re.compile(f"[{''.join(sorted(DRAWING_CHARS))}]")
 _SPACES = re.compile(r"\s+")
 _INLINE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 &/+.'’()\-]*")
 _IDENTIFIER = re.compile(
@@ -134,7 +135,7 @@ def box_name(text: str) -> str | None:
     name = _clean(text)
     if not name or len(name) > MAX_NAME or not any(ch.isalpha() for ch in name):
         return None
-    if any(ch in DRAWING_CHARS for ch in name) or v.is_placeholder(name):
+    if HAS_DRAWING.search(name) or v.is_placeholder(name):
         return None
     return name
 
