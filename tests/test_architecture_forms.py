@@ -208,6 +208,11 @@ def test_mermaid_in_a_plain_block_and_process_charts_elsewhere() -> None:
             {("Stripe", "ERP", None), ("ERP", "Stripe", None)},
         ),
         (
+            "┌───────┐        ┌────────┐\n│ CRM   │◀──────▶│ Broker │\n│ Cloud │  mTLS  │        │\n"
+            "└───────┘        └────────┘",
+            {("CRM Cloud", "Broker", "mTLS"), ("Broker", "CRM Cloud", "mTLS")},
+        ),
+        (
             "┌─────┐\n│ CRM │\n└──┬──┘\n   ▲\n   │\n   ▼\n┌─────┐\n│ ERP │\n└─────┘",
             {("CRM", "ERP", None), ("ERP", "CRM", None)},
         ),
@@ -264,6 +269,7 @@ def test_one_mapping_line_refuses_the_blocks_unboxed_arrows() -> None:
         ("flowchart LR\n A[Shop] ~~~ B[ERP]", set()),
         ("sequenceDiagram\n Shop->>ERP: order", set()),
         ("flowchart LR\n A[unclosed --> B", set()),
+        ("graph LR\n NEW[{{project_name}}] --> SYS1[{{system_1}}]", set()),  # a template
         ("graph LR; A[Shop] --> B[ERP]", {("Shop", "ERP", None)}),
         ("graph of what calls what\nShop --> ERP", set()),  # prose, not a Mermaid header
     ],
@@ -297,6 +303,17 @@ def test_mermaid(chart: str, expected: set[Arrow]) -> None:
         ("| Source | Target |\n|---|---|\n| `email` | `Email` |", set()),
         ("| Direction | Priority |\n|---|---|\n| Bidirectional | P0 |", set()),
         ("| Source | Target |\n|---|---|\n| TBD | [Target System] |", set()),
+        (
+            "| Field | Value |\n|---|---|\n| **Source System** | Salesforce |\n"
+            "| **Target System** | SAP S/4HANA |\n| Protocol | OData |\n| Owner | CRM team |",
+            {("Salesforce", "SAP S/4HANA", "OData")},
+        ),
+        ("| Attribute | Value |\n|---|---|\n| Source | {source} |\n| Target | {target} |", set()),
+        ("| Field | Value |\n|---|---|\n| Source System | Salesforce |\n| Owner | CRM |", set()),
+        (
+            "| Mail | Value |\n|---|---|\n| From | noreply@shop.com |\n| To | Ops <ops@shop.com> |",
+            set(),
+        ),
     ],
 )
 def test_flow_tables(table: str, expected: set[Arrow]) -> None:

@@ -173,8 +173,8 @@ def _horizontal(lines: list[str], rows: list[int], index: BoxIndex, reading: _Re
             if left is None or right is None:
                 continue
             label = (match.group("label") or "").strip() or None
-            if label is None and left.boxed and right.boxed and row:
-                label = _label_above(lines[row - 1], match.start(), match.end())
+            if label is None and left.boxed and right.boxed:
+                label = _label_over(lines, row - 1, match) or _label_over(lines, row + 1, match)
             column = match.start() + 1
             if match.group("rh"):
                 reading.edges.append((left, right, label, row, column))
@@ -182,14 +182,17 @@ def _horizontal(lines: list[str], rows: list[int], index: BoxIndex, reading: _Re
                 reading.edges.append((right, left, label, row, column))
 
 
-def _label_above(line: str, start: int, end: int) -> str | None:
-    """``orders`` written over an arrow between two boxes: words that fit inside its span."""
+def _label_over(lines: list[str], row: int, arrow: re.Match[str]) -> str | None:
+    """``orders`` written over (or under) an arrow between two boxes: words inside its span."""
+    if not 0 <= row < len(lines):
+        return None
+    line, start, end = lines[row], arrow.start(), arrow.end()
     for column in range(start, min(end, len(line))):
         if line[column] != " ":
             found = _text_at(line, column)
-            if found is None or found[1] + len(found[0]) > end:
+            if found is None or found[1] < start or found[1] + len(found[0]) > end:
                 return None
-            return found[0] if found[1] >= start else None
+            return found[0]
     return None
 
 

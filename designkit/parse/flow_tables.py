@@ -6,7 +6,9 @@ the target (``Source``/``Source System``/``From``/``Producer`` and
 ``Target``/``Destination``/``To``/``Consumer``), or when one column holds the
 flow itself (``| Flow | ... |`` with ``Salesforce -> HubSpot``). The pattern,
 protocol, transport or method columns become the edge's label
-(``Event-driven / HTTPS``).
+(``Event-driven / HTTPS``). A two-column property table of one integration
+(``| **Source System** | Salesforce |``, ``| **Target System** | SAP |``,
+``| Protocol | REST |``) is one flow.
 
 A **mapping table** lists fields, not systems, and must never be read as
 flows: ``| Source Field | Target Field |`` (the column names say field,
@@ -105,11 +107,13 @@ def _column_of(source_line: str, text: str) -> int:
 def read_flow_table(table: Table, source_lines: list[str]) -> DiagramText:
     """The flows a table lists; empty when it is not a table of systems (see the module doc)."""
     header = [_header(cell) for cell in table.header]
-    if any(_MAPPING_WORDS.search(cell) for cell in header):
-        return DiagramText([], [], [])
     source = _column(header, SOURCE_COLUMNS)
     target = _column(header, TARGET_COLUMNS)
     flow = _column(header, FLOW_COLUMNS)
+    if source is None and target is None and flow is None:
+        return _key_value(table, source_lines)
+    if any(_MAPPING_WORDS.search(cell) for cell in header):
+        return DiagramText([], [], [])
     if source is None or target is None or source == target:
         if flow is None:
             return DiagramText([], [], [])
@@ -175,3 +179,36 @@ def _flow(cells: list[str], flow: int | None) -> list[tuple[str, str]] | None:
     if match.group("arrow") in _TWO_WAY:
         return [(left, right), (right, left)]
     return [(left, right)]
+
+
+def _key_value(table: Table, source_lines: list[str]) -> DiagramText:
+    """``| **Source System** | Salesforce |`` and ``| **Target System** | SAP |`` rows of a
+    two-column property table: one flow, labelled by its Pattern/Protocol rows."""
+    if len(table.header) != 2:
+        return DiagramText([], [], [])
+    found: dict[str, tuple[str, int]] = {}
+    labels: list[str] = []
+    for row in table.rows:
+        if len(row.cells) < 2:
+            continue
+        key, value = _header(row.cells[0]), row.cells[1].strip()
+        if key in SOURCE_COLUMNS or key in TARGET_COLUMNS:
+            name = cell_name(value)
+            if name is None:
+                return DiagramText([], [], [])
+            found.setdefault("source" if key in SOURCE_COLUMNS else "target", (name, row.line))
+        elif key in LABEL_COLUMNS and value and cell_name(value) is not None:
+            labels.append(value)
+    if "source" not in found or "target" not in found:
+        return DiagramText([], [], [])
+    (left, left_line), (right, right_line) = found["source"], found["target"]
+    if left == right:
+        return DiagramText([], [], [])
+
+    def place(name: str, line: int) -> Box:
+        text = source_lines[line - 1] if 0 < line <= len(source_lines) else ""
+        return Box(name, line, _column_of(text, name))
+
+    start = place(left, left_line)
+    edge = Edge(left, right, " / ".join(labels) or None, start.line, start.column)
+    return DiagramText([start, place(right, right_line)], [edge], [])

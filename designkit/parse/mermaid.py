@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 
 from designkit.parse.diagram import Box, DiagramText, Edge
+from designkit.parse.system_names import box_name
 
 _HEADER = re.compile(r"(?:flowchart(?:-elk)?|graph)(?:[ \t]+(?:TB|TD|BT|RL|LR))?[ \t]*(?:;|$)")
 _AMPERSAND = re.compile(r"\s*&")
@@ -219,10 +220,10 @@ def _resolve(links: list[_Link], labels: dict[str, str]) -> DiagramText:
     seen_edges: set[tuple[str, str, str | None]] = set()
     seen_nodes: set[str] = set()
     for link in links:
-        source = labels.get(link.source.id, link.source.id)
-        target = labels.get(link.target.id, link.target.id)
-        if source == target:
-            continue
+        source = box_name(labels.get(link.source.id, link.source.id))
+        target = box_name(labels.get(link.target.id, link.target.id))
+        if source is None or target is None or source == target:
+            continue  # a template's slot ({{system}}) or an empty label names no system
         key = (source, target, link.label)
         if key not in seen_edges:
             seen_edges.add(key)

@@ -126,6 +126,10 @@ _STEP_WORDS = frozenset(
 )
 
 
+_TEMPLATE_SLOT = re.compile(r"\{[^{}]*\}|<[A-Za-z][\w ]*>")
+"""``{source}``, ``{{system_1}}``, ``<system>``: a template's slot, not a name."""
+
+
 def _clean(text: str) -> str:
     return _SPACES.sub(" ", text.replace("**", "").replace("__", "")).strip()
 
@@ -135,9 +139,13 @@ def box_name(text: str) -> str | None:
     name = _clean(text)
     if not name or len(name) > MAX_NAME or not any(ch.isalpha() for ch in name):
         return None
-    if HAS_DRAWING.search(name) or v.is_placeholder(name):
+    if HAS_DRAWING.search(name) or v.is_placeholder(name) or _is_slot(name):
         return None
     return name
+
+
+def _is_slot(name: str) -> bool:
+    return v.starts_with_slot(name) or _TEMPLATE_SLOT.search(name) is not None
 
 
 def inline_name(text: str) -> str | None:
@@ -163,12 +171,12 @@ def is_code(text: str) -> bool:
 
 def cell_name(text: str) -> str | None:
     """A system named in a table cell; code, identifiers and placeholders are not names."""
-    if "\n" in text or "," in text or ";" in text or is_code(text):
-        return None
+    if "\n" in text or any(mark in text for mark in ",;@") or "://" in text or is_code(text):
+        return None  # lists, e-mail addresses, URLs and code name no single system
     name = _clean(text)
     if not name or len(name) > 60 or not any(ch.isalpha() for ch in name):
         return None
-    if v.is_placeholder(name) or v.has_slot(name):
+    if v.is_placeholder(name) or _is_slot(name):
         return None
     return name
 
