@@ -212,6 +212,26 @@ def test_mermaid_in_a_plain_block_and_process_charts_elsewhere() -> None:
             "└───────┘        └────────┘",
             {("CRM Cloud", "Broker", "mTLS"), ("Broker", "CRM Cloud", "mTLS")},
         ),
+        (  # a fork: one source, a line across, two heads
+            "   ┌─────────┐\n   │ Gateway │\n   └────┬────┘\n ┌──────┴──────┐\n ▼             ▼\n"
+            "┌────────┐   ┌───────┐\n│ Orders │   │ Users │\n└────────┘   └───────┘",
+            {("Gateway", "Orders", None), ("Gateway", "Users", None)},
+        ),
+        (  # a merge: two sources joined on one line into one head
+            "┌───┐   ┌───┐\n│ A1│   │ B1│\n└─┬─┘   └─┬─┘\n  └───┬───┘\n      ▼\n   ┌─────┐\n"
+            "   │ Hub │\n   └─────┘",
+            {("A1", "Hub", None), ("B1", "Hub", None)},
+        ),
+        (  # an elbow out of a box's side
+            "┌─────┐\n│ CRM ├───┐\n└─────┘   │\n          ▼\n       ┌─────┐\n       │ ERP │\n"
+            "       └─────┘",
+            {("CRM", "ERP", None)},
+        ),
+        (  # an ASCII fork with a label two spaces from the shaft
+            "  +-------+\n  | Orders|\n  +---+---+\n      |  Emits\n  +---+-----+\n  |         |\n"
+            "  v         v\n+-----+  +-------+\n| DLQ |  | Store |\n+-----+  +-------+",
+            {("Orders", "DLQ", None), ("Orders", "Store", None)},
+        ),
         (
             "┌─────┐\n│ CRM │\n└──┬──┘\n   ▲\n   │\n   ▼\n┌─────┐\n│ ERP │\n└─────┘",
             {("CRM", "ERP", None), ("ERP", "CRM", None)},
@@ -340,6 +360,7 @@ def test_odd_inputs_never_raise() -> None:
         "│\n" * 1000 + "▲",
         "A --> " * 10_000 + "B",
         "\t┌──┐\n\t│ ✓ │\n\t└──┘ ──▶ ✗",
+        "\n".join(["┌" + "─┴" * 400 + "┐", " " + "▼ " * 400] * 300),  # fork lines, many heads
     ]
     for text in odd:
         read_boxes(text)

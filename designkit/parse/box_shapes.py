@@ -28,8 +28,8 @@ _TOP = re.compile(
     r"[┌┏╔╭](?:[─━═┬╤╦┴]*|[─━═┬╤╦]+[ \t]*(?P<title>[^─━═┐┓╗╮┌┏╔╭│┃║]+?)[ \t]*[─━═┬╤╦]+)[┐┓╗╮]"
     r"|\+(?:-{2,}|={2,})(?=\+)"
 )
-LEFT_WALL = frozenset("│┃║|├┝┠┣╟╠┼")
-RIGHT_WALL = frozenset("│┃║|┤┥┨┫╢╣┼")
+LEFT_WALL = frozenset("│┃║|├┝┠┣╟╠┼┤┥┨┫╢╣")  # ┤: a line coming in from the left
+RIGHT_WALL = frozenset("│┃║|┤┥┨┫╢╣┼├┝┠┣╟╠")  # ├: a line going out to the right
 WALLS = LEFT_WALL | RIGHT_WALL
 _BOTTOM_LEFT = frozenset("└┗╚╰+")
 _LEFT_OR_CORNER = LEFT_WALL | _BOTTOM_LEFT

@@ -19,7 +19,11 @@ short walks along vertical shafts (so a 5,000-line drawing costs 5,000 lines):
   names on the same line;
 - **vertical arrows**: a ``│``/``|`` shaft with a ``▼``/``v``/``↓`` or
   ``▲``/``^``/``↑`` head, from a box's bottom to the box below (or from one
-  name to the name below); text right beside the shaft is its label.
+  name to the name below); text right beside the shaft is its label. A shaft
+  that starts on a fork or merge line (``┌──┴──┐``, ``└──┬──┘``,
+  ``+---+---+``) or an elbow out of a box's side (``│ A ├──┐``) is followed
+  along that line to every branch, so one source feeding two targets, or two
+  sources feeding one, give one arrow each.
 
 Names that are not in a box must look like proper names (see
 :mod:`designkit.parse.system_names`), and a block whose unboxed arrows point
@@ -62,6 +66,10 @@ _ARROW = re.compile(
     rf"|(?P<s>[-─━═=]+))"
     rf"(?P<rh>[>▶►▷→])?"
 )
+_RUN = frozenset("─━═-")
+_UP_JOINTS = frozenset("└┘├┤┴┼+╰╯")  # a line joins a branch that goes up from here
+_DOWN_JOINTS = frozenset("┌┐├┤┬┼+╭╮")  # ... or down from here
+_JOINTS = _UP_JOINTS | _DOWN_JOINTS
 _ANY_HEAD = re.compile(r"[<>▶►▷→◀◄◁←]")
 _ASCII_ARROW_CHARS = frozenset("-=<>")
 
@@ -86,7 +94,11 @@ def _text_at(line: str, column: int) -> tuple[str, int] | None:
     """The words around ``column``, bounded by two spaces, walls and arrows."""
     if not 0 <= column < len(line):
         return None
-    if line[column] == " " and 0 < column < len(line) - 1:
+    if (
+        line[column] == " "
+        and 0 < column < len(line) - 1
+        and " " not in line[column - 1 : column + 2 : 2]
+    ):
         column -= 1  # the space between two words of a name
     if not (line[column].isalnum() or line[column] in "()[]&.'"):
         return None
@@ -156,6 +168,8 @@ class _Reading:
 
     edges: list[tuple[_End, _End, str | None, int, int]] = field(default_factory=list)
     unboxed_refused: bool = False
+    runs: dict[tuple[int, bool], list[tuple[int, int, list[_End]]]] = field(default_factory=dict)
+    """Fork and merge lines already followed: (row, downwards) -> (first, last, their ends)."""
 
 
 def _horizontal(lines: list[str], rows: list[int], index: BoxIndex, reading: _Reading) -> None:
@@ -226,13 +240,66 @@ def _vertical(lines: list[str], rows: list[int], index: BoxIndex, reading: _Read
             if head in "vV^" and char_at(lines, row + (-1 if down else 1), column) not in "|│┃+┬┴":
                 continue
             step = -1 if down else 1  # towards the tail
+            target = _vertical_end(lines, index, row - step, column, at_top=not down)
+            if target is None:
+                continue
             tail_row, label = _walk_shaft(lines, row + step, column, step, head)
             tail = _vertical_end(lines, index, tail_row, column, at_top=down)
-            target = _vertical_end(lines, index, row - step, column, at_top=not down)
-            if tail is None or target is None:
-                continue
+            tails = (
+                [tail]
+                if tail is not None
+                else _branches(lines, index, tail_row, column, head, reading)
+            )
             label = label or _label_beside(line, column)
-            reading.edges.append((tail, target, label, row, column + 1))
+            for found in tails:
+                reading.edges.append((found, target, label, row, column + 1))
+
+
+def _branches(
+    lines: list[str], index: BoxIndex, row: int, column: int, head: str, reading: _Reading
+) -> list[_End]:
+    """Where a shaft ends on a fork or merge line (``└──┬──┘``, ``+----+----+``): every
+    branch along that line that leads on towards the tail, and any box side the line
+    leaves from (``│ A ├───┐``). Each line is followed once, however many heads meet it."""
+    if char_at(lines, row, column) not in _JOINTS:
+        return []
+    down = head in _DOWN_HEADS
+    runs = reading.runs.setdefault((row, down), [])
+    for first, last, ends in runs:
+        if first <= column <= last:
+            return ends
+    line = lines[row]
+    first = last = column
+    while first > 0 and (line[first - 1] in _RUN or line[first - 1] in _JOINTS):
+        first -= 1
+    while last + 1 < len(line) and (line[last + 1] in _RUN or line[last + 1] in _JOINTS):
+        last += 1
+    ends = _run_ends(lines, index, row, first, last, head)
+    runs.append((first, last, ends))
+    return ends
+
+
+def _run_ends(
+    lines: list[str], index: BoxIndex, row: int, first: int, last: int, head: str
+) -> list[_End]:
+    down = head in _DOWN_HEADS
+    step = -1 if down else 1
+    joints = _UP_JOINTS if down else _DOWN_JOINTS
+    line = lines[row]
+    ends: list[_End] = []
+    for at in range(first, last + 1):
+        side = index.right_walls.get((row, at)) if at == first else None
+        side = side or (index.left_walls.get((row, at)) if at == last else None)
+        if side is not None:  # the line leaves a box's side
+            found = _box_end(side)
+        elif line[at] in joints and char_at(lines, row + step, at) in _SHAFT | _BORDER:
+            tail_row, _ = _walk_shaft(lines, row + step, at, step, head)
+            found = _vertical_end(lines, index, tail_row, at, at_top=down)
+        else:
+            continue
+        if found is not None:
+            ends.append(found)
+    return ends
 
 
 def _walk_shaft(
@@ -257,11 +324,12 @@ def _walk_shaft(
 
 
 def _label_beside(line: str, column: int) -> str | None:
-    """``│ HTTPS``: words one space right of a shaft label it."""
-    if column + 2 < len(line) and line[column + 1] == " " and line[column + 2].isalnum():
-        found = _text_at(line, column + 2)
-        if found is not None and len(found[0]) <= 40:
-            return found[0]
+    """``│ HTTPS`` or ``|  emits event``: words one or two spaces right of a shaft label it."""
+    for gap in (2, 3):
+        spaced = line[column + 1 : column + gap] == " " * (gap - 1)
+        if spaced and column + gap < len(line) and line[column + gap].isalnum():
+            found = _text_at(line, column + gap)
+            return found[0] if found is not None and len(found[0]) <= 40 else None
     return None
 
 
