@@ -183,6 +183,19 @@ def test_mermaid_in_a_plain_block_and_process_charts_elsewhere() -> None:
     assert parse_design(head + process, "m.md").design.architecture.diagram.edges == []
 
 
+BOXES = "┌─────┐     ┌─────┐\n│ CRM │────▶│ ERP │\n└─────┘     └─────┘"
+
+
+def test_a_box_drawing_labelled_as_a_language_is_read_only_when_it_is_all_drawing() -> None:
+    head = "# Integration Design: L\n\n## Overview\n\n**Purpose**: x\n\n## Architecture\n\n"
+    labelled = parse_design(head + f"```sh\n{BOXES}\n```\n", "l.md").design
+    assert [(e.source, e.target) for e in labelled.architecture.diagram.edges] == [("CRM", "ERP")]
+    code = f"```python\n{BOXES}\nsync(CRM, ERP)\n```\n"
+    assert parse_design(head + code, "l.md").design.architecture.diagram.edges == []
+    unboxed = "```sh\n│ Shopify ──▶ NetSuite\n```\n"
+    assert parse_design(head + unboxed, "l.md").design.architecture.diagram.edges == []
+
+
 # --------------------------------------------------------------------------- the readers
 
 

@@ -10,6 +10,11 @@ document is searched for the forms real teams use, block by block:
    (:mod:`designkit.parse.boxes`);
 3. a table whose columns name source and target (:mod:`designkit.parse.flow_tables`).
 
+A code block in a language is code, not a drawing, with one exception: a block
+labelled with some language whose every line is part of a Unicode box drawing
+(authors label drawings ```` ```sh ```` or ```` ```mathematica ```` to stop the
+highlighter); there only arrows between two boxes count.
+
 Where to look, in order (the first block that yields arrows wins, so two
 drawings of the same system are never merged into one wrong picture):
 
@@ -21,9 +26,9 @@ drawings of the same system are never merged into one wrong picture):
 
 Outside the architecture section a drawing whose boxes are mostly actions and
 decisions (``Check Customer Exists``, ``Found?``) is a process flow, not the
-systems, and is passed over. Code blocks in a language (``json``, ``python``,
-``bash``, ...), blocks that read as code (a traceback, a shell session, a JSON
-payload) and file-tree listings (``├── src/``) are never read as drawings.
+systems, and is passed over. Blocks that read as code (a traceback, a shell
+session, a JSON payload, a ``;`` or ``{`` at a line's end) and file-tree listings
+(``├── src/``) are never read as drawings.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from designkit.parse.diagram import Box, DiagramText, Edge, read_diagram
 from designkit.parse.flow_tables import read_flow_table
 from designkit.parse.markdown import DocumentTree, Fence, Section, Table
 from designkit.parse.mermaid import is_flowchart, read_mermaid
-from designkit.parse.system_names import box_name, mostly_steps
+from designkit.parse.system_names import HAS_DRAWING, box_name, mostly_steps
 
 DRAWING_INFO = frozenset(
     [
@@ -78,6 +83,7 @@ _CODE = re.compile(
     re.MULTILINE,
 )
 """A line that only code has: a traceback, a prompt, a keyword, a JSON key, a ``;`` or ``{`` end."""
+_UNICODE_BOX = re.compile(r"[┌╔╭]")
 _TREE_LINE = re.compile(r"^[ \t│|]*(?:[├└]──|[|`+]--)[ \t]+\S", re.MULTILINE)
 
 
@@ -154,8 +160,13 @@ def _read_fence(fence: Fence) -> tuple[DiagramText, str] | None:
     info = fence.info.split(maxsplit=1)[0].lower() if fence.info.strip() else ""
     if info == "mermaid" or (info in DRAWING_INFO and is_flowchart(fence.content)):
         return read_mermaid(fence.content), "mermaid"
-    if info not in DRAWING_INFO or _is_code(fence.content):
+    if _is_code(fence.content):
         return None
+    if info not in DRAWING_INFO:  # a drawing mislabelled ```sh or ```mathematica: boxes only
+        lines = [line for line in fence.content.split("\n") if line.strip()]
+        if _UNICODE_BOX.search(fence.content) is None or not all(map(HAS_DRAWING.search, lines)):
+            return None
+        return read_boxes(fence.content, boxed_only=True), "box diagram"
     bracketed = read_diagram(fence.content) if "]" in fence.content else DiagramText([], [], [])
     kept = [e for e in bracketed.edges if box_name(e.source) and box_name(e.target)]
     if kept:

@@ -353,8 +353,11 @@ def _vertical_end(
     return None if name is None else _End(name, row, found[1] + 1, False)
 
 
-def read_boxes(text: str) -> DiagramText:
-    """Boxes, names and arrows of a drawn block; positions are 1-based within ``text``."""
+def read_boxes(text: str, *, boxed_only: bool = False) -> DiagramText:
+    """Boxes, names and arrows of a drawn block; positions are 1-based within ``text``.
+
+    ``boxed_only`` keeps only arrows between two boxes, for blocks that may not be drawings.
+    """
     lines = text.split("\n")
     starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
     index = BoxIndex(find_boxes(lines, rows_matching(CORNER, text, starts)))
@@ -367,7 +370,7 @@ def read_boxes(text: str) -> DiagramText:
     seen_nodes: set[str] = set()
     ordered = sorted(reading.edges, key=lambda item: (item[3], item[4]))
     for source, target, label, row, column in ordered:
-        if reading.unboxed_refused and not (source.boxed and target.boxed):
+        if (boxed_only or reading.unboxed_refused) and not (source.boxed and target.boxed):
             continue
         if source.name is None or target.name is None or source.name == target.name:
             continue
