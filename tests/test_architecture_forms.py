@@ -153,6 +153,22 @@ def test_architecture_section_comes_before_other_sections() -> None:
     assert [(e.source, e.target) for e in diagram.edges] == [("Shopify", "NetSuite")]
 
 
+def test_source_target_table_under_a_mapping_heading_pairs_objects_not_systems() -> None:
+    head = "# Integration Design: O\n\n## Overview\n\n**Purpose**: x\n\n"
+    table = "| Source | Target |\n|---|---|\n| Contact | Lead |\n| Account | Company |\n"
+    assert (
+        parse_design(
+            head + "## Object Mapping\n\n" + table, "o.md"
+        ).design.architecture.diagram.edges
+        == []
+    )
+    systems = parse_design(head + "## Interfaces\n\n" + table, "o.md").design.architecture.diagram
+    assert [(e.source, e.target) for e in systems.edges] == [
+        ("Contact", "Lead"),
+        ("Account", "Company"),
+    ]
+
+
 PROCESS = """```
 ┌──────────────┐    ┌──────────────┐
 │ Check Order  │───▶│ Valid?       │

@@ -24,11 +24,12 @@ drawings of the same system are never merged into one wrong picture):
   ``## Components``, ...), with their sub-sections;
 - the rest of the document.
 
-Outside the architecture section a drawing whose boxes are mostly actions and
-decisions (``Check Customer Exists``, ``Found?``) is a process flow, not the
-systems, and is passed over. Blocks that read as code (a traceback, a shell
-session, a JSON payload, a ``;`` or ``{`` at a line's end) and file-tree listings
-(``├── src/``) are never read as drawings.
+A table under a heading about mapping, fields, objects or entities pairs those,
+not systems, and is not read. Outside the architecture section a drawing whose
+boxes are mostly actions and decisions (``Check Customer Exists``, ``Found?``)
+is a process flow, not the systems, and is passed over. Blocks that read as
+code (a traceback, a shell session, a JSON payload, a ``;`` or ``{`` at a
+line's end) and file-tree listings (``├── src/``) are never read as drawings.
 """
 
 from __future__ import annotations
@@ -74,6 +75,10 @@ ARCHITECTURE_TITLE = re.compile(
     r"interfaces|connectivity|systems involved",
     re.IGNORECASE,
 )
+MAPPING_TITLE = re.compile(
+    r"mapping|\bfields?\b|schema|transformation|\bobjects?\b|\bentit(?:y|ies)\b", re.IGNORECASE
+)
+"""Tables under such a heading pair fields or objects, never systems."""
 _CODE = re.compile(
     r"^[ \t]*(?:Traceback \(most recent call last\)|File \"[^\"\n]*\", line \d"
     r"|\$ |>>> |#!|def |class |import |from \S+ import |function |const |let |var |return\b"
@@ -219,7 +224,11 @@ def find_architecture(tree: DocumentTree, architecture: Sequence[Section]) -> Fo
     rest = [index for index in range(len(tree.sections)) if index not in taken]
     for tier, indexes in enumerate((first, second, rest)):
         for index in indexes:
-            for _, block in _blocks(tree, tree.sections[index]):
+            section = tree.sections[index]
+            mapping = MAPPING_TITLE.search(section.title) is not None
+            for _, block in _blocks(tree, section):
+                if mapping and isinstance(block, Table):
+                    continue  # | Source | Target | under "Object Mapping" pairs entities
                 found = _read_block(tree, block)
                 if found is None:
                     continue
