@@ -351,6 +351,7 @@ def test_mermaid(chart: str, expected: set[Arrow]) -> None:
         ("| Source | Target |\n|---|---|\n| order_id | tranId |\n| Shop | ERP |", set()),
         ("| Source | Target |\n|---|---|\n| `email` | `Email` |", set()),
         ("| Direction | Priority |\n|---|---|\n| Bidirectional | P0 |", set()),
+        ("| Connection | Auth Method |\n|---|---|\n| Shopify -> NetSuite | OAuth 2.0 |", set()),
         ("| Source | Target |\n|---|---|\n| TBD | [Target System] |", set()),
         (
             "| Field | Value |\n|---|---|\n| **Source System** | Salesforce |\n"

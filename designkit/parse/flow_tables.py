@@ -67,8 +67,10 @@ TARGET_COLUMNS = frozenset(
     ]
 )
 FLOW_COLUMNS = frozenset(
-    ["flow", "direction", "integration", "connection", "data flow", "sync direction"]
+    ["flow", "direction", "integration", "data flow", "integration flow", "sync direction"]
 )
+"""Not ``Connection``: that is the authentication table's column, whose rows are drawn
+from ``security.authentication`` already when a design has no diagram."""
 LABEL_COLUMNS = (
     "pattern",
     "integration pattern",
