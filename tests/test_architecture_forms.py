@@ -153,7 +153,10 @@ def test_architecture_section_comes_before_other_sections() -> None:
     assert [(e.source, e.target) for e in diagram.edges] == [("Shopify", "NetSuite")]
 
 
-def test_source_target_table_under_a_mapping_heading_pairs_objects_not_systems() -> None:
+BOXES_BLOCK = "```\n┌─────┐     ┌─────┐\n│ CRM │────▶│ ERP │\n└─────┘     └─────┘\n```\n"
+
+
+def test_tables_and_drawings_under_mapping_or_state_headings_pair_no_systems() -> None:
     head = "# Integration Design: O\n\n## Overview\n\n**Purpose**: x\n\n"
     table = "| Source | Target |\n|---|---|\n| Contact | Lead |\n| Account | Company |\n"
     assert (
@@ -162,6 +165,22 @@ def test_source_target_table_under_a_mapping_heading_pairs_objects_not_systems()
         ).design.architecture.diagram.edges
         == []
     )
+    states = "| From | To |\n|---|---|\n| NEW | PROCESSING |\n"
+    assert (
+        parse_design(
+            head + "## Order Status Transitions\n\n" + states, "o.md"
+        ).design.architecture.diagram.edges
+        == []
+    )
+    drawn = "```\nNEW ──▶ PROCESSING ──▶ SHIPPED\n```\n"
+    assert (
+        parse_design(
+            head + "## Order Lifecycle\n\n" + drawn, "o.md"
+        ).design.architecture.diagram.edges
+        == []
+    )
+    current = parse_design(head + "## Current State\n\n" + BOXES_BLOCK, "o.md").design
+    assert [(e.source, e.target) for e in current.architecture.diagram.edges] == [("CRM", "ERP")]
     systems = parse_design(head + "## Interfaces\n\n" + table, "o.md").design.architecture.diagram
     assert [(e.source, e.target) for e in systems.edges] == [
         ("Contact", "Lead"),

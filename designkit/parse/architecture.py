@@ -24,8 +24,8 @@ drawings of the same system are never merged into one wrong picture):
   ``## Components``, ...), with their sub-sections;
 - the rest of the document.
 
-A table under a heading about mapping, fields, objects or entities pairs those,
-not systems, and is not read. Outside the architecture section a drawing whose
+Tables and drawings under a heading about mapping, fields, objects, entities,
+states or a lifecycle pair those, not systems, and are not read. Outside the architecture section a drawing whose
 boxes are mostly actions and decisions (``Check Customer Exists``, ``Found?``)
 is a process flow, not the systems, and is passed over. Blocks that read as
 code (a traceback, a shell session, a JSON payload, a ``;`` or ``{`` at a
@@ -75,10 +75,12 @@ ARCHITECTURE_TITLE = re.compile(
     r"interfaces|connectivity|systems involved",
     re.IGNORECASE,
 )
-MAPPING_TITLE = re.compile(
-    r"mapping|\bfields?\b|schema|transformation|\bobjects?\b|\bentit(?:y|ies)\b", re.IGNORECASE
+NOT_SYSTEMS_TITLE = re.compile(
+    r"mapping|\bfields?\b|schema|transformation|\bobjects?\b|\bentit(?:y|ies)\b|"
+    r"\bstatus(?:es)?\b|state machine|transitions?|lifecycle|life cycle",
+    re.IGNORECASE,
 )
-"""Tables under such a heading pair fields or objects, never systems."""
+"""Under such a heading, tables and drawings pair fields, objects or states, never systems."""
 _CODE = re.compile(
     r"^[ \t]*(?:Traceback \(most recent call last\)|File \"[^\"\n]*\", line \d"
     r"|\$ |>>> |#!|def |class |import |from \S+ import |function |const |let |var |return\b"
@@ -225,10 +227,9 @@ def find_architecture(tree: DocumentTree, architecture: Sequence[Section]) -> Fo
     for tier, indexes in enumerate((first, second, rest)):
         for index in indexes:
             section = tree.sections[index]
-            mapping = MAPPING_TITLE.search(section.title) is not None
+            if NOT_SYSTEMS_TITLE.search(section.title):
+                continue  # | Source | Target | under "Object Mapping" pairs entities
             for _, block in _blocks(tree, section):
-                if mapping and isinstance(block, Table):
-                    continue  # | Source | Target | under "Object Mapping" pairs entities
                 found = _read_block(tree, block)
                 if found is None:
                     continue
