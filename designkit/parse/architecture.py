@@ -35,7 +35,7 @@ line's end) and file-tree listings (``├── src/``) are never read as drawin
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -194,11 +194,10 @@ def _shift(drawing: DiagramText, first_line: int, indent: int) -> DiagramText:
     )
 
 
-def _blocks(tree: DocumentTree, section: Section) -> Iterator[tuple[int, Fence | Table]]:
-    items: list[tuple[int, Fence | Table]] = [(f.line, f) for f in section.fences]
-    items.extend((t.line, t) for t in section.tables)
-    items.sort(key=lambda item: item[0])
-    yield from items
+def _blocks(section: Section) -> list[Fence | Table]:
+    """The section's code blocks and tables in document order."""
+    blocks: list[Fence | Table] = [*section.fences, *section.tables]
+    return sorted(blocks, key=lambda block: block.line)
 
 
 def _read_block(tree: DocumentTree, block: Fence | Table) -> FoundDrawing | None:
@@ -229,7 +228,7 @@ def find_architecture(tree: DocumentTree, architecture: Sequence[Section]) -> Fo
             section = tree.sections[index]
             if NOT_SYSTEMS_TITLE.search(section.title):
                 continue  # | Source | Target | under "Object Mapping" pairs entities
-            for _, block in _blocks(tree, section):
+            for block in _blocks(section):
                 found = _read_block(tree, block)
                 if found is None:
                     continue
