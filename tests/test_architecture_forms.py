@@ -128,66 +128,8 @@ def test_negatives_yield_no_system() -> None:
 # --------------------------------------------------------------------------- where to look
 
 
-def test_template_diagram_wins_over_other_forms() -> None:
-    text = (
-        "# Integration Design: Both\n\n## Overview\n\n**Purpose**: x\n\n## Architecture Pattern\n\n"
-        "### Architecture Diagram\n\n```\n[Shopify] --> [NetSuite]\n```\n\n"
-        "## Integration Flows\n\n| Source | Target |\n|---|---|\n| Stripe | Snowflake |\n"
-    )
-    diagram = parse_design(text, "both.md").design.architecture.diagram
-    assert [(e.source, e.target) for e in diagram.edges] == [("Shopify", "NetSuite")]
-    assert diagram.text == "[Shopify] --> [NetSuite]"
-
-
-def test_architecture_section_comes_before_other_sections() -> None:
-    text = (
-        "# Integration Design: Order\n\n## Overview\n\n**Purpose**: x\n\n"
-        "## Operations\n\n| Source | Target |\n|---|---|\n| Billing | Ledger |\n\n"
-        "## Data Flow\n\n```\nShopify ──▶ NetSuite\n```\n\n"
-        "## Architecture\n\n```mermaid\ngraph TD\n  A[Salesforce] --> B[SAP]\n```\n"
-    )
-    diagram = parse_design(text, "o.md").design.architecture.diagram
-    assert [(e.source, e.target) for e in diagram.edges] == [("Salesforce", "SAP")]
-    without = text.split("## Architecture")[0]
-    diagram = parse_design(without, "o.md").design.architecture.diagram
-    assert [(e.source, e.target) for e in diagram.edges] == [("Shopify", "NetSuite")]
-
-
+HEAD = "# Integration Design: Case\n\n## Overview\n\n**Purpose**: x\n\n"
 BOXES_BLOCK = "```\n┌─────┐     ┌─────┐\n│ CRM │────▶│ ERP │\n└─────┘     └─────┘\n```\n"
-
-
-def test_tables_and_drawings_under_mapping_or_state_headings_pair_no_systems() -> None:
-    head = "# Integration Design: O\n\n## Overview\n\n**Purpose**: x\n\n"
-    table = "| Source | Target |\n|---|---|\n| Contact | Lead |\n| Account | Company |\n"
-    assert (
-        parse_design(
-            head + "## Object Mapping\n\n" + table, "o.md"
-        ).design.architecture.diagram.edges
-        == []
-    )
-    states = "| From | To |\n|---|---|\n| NEW | PROCESSING |\n"
-    assert (
-        parse_design(
-            head + "## Order Status Transitions\n\n" + states, "o.md"
-        ).design.architecture.diagram.edges
-        == []
-    )
-    drawn = "```\nNEW ──▶ PROCESSING ──▶ SHIPPED\n```\n"
-    assert (
-        parse_design(
-            head + "## Order Lifecycle\n\n" + drawn, "o.md"
-        ).design.architecture.diagram.edges
-        == []
-    )
-    current = parse_design(head + "## Current State\n\n" + BOXES_BLOCK, "o.md").design
-    assert [(e.source, e.target) for e in current.architecture.diagram.edges] == [("CRM", "ERP")]
-    systems = parse_design(head + "## Interfaces\n\n" + table, "o.md").design.architecture.diagram
-    assert [(e.source, e.target) for e in systems.edges] == [
-        ("Contact", "Lead"),
-        ("Account", "Company"),
-    ]
-
-
 PROCESS = """```
 ┌──────────────┐    ┌──────────────┐
 │ Check Order  │───▶│ Valid?       │
@@ -196,39 +138,69 @@ PROCESS = """```
 """
 
 
-def test_process_flow_is_read_only_inside_the_architecture_section() -> None:
-    head = "# Integration Design: P\n\n## Overview\n\n**Purpose**: x\n\n"
-    elsewhere = parse_design(head + "## Data Flow\n\n" + PROCESS, "p.md").design
-    assert elsewhere.architecture.diagram.edges == []
-    inside = parse_design(head + "## Architecture\n\n" + PROCESS, "p.md").design
-    assert [(e.source, e.target) for e in inside.architecture.diagram.edges] == [
-        ("Check Order", "Valid?")
+def drawn(markdown: str) -> list[tuple[str, str]]:
+    """The arrows a document yields, as (source, target) in order."""
+    diagram = parse_design(markdown, "case.md").design.architecture.diagram
+    return [(e.source, e.target) for e in diagram.edges]
+
+
+def test_template_diagram_wins_over_other_forms() -> None:
+    text = (
+        HEAD + "## Architecture Pattern\n\n### Architecture Diagram\n\n"
+        "```\n[Shopify] --> [NetSuite]\n```\n\n"
+        "## Integration Flows\n\n| Source | Target |\n|---|---|\n| Stripe | Snowflake |\n"
+    )
+    assert drawn(text) == [("Shopify", "NetSuite")]
+    assert (
+        parse_design(text, "both.md").design.architecture.diagram.text == "[Shopify] --> [NetSuite]"
+    )
+
+
+def test_architecture_section_comes_before_other_sections() -> None:
+    text = (
+        HEAD + "## Operations\n\n| Source | Target |\n|---|---|\n| Billing | Ledger |\n\n"
+        "## Data Flow\n\n```\nShopify ──▶ NetSuite\n```\n\n"
+        "## Architecture\n\n```mermaid\ngraph TD\n  A[Salesforce] --> B[SAP]\n```\n"
+    )
+    assert drawn(text) == [("Salesforce", "SAP")]
+    assert drawn(text.split("## Architecture")[0]) == [("Shopify", "NetSuite")]
+
+
+def test_tables_and_drawings_under_mapping_or_state_headings_pair_no_systems() -> None:
+    table = "| Source | Target |\n|---|---|\n| Contact | Lead |\n| Account | Company |\n"
+    assert drawn(HEAD + "## Object Mapping\n\n" + table) == []
+    states = "| From | To |\n|---|---|\n| NEW | PROCESSING |\n"
+    assert drawn(HEAD + "## Order Status Transitions\n\n" + states) == []
+    lifecycle = "```\nNEW ──▶ PROCESSING ──▶ SHIPPED\n```\n"
+    assert drawn(HEAD + "## Order Lifecycle\n\n" + lifecycle) == []
+    assert drawn(HEAD + "## Current State\n\n" + BOXES_BLOCK) == [("CRM", "ERP")]
+    assert drawn(HEAD + "## Interfaces\n\n" + table) == [
+        ("Contact", "Lead"),
+        ("Account", "Company"),
     ]
 
 
+def test_process_flow_is_read_only_inside_the_architecture_section() -> None:
+    assert drawn(HEAD + "## Data Flow\n\n" + PROCESS) == []
+    assert drawn(HEAD + "## Architecture\n\n" + PROCESS) == [("Check Order", "Valid?")]
+
+
 def test_mermaid_in_a_plain_block_and_process_charts_elsewhere() -> None:
-    head = "# Integration Design: M\n\n## Overview\n\n**Purpose**: x\n\n"
     plain = "## System Context\n\n```\nflowchart LR\n  A[Shop] --> B[ERP]\n```\n"
-    diagram = parse_design(head + plain, "m.md").design.architecture.diagram
-    assert [(e.source, e.target) for e in diagram.edges] == [("Shop", "ERP")]
+    assert drawn(HEAD + plain) == [("Shop", "ERP")]
     process = (
         "## Error Handling\n\n```mermaid\nflowchart TD\n  A[Receive order] --> B{Valid?}\n"
         "  B -->|no| C[Send to DLQ]\n```\n"
     )
-    assert parse_design(head + process, "m.md").design.architecture.diagram.edges == []
-
-
-BOXES = "┌─────┐     ┌─────┐\n│ CRM │────▶│ ERP │\n└─────┘     └─────┘"
+    assert drawn(HEAD + process) == []
 
 
 def test_a_box_drawing_labelled_as_a_language_is_read_only_when_it_is_all_drawing() -> None:
-    head = "# Integration Design: L\n\n## Overview\n\n**Purpose**: x\n\n## Architecture\n\n"
-    labelled = parse_design(head + f"```sh\n{BOXES}\n```\n", "l.md").design
-    assert [(e.source, e.target) for e in labelled.architecture.diagram.edges] == [("CRM", "ERP")]
-    code = f"```python\n{BOXES}\nsync(CRM, ERP)\n```\n"
-    assert parse_design(head + code, "l.md").design.architecture.diagram.edges == []
-    unboxed = "```sh\n│ Shopify ──▶ NetSuite\n```\n"
-    assert parse_design(head + unboxed, "l.md").design.architecture.diagram.edges == []
+    section = HEAD + "## Architecture\n\n"
+    boxes = BOXES_BLOCK.strip("`\n")
+    assert drawn(section + f"```sh\n{boxes}\n```\n") == [("CRM", "ERP")]
+    assert drawn(section + f"```python\n{boxes}\nsync(CRM, ERP)\n```\n") == []
+    assert drawn(section + "```sh\n┌┐\n│ Shopify ──▶ NetSuite\n```\n") == []
 
 
 # --------------------------------------------------------------------------- the readers
