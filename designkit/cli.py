@@ -410,6 +410,11 @@ def rubric_check(file: str) -> None:
     help="Left to right or top to bottom.",
 )
 @click.option("--check", is_flag=True, help="Also run the graph checks; exit 1 when one fails.")
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Draw even when the document names no systems (else exit 1).",
+)
 @encoding_option
 @_user_errors
 def diagram(
@@ -418,16 +423,25 @@ def diagram(
     output_format: str | None,
     direction: str,
     check: bool,
+    allow_empty: bool,
     encoding: str,
 ) -> None:
     """Draw the architecture of FILE: systems, flow and failure paths.
 
-    DOT and Mermaid need nothing installed; SVG, PNG and PDF need Graphviz.
+    DOT and Mermaid need nothing installed; SVG, PNG and PDF need Graphviz. A
+    document with no readable architecture exits 1 unless --allow-empty is given.
     """
-    from designkit.diagram.drawing import draw, format_for
+    from designkit.diagram.drawing import draw, format_for, has_systems
     from designkit.parse import parse_file
 
     parsed = parse_file(file, encoding=encoding)
+    if not allow_empty and not has_systems(parsed):
+        click.echo(
+            f"designkit: {parsed.path}: no architecture found (no diagram arrows, Mermaid "
+            "flowchart or source/target table); --allow-empty draws anyway",
+            err=True,
+        )
+        sys.exit(EXIT_FINDINGS)
     chosen = format_for(output, output_format)
     data, findings = draw(parsed, chosen, direction, check=check)
     if check:

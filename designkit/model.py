@@ -127,9 +127,12 @@ class DiagramEdge(_Model):
 
 
 class Diagram(_Model):
-    text: str | None = None
+    text: str | None = None  # the block read; None when the systems came from a table
     nodes: list[str] = Field(default_factory=list)  # every [box], in the order drawn
     edges: list[DiagramEdge] = Field(default_factory=list)
+    # Without template arrows, nodes and edges come from a box drawing, a Mermaid
+    # flowchart or a source/target table (parse/architecture.py); nodes are then the
+    # systems the arrows join, in the order met.
 
 
 class Architecture(_Model):

@@ -543,7 +543,19 @@ def test_every_case_document_round_trips_through_render(name: str) -> None:
     from designkit.render import render_markdown
 
     design = _parse(name).design
-    assert parse_design(render_markdown(design), "rendered.md").design == design
+    again = parse_design(render_markdown(design), "rendered.md").design
+    if design.architecture.diagram.text is None and design.architecture.diagram.edges:
+        # read from a source/target table, which has no drawing of its own: render draws
+        # the same edges as arrows, and those arrows are then the diagram's text
+        assert again.architecture.diagram.text
+        again = again.model_copy(
+            update={
+                "architecture": again.architecture.model_copy(
+                    update={"diagram": design.architecture.diagram}
+                )
+            }
+        )
+    assert again == design
 
 
 def test_schema_documents_the_document_kind() -> None:

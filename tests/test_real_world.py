@@ -92,3 +92,56 @@ def test_open_mercato_is_a_review_report_read_with_a_note() -> None:
     notes = [d for d in parsed.diagnostics if d.code == "DK106"]
     assert len(notes) == 1 and "read as a review report" in notes[0].message
     assert [p.name for p in parsed.design.phases][:1] == ["Phase 1 — Core CRM Sync (P0)"]
+
+
+DRAWN = {
+    # the box drawing under '## Architecture / ### High-Level Architecture'; the
+    # process-flow drawings further down (Check Customer Exists, Found?) are not systems
+    "flexprice-quickbooks-integration.md": [
+        ("Flexprice Core System", "Integration Factory & Services"),
+        ("Integration Factory & Services", "Entity Integration Mapping"),
+        ("Entity Integration Mapping", "QuickBooks Online API"),
+    ],
+    # '## Architecture' only lists components; the box drawing is under '## Data Flow'
+    "ipaas-shopify-netsuite-order-sync.md": [
+        ("Shopify Orders", "OrderSyncService.syncOrders()"),
+        ("OrderSyncService.syncOrders()", "NetSuite Sales Orders"),
+    ],
+    # nothing drawn: mapping tables, a file tree, arrows only in headings and prose
+    "open-mercato-hubspot-feasibility.md": [],
+    # nothing drawn: field-mapping code blocks ("user_profiles.user_id ... clients.id")
+    "sitesense-expenses-to-accounting.md": [],
+}
+
+
+@pytest.mark.parametrize("name", sorted(DRAWN))
+def test_architecture_drawn_in_real_documents(name: str) -> None:
+    path = require_shared(REAL_WORLD / name)
+    encoding = "cp1252" if name.startswith("sitesense") else "utf-8"
+    parsed = parse_file(path, encoding=encoding)
+    diagram = parsed.design.architecture.diagram
+    assert [(e.source, e.target) for e in diagram.edges] == DRAWN[name]
+    expected_nodes = list(dict.fromkeys(n for edge in DRAWN[name] for n in edge))
+    assert diagram.nodes == expected_nodes
+    for index in range(len(diagram.edges)):  # each arrow points into the document
+        assert parsed.line_of(f"architecture.diagram.edges[{index}]") > 1
+    for absent in ("Check", "Customer Found?", "Invoice Service", "QuickBooks", "HubSpot"):
+        assert absent not in diagram.nodes
+
+
+@pytest.mark.parametrize("name", [n for n, drawn in sorted(DRAWN.items()) if not drawn])
+def test_diagram_says_so_when_a_real_document_draws_nothing(name: str) -> None:
+    from click.testing import CliRunner
+
+    from designkit.cli import main
+
+    path = require_shared(REAL_WORLD / name)
+    encoding = "cp1252" if name.startswith("sitesense") else "utf-8"
+    result = CliRunner().invoke(
+        main, ["diagram", str(path), "--encoding", encoding, "--format", "mermaid"]
+    )
+    assert result.exit_code == 1
+    assert (
+        result.stderr == f"designkit: {path}: no architecture found (no diagram arrows, "
+        "Mermaid flowchart or source/target table); --allow-empty draws anyway\n"
+    )

@@ -37,6 +37,13 @@ def graph_findings(parsed: ParsedDesign) -> list[Diagnostic]:
     return [d for d in lint_design(parsed) if d.code in GRAPH_CODES]
 
 
+def has_systems(parsed: ParsedDesign) -> bool:
+    """Whether the picture would show any system; without one it shows only the flow steps,
+    which looks like a drawing but says nothing about the architecture."""
+    graph = graph_of(parsed)
+    return any(data["kind"] == "system" for _, data in graph.nodes(data=True))
+
+
 def draw(
     parsed: ParsedDesign, output_format: str, direction: str = "LR", *, check: bool = False
 ) -> tuple[bytes, list[Diagnostic]]:

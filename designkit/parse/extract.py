@@ -27,6 +27,7 @@ from designkit.model import (
     Transformation,
 )
 from designkit.parse import values as v
+from designkit.parse.architecture import find_architecture
 from designkit.parse.diagram import read_diagram
 from designkit.parse.kind import (
     DECLARED_KINDS,
@@ -1028,14 +1029,21 @@ class Extractor:
 
     def diagram(self) -> dict[str, Any]:
         fences = self.fences("architecture.diagram")
-        if not fences:
+        drawn = read_diagram(fences[0].content.rstrip("\n")) if fences else None
+        if drawn is None or not drawn.edges:  # no template arrows: boxes, Mermaid, flow tables
+            arch = [s for k, s in self.by_key.items() if k.split(".", 1)[0] == "architecture"]
+            found = find_architecture(self.tree, arch)
+            if found is not None:
+                for path, (line, column) in found.locations().items():
+                    self.at(path, line, column)
+                return found.model()
+        if not fences or drawn is None:
             return {}
         fence = fences[0]
         text = fence.content.rstrip("\n")
         self.at("architecture.diagram.text", fence.line)
         edges = []
         names: set[str] = set()
-        drawn = read_diagram(text)
         for index, edge in enumerate(drawn.edges):
             self.at(f"architecture.diagram.edges[{index}]", fence.line + edge.line, edge.column)
             edges.append({"source": edge.source, "target": edge.target, "label": edge.label})

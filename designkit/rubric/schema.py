@@ -110,7 +110,6 @@ class Criterion(_Strict):
     def _design_placeholders(cls, value: str | None) -> str | None:
         return _placeholders_known(value, _DESIGN_PLACEHOLDERS)
 
-
     @field_validator("check", "applies_if")
     @classmethod
     def _valid_check(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
