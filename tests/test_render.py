@@ -120,6 +120,8 @@ def _ok(text: str) -> bool:
 
 
 TEXT = st.builds(lambda w, t: (w + t).strip(), _WORD, _TAIL).filter(_ok)
+WORD = _WORD.filter(_ok)
+"""One word that is not itself a placeholder (``X``, ``TBD`` and ``n/a`` read back as gaps)."""
 """One line as a person writes it: starts with a letter; may hold pipes and punctuation."""
 CELL = st.lists(TEXT, min_size=1, max_size=3).map("\n".join)
 """Table cells may hold line breaks (written as <br>)."""
@@ -138,7 +140,7 @@ def diagrams(draw: st.DrawFn) -> Diagram:
     names = draw(st.lists(NAME, min_size=2, max_size=5, unique=True))
     pairs = draw(
         st.lists(
-            st.tuples(st.sampled_from(names), st.sampled_from(names), maybe(_WORD)).filter(
+            st.tuples(st.sampled_from(names), st.sampled_from(names), maybe(WORD)).filter(
                 lambda p: p[0] != p[1]
             ),
             max_size=5,
@@ -167,10 +169,10 @@ EXTRA_HEADERS = st.dictionaries(st.sampled_from(["Owner", "Ticket", "Priority"])
 mappings = st.builds(
     Mapping,
     source_field=maybe(TEXT),
-    source_type=maybe(_WORD),
+    source_type=maybe(WORD),
     transformation=maybe(st.sampled_from(Transformation)),
     target_field=TEXT,
-    target_type=maybe(_WORD),
+    target_type=maybe(WORD),
     notes=maybe(CELL),
     extra_columns=EXTRA_HEADERS,
 )
@@ -271,7 +273,7 @@ designs = st.builds(
                 st.builds(
                     CanonicalField,
                     name=TEXT,
-                    type=maybe(_WORD),
+                    type=maybe(WORD),
                     required=st.booleans(),
                     description=maybe(TEXT),
                 ),

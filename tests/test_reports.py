@@ -108,6 +108,11 @@ def finding(
     )
 
 
+@cache
+def builtin_rubric() -> Rubric:
+    return load_rubric()
+
+
 def make_card(
     findings: Sequence[Finding] = (),
     *,
@@ -175,7 +180,7 @@ def make_card(
         file=file,
         name=name,
         rubric=RubricInfo(id="test-rubric", name="Test Rubric", version="1"),
-        overall=overall_of(dims, list(findings), 0, load_rubric(), target),
+        overall=overall_of(dims, list(findings), 0, builtin_rubric(), target),
         dimensions=dims,
         findings=list(findings),
         counts=Counts(
