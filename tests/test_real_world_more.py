@@ -418,17 +418,6 @@ def test_crm_requirement_kind() -> None:
     assert _parse(CRM_REQ).design.document_kind is DocumentKind.REQUIREMENTS
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "YAML front matter (lines 1-6) is read as a setext heading: an extra section titled "
-        "'title: \"CRM System Data Synchronization\"\\ntags: ...\\npermalink: ...' that swallows "
-        "'### Context' and '### Trigger' as its sub-sections, and meta.name is None (score "
-        "prints '(unnamed design)'). Should be: front matter skipped, meta.name 'CRM System "
-        "Data Synchronization', 'Context' and 'Trigger' extra sections of their own"
-    ),
-)
 def test_crm_requirement_front_matter_is_not_a_section() -> None:
     parsed = _parse(CRM_REQ)
     titles = _titles(parsed)
@@ -496,16 +485,6 @@ def test_sync_roadmap_week_range_is_no_lint_error() -> None:
     assert [p.name for p in parsed.design.phases] == ["Phase 3: Testing & Documentation"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "extra section titles keep half of the bold markers: '#### **Task 8: Contract "
-        "Tests** 📋 (2 days)' (line 408) becomes 'Task 8: Contract Tests** 📋 (2 days)' (the "
-        "opening '**' is stripped, the closing one kept); same for Tasks 9-12. Should be "
-        "'Task 8: Contract Tests 📋 (2 days)' or without the emoji"
-    ),
-)
 def test_sync_roadmap_titles_have_no_stray_emphasis() -> None:
     titles = _titles(_parse(ROADMAP))
     assert not [title for title in titles if "**" in title]

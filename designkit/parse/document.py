@@ -11,6 +11,7 @@ from designkit.diagnostics import Diagnostic, sort_diagnostics
 from designkit.errors import UserError
 from designkit.model import Design
 from designkit.parse.extract import extract
+from designkit.parse.front_matter import without_front_matter
 from designkit.parse.markdown import read_tree
 from designkit.parse.sections import Confidence
 
@@ -95,7 +96,7 @@ def parse_design(text: str, path: str = "<string>") -> ParsedDesign:
     template is read with an info diagnostic (DK106) saying how close it is, and
     everything else wrong with it is reported as diagnostics.
     """
-    tree = read_tree(text)
+    tree = read_tree(without_front_matter(text))
     extractor, extraction = extract(tree, path)
     if not extractor.is_integration_document():
         raise UserError(

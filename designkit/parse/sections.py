@@ -389,9 +389,13 @@ _NUMBERING = re.compile(
 )
 
 
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+
+
 def clean_title(title: str) -> str:
-    """A heading's text without numbering or decoration, for extra-section titles."""
-    text = title.strip().strip("#").strip()
+    """A heading's text without numbering or decoration, for extra-section titles:
+    ``**Task 8: Contract Tests** 📋 (2 days)`` -> ``Task 8: Contract Tests 📋 (2 days)``."""
+    text = _EMPHASIS.sub(r"\2", title.strip().strip("#").strip())
     index = 0
     while index < len(text) and not (text[index].isalnum() or text[index] in "`[(\"'"):
         index += 1
