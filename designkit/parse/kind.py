@@ -63,6 +63,20 @@ DECLARED_KINDS: dict[str, DocumentKind] = {
 # --------------------------------------------------------------------------- shape signs
 
 _ADR_TITLE = re.compile(r"^(?:adr\b|architecture decision|decision record)")
+_ADR_HEADINGS = (
+    "context",
+    "decision",
+    "decision outcome",
+    "status",
+    "consequences",
+    # MADR, the other common ADR template
+    "context and problem statement",
+    "decision drivers",
+    "considered options",
+    "pros and cons of the options",
+)
+_ADR_CORE = frozenset({"context", "decision", "decision outcome", "context and problem statement"})
+"""An ADR states its context or its decision; the other headings only support that."""
 _REVIEW_TITLE = re.compile(r"\b(?:review|assessment|audit|feasibility|analysis|evaluation)\b")
 _REVIEW_HEADINGS = (
     "findings",
@@ -87,7 +101,7 @@ _ROADMAP_WORDS = re.compile(
     r"\b(?:roadmap|improvement|improvements|enhancement|enhancements|remediation|"
     r"target state|gap analysis|migration plan|modernisation|modernization)\b"
 )
-_PLAN_ITEM = re.compile(r"^(?:week|sprint|milestone)\s+\d")
+_PLAN_ITEM = re.compile(r"^(?:week|sprint|milestone|phase|task)\s+\d")
 
 
 def _headings(tree: DocumentTree, skip: int | None) -> list[str]:
@@ -127,10 +141,10 @@ def recognise_shape(tree: DocumentTree, title: Section | None) -> Shape:
     adr = scores[DocumentKind.ADR]
     if _ADR_TITLE.search(name):
         adr.append("an ADR title")
-    for word in ("context", "decision", "decision outcome", "status", "consequences"):
+    for word in _ADR_HEADINGS:
         if word in heading_set:
             adr.append(f"a '{word.title()}' heading")
-    if not ({"context", "decision", "decision outcome"} & heading_set) and len(adr) < 3:
+    if not (_ADR_CORE & heading_set) and len(adr) < 3:
         adr.clear()  # Status and Consequences alone are not an ADR
 
     review = scores[DocumentKind.REVIEW_REPORT]
@@ -171,7 +185,7 @@ def recognise_shape(tree: DocumentTree, title: Section | None) -> Shape:
     hits = sum(1 for heading in headings if _ROADMAP_WORDS.search(heading))
     roadmap.extend(["improvement headings"] * min(hits, 2))
     if sum(1 for heading in headings if _PLAN_ITEM.match(heading)) >= 2:
-        roadmap.append("a plan by week")
+        roadmap.append("a plan by week, phase or task")
     if any(
         {"current", "target"} <= {normalise_key(cell) for cell in table.header}
         for section in tree.sections

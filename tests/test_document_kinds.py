@@ -1,0 +1,88 @@
+"""Document kinds by shape: the common ADR templates and plans by phase or task.
+
+Inline documents written here for the purpose (the real ones that showed the
+gaps are third-party and not committed: tests/data/real-world/README.md).
+"""
+
+from __future__ import annotations
+
+from designkit.model import DocumentKind
+from designkit.parse import parse_design
+
+MADR = """\
+# Partner webhooks are switched off after repeated failures
+
+- Status: accepted
+- Date: 2024-03-02
+
+## Context and Problem Statement
+
+The partner API disables our webhook endpoint after too many 5xx answers, and
+events sent while it is off are lost.
+
+## Decision Drivers
+
+- no lost events
+- retries must not flood the partner API
+
+## Considered Options
+
+### Option 1: Log and drop
+
+### Option 2: A dead-letter queue with a replay job
+
+## Decision Outcome
+
+Option 2: failed events go to a dead-letter queue and a job replays them.
+"""
+
+ROADMAP = """\
+# Order Sync Improvements - Implementation Roadmap
+
+## Current State
+
+The nightly sync retries nothing and drops failed orders.
+
+## Implementation Plan
+
+### Phase 1: Reliability (Weeks 1-2)
+
+#### Task 1: Retries with backoff for the ERP API
+
+#### Task 2: A dead-letter queue for rejected orders
+
+### Phase 2: Observability (Weeks 3-4)
+
+#### Task 3: Error-rate alerts
+"""
+
+DESIGN_WITH_PHASES = """\
+# Integration Design: Orders to ERP
+
+## Overview
+
+**Purpose**: Orders from the shop reach the ERP through webhooks.
+
+## Implementation Phases
+
+### Phase 1: MVP (2 weeks)
+
+### Phase 2: Hardening (2 weeks)
+"""
+
+
+def test_a_madr_adr_is_an_adr() -> None:
+    parsed = parse_design(MADR, "adr.md")
+    assert parsed.design.document_kind is DocumentKind.ADR
+    # an option that was not chosen is no DLQ section
+    assert "error_handling.dead_letter_queue" not in parsed.sections
+
+
+def test_a_plan_by_phase_and_task_with_an_improvement_title_is_a_roadmap() -> None:
+    parsed = parse_design(ROADMAP, "roadmap.md")
+    assert parsed.design.document_kind is DocumentKind.IMPROVEMENT_ROADMAP
+
+
+def test_template_phases_do_not_make_a_design_a_roadmap() -> None:
+    parsed = parse_design(DESIGN_WITH_PHASES, "design.md")
+    assert parsed.design.document_kind is DocumentKind.DESIGN
