@@ -499,13 +499,17 @@ def _quick_wins(
 def _lint_errors(parsed: ParsedDesign, ignore: Collection[str]) -> list[LintError]:
     from designkit.diagnostics import Severity
     from designkit.lint import lint_design
+    from designkit.lint.engine import RULES
 
     skip = {code.upper() for code in ignore}
+    # only the rules that can report an error: the verdict needs no warnings, and the
+    # graph rules (single points of failure...) would double the cost of linting
+    rules = tuple(rule for rule in RULES if rule.severity is Severity.ERROR)
     return [
         LintError(
             code=d.code, message=d.message, line=d.line, column=max(1, d.column), field=d.field
         )
-        for d in lint_design(parsed)
+        for d in lint_design(parsed, rules)
         if d.severity is Severity.ERROR and d.code.upper() not in skip
     ]
 
