@@ -97,8 +97,8 @@ def parse_design(text: str, path: str = "<string>") -> ParsedDesign:
     everything else wrong with it is reported as diagnostics.
     """
     tree = read_tree(without_front_matter(text))
-    extractor, extraction = extract(tree, path)
-    if not extractor.is_integration_document():
+    extraction = extract(tree, path)
+    if not extraction.integration:
         raise UserError(
             "not an integration design: no '# Integration Design: NAME' title, no template "
             "section and no integration content (systems, flows, error handling, mappings)",

@@ -204,3 +204,22 @@ def read_tree(text: str) -> DocumentTree:
         i += 1
     current.end_line = len(source_lines)
     return DocumentTree(source_lines=source_lines, sections=sections)
+
+
+_NUMBERING = re.compile(
+    r"^(?:\d+(?:\.\d+)*|[ivxlcdm]+|[a-z])[.):]\s+|^\d+(?:\.\d+)*\s+", re.IGNORECASE
+)
+
+
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+
+
+def clean_title(title: str) -> str:
+    """A heading's text without numbering or decoration, for extra-section titles:
+    ``**Task 8: Contract Tests** 📋 (2 days)`` -> ``Task 8: Contract Tests 📋 (2 days)``."""
+    text = _EMPHASIS.sub(r"\2", title.strip().strip("#").strip())
+    index = 0
+    while index < len(text) and not (text[index].isalnum() or text[index] in "`[(\"'"):
+        index += 1
+    text = _NUMBERING.sub("", text[index:], count=1)
+    return text.strip().strip("*_").strip()

@@ -19,7 +19,10 @@ A heading that labels an item of a list of its own (``Week 6: Testing &
 Deployment``, ``Step 4: Check Existing Mapping``, ``Option A: ...``, ``Finding 3:
 ...``) is never a section, whatever words follow. Whether a match may stand where
 the heading stands (a sub-heading of another section is not a top-level section)
-is decided by the extractor, which knows the headings around it.
+is decided by :mod:`~designkit.parse.placement`, which knows the headings around it.
+
+Each section's names are declared by its reader module (``SPEC`` in
+:mod:`designkit.parse.readers`); this module only matches them.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
+from designkit.parse.markdown import clean_title as clean_title  # where it was; readers need it
+from designkit.parse.readers.registry import SECTIONS as REGISTERED
+from designkit.parse.readers.spec import SectionSpec
 from designkit.parse.values import normalise_key
 
 
@@ -60,220 +66,13 @@ class HeadingMatch:
     sub-heading of its own parent section, never on its own."""
 
 
-@dataclass(frozen=True, slots=True)
-class SectionSpec:
-    key: str
-    title: str  # the template's heading, for messages and rendering
-    parent: str | None
-    aliases: tuple[str, ...]
-
-
-SECTIONS: tuple[SectionSpec, ...] = (
-    SectionSpec(
-        "overview", "Overview", None, ("overview", "summary", "executive summary", "introduction")
-    ),
-    SectionSpec(
-        "architecture",
-        "Architecture Pattern",
-        None,
-        ("architecture pattern", "architecture", "integration pattern", "pattern"),
-    ),
-    SectionSpec(
-        "architecture.diagram",
-        "Architecture Diagram",
-        "architecture",
-        ("architecture diagram", "diagram", "system context", "context diagram"),
-    ),
-    SectionSpec("data", "Data Design", None, ("data design", "data architecture")),
-    SectionSpec(
-        "data.canonical_model",
-        "Canonical Data Model",
-        "data",
-        ("canonical data model", "canonical model", "data model"),
-    ),
-    SectionSpec(
-        "data.mappings",
-        "Mapping Specifications",
-        "data",
-        (
-            "mapping specifications",
-            "mapping specification",
-            "mappings",
-            "mapping",
-            "field mappings",
-            "field mapping",
-        ),
-    ),
-    SectionSpec(
-        "data.schema_versioning",
-        "Schema Versioning Strategy",
-        "data",
-        ("schema versioning", "versioning strategy", "schema evolution"),
-    ),
-    SectionSpec(
-        "data.validation_rules",
-        "Validation Rules",
-        "data",
-        ("validation rules", "validation", "data validation"),
-    ),
-    SectionSpec("flow", "Flow Design", None, ("flow design", "flows", "process flow")),
-    SectionSpec(
-        "flow.normal",
-        "Normal Flow (Happy Path)",
-        "flow",
-        ("normal flow", "happy path", "main flow", "primary flow"),
-    ),
-    SectionSpec(
-        "flow.errors",
-        "Error Flow",
-        "flow",
-        ("error flow", "error flows", "failure flow", "exception flow"),
-    ),
-    SectionSpec(
-        "error_handling",
-        "Error Handling Strategy",
-        None,
-        ("error handling strategy", "error handling", "exception handling"),
-    ),
-    SectionSpec(
-        "error_handling.retry_policies",
-        "Retry Logic",
-        "error_handling",
-        ("retry logic", "retry policy", "retry policies", "retries", "retry strategy", "retry"),
-    ),
-    SectionSpec(
-        "error_handling.dead_letter_queue",
-        "Dead Letter Queue",
-        "error_handling",
-        ("dead letter queue", "dead letter", "deadletter queue", "dlq"),
-    ),
-    SectionSpec(
-        "error_handling.circuit_breaker",
-        "Circuit Breaker",
-        "error_handling",
-        ("circuit breaker", "circuit breakers", "circuitbreaker"),
-    ),
-    SectionSpec(
-        "observability",
-        "Monitoring & Observability",
-        None,
-        ("monitoring and observability", "monitoring", "observability"),
-    ),
-    SectionSpec(
-        "observability.logging",
-        "Logging Strategy",
-        "observability",
-        ("logging strategy", "logging", "logs"),
-    ),
-    SectionSpec(
-        "observability.metrics",
-        "Metrics (RED Method)",
-        "observability",
-        ("metrics", "red method", "metrics and alerts", "alerting"),
-    ),
-    SectionSpec(
-        "observability.dashboards", "Dashboards", "observability", ("dashboards", "dashboard")
-    ),
-    SectionSpec(
-        "security",
-        "Security Design",
-        None,
-        ("security design", "security", "security and compliance"),
-    ),
-    SectionSpec(
-        "security.authentication",
-        "Authentication & Authorization",
-        "security",
-        (
-            "authentication and authorization",
-            "authentication and authorisation",
-            "authentication",
-            "authorization",
-            "auth",
-        ),
-    ),
-    SectionSpec("security.encryption", "Encryption", "security", ("encryption", "data protection")),
-    SectionSpec(
-        "security.audit", "Audit Trail", "security", ("audit trail", "audit", "audit logging")
-    ),
-    SectionSpec(
-        "reliability",
-        "Reliability & Resilience",
-        None,
-        ("reliability and resilience", "reliability", "resilience"),
-    ),
-    SectionSpec(
-        "reliability.idempotency",
-        "Idempotency Strategy",
-        "reliability",
-        ("idempotency strategy", "idempotency", "deduplication"),
-    ),
-    SectionSpec(
-        "reliability.disaster_recovery",
-        "Disaster Recovery",
-        "reliability",
-        ("disaster recovery", "dr", "business continuity"),
-    ),
-    SectionSpec(
-        "testing",
-        "Testing Strategy",
-        None,
-        ("testing strategy", "testing", "test strategy", "tests"),
-    ),
-    SectionSpec(
-        "deployment",
-        "Deployment & CI/CD",
-        None,
-        ("deployment and ci cd", "deployment", "ci cd", "release strategy"),
-    ),
-    SectionSpec(
-        "platform",
-        "Platform Considerations",
-        None,
-        ("platform considerations", "platform", "tooling and platform", "platform selection"),
-    ),
-    SectionSpec(
-        "phases",
-        "Implementation Phases",
-        None,
-        ("implementation phases", "phases", "implementation plan", "delivery plan", "roadmap"),
-    ),
-    SectionSpec(
-        "success_criteria",
-        "Success Criteria",
-        None,
-        ("success criteria", "success metrics", "acceptance criteria", "kpis"),
-    ),
-    SectionSpec(
-        "risks",
-        "Risks & Mitigation",
-        None,
-        ("risks and mitigation", "risks and mitigations", "risks", "risk", "risk register"),
-    ),
-    SectionSpec(
-        "open_questions", "Open Questions", None, ("open questions", "questions", "open issues")
-    ),
-)
+SECTIONS: tuple[SectionSpec, ...] = tuple(reader.spec for reader in REGISTERED)
+"""Every template section, in the template's order; declared by its reader module."""
 
 SPECS = {spec.key: spec for spec in SECTIONS}
 TOP_LEVEL = tuple(spec for spec in SECTIONS if spec.parent is None)
 
-
-STRICT_ALIASES = frozenset(
-    {
-        "summary",
-        "introduction",
-        "pattern",
-        "diagram",
-        "validation",
-        "flows",
-        "logs",
-        "auth",
-        "dr",
-        "tests",
-        "questions",
-    }
-)
+STRICT_ALIASES = frozenset(alias for spec in SECTIONS for alias in spec.generic)
 """Names too generic to stand for a section among other words: on their own they match
 only as the whole heading (``## Summary``, never ``## Enhancement Summary``); among
 other words only as a sub-heading of their own parent (``### Input Validation`` under
@@ -326,7 +125,7 @@ def _index() -> None:
     for spec in SECTIONS:
         _EXACT.setdefault(normalise_key(spec.title), spec.key)
         for alias in spec.aliases:
-            _ALIASES.append((tuple(alias.split()), spec.key, alias in STRICT_ALIASES))
+            _ALIASES.append((tuple(alias.split()), spec.key, alias in spec.generic))
 
 
 def is_list_item_heading(words: list[str]) -> bool:
@@ -382,22 +181,3 @@ def classify_heading(title: str) -> str | None:
     """
     found = match_heading(title)
     return found.key if found else None
-
-
-_NUMBERING = re.compile(
-    r"^(?:\d+(?:\.\d+)*|[ivxlcdm]+|[a-z])[.):]\s+|^\d+(?:\.\d+)*\s+", re.IGNORECASE
-)
-
-
-_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
-
-
-def clean_title(title: str) -> str:
-    """A heading's text without numbering or decoration, for extra-section titles:
-    ``**Task 8: Contract Tests** 📋 (2 days)`` -> ``Task 8: Contract Tests 📋 (2 days)``."""
-    text = _EMPHASIS.sub(r"\2", title.strip().strip("#").strip())
-    index = 0
-    while index < len(text) and not (text[index].isalnum() or text[index] in "`[(\"'"):
-        index += 1
-    text = _NUMBERING.sub("", text[index:], count=1)
-    return text.strip().strip("*_").strip()

@@ -96,6 +96,17 @@ def slot_text(text: str) -> str | None:
     return match.group(0) if match else None
 
 
+def has_digit_outside_slots(text: str) -> bool:
+    """``5 failures in [window]`` states a number; ``[N] failures`` does not."""
+    remainder = text
+    while True:
+        slot = slot_text(remainder)
+        if slot is None:
+            break
+        remainder = remainder.replace(slot, " ", 1)
+    return any(ch.isdigit() for ch in remainder)
+
+
 # --------------------------------------------------------------------------- numbers
 
 _NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\.\d+)"

@@ -186,12 +186,12 @@ def _extras(row: Any, headers: Sequence[str]) -> list[str]:
 
 def _parser_dlq_threshold(text: str) -> int | None:
     """The alert threshold the parser reads from a DLQ monitoring sentence, if any."""
-    from designkit.parse.extract import _dlq_threshold
+    from designkit.parse.readers.error_handling.dead_letter_queue import alert_threshold
 
     if v.is_placeholder(text) or v.has_slot(text):
         return None
     try:
-        return _dlq_threshold(text)
+        return alert_threshold(text)
     except v.UnparseableValue:
         return None
 
@@ -257,9 +257,9 @@ def circuit_breaker_lines(breaker: CircuitBreaker) -> list[tuple[str, str]]:
 
 
 def _within_seconds(text: str) -> float | None:
-    from designkit.parse.extract import _WITHIN
+    from designkit.parse.readers.deployment import WITHIN
 
-    match = _WITHIN.search(text)
+    match = WITHIN.search(text)
     if match is None:
         return None
     try:
