@@ -1,16 +1,20 @@
-"""Every section reader, registered here and nowhere else.
+"""Every section reader and document kind, registered here and nowhere else.
 
 The order of :data:`SECTIONS` is the template's: headings are matched against
 the aliases in this order (the first section to claim an alias keeps it), the
-model is read in this order, and missing sections are reported in it.
+model is read in this order, and missing sections are reported in it. The order
+of :data:`KINDS` breaks ties between document kinds with as many signs.
 
 To add a template section: write one module (copy a neighbour: ``SPEC``, its
 tables' ``COLUMNS``, ``read`` and a docstring with PASS and FAIL examples), list
 it below where the template puts it, and add a case file under ``tests/data/``.
+A document kind is the same: a module under ``kinds/`` and a line in ``KINDS``
+(plus its value in :class:`designkit.model.DocumentKind`, the contract).
 
-Reader modules import the reading machinery (``core``, ``sections``, ``placement``)
-only for type checking: the machinery imports this registry to learn the
-sections, so a runtime import the other way would be a cycle. The header (``meta``) is not registered: it has no heading,
+Reader and kind modules import the reading machinery (``core``, ``sections``,
+``placement``, ``kind``) only for type checking: the machinery imports this
+registry to learn the sections and kinds, so a runtime import the other way
+would be a cycle. The header (``meta``) is not registered: it has no heading,
 and the driver reads it first, since the kind it may declare shapes the rest.
 """
 
@@ -21,6 +25,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from designkit.model import DocumentKind
 from designkit.parse.readers import (
     architecture,
     data,
@@ -51,6 +56,14 @@ from designkit.parse.readers.error_handling import (
     retry_policies,
 )
 from designkit.parse.readers.flow import errors, normal
+from designkit.parse.readers.kinds import (
+    adr,
+    current_state,
+    design,
+    improvement_roadmap,
+    requirements,
+    review_report,
+)
 from designkit.parse.readers.observability import dashboards, metrics
 from designkit.parse.readers.observability import logging as logging_strategy
 from designkit.parse.readers.reliability import disaster_recovery, idempotency
@@ -58,6 +71,7 @@ from designkit.parse.readers.security import audit, authentication, encryption
 from designkit.parse.readers.spec import SectionSpec
 
 if TYPE_CHECKING:
+    from designkit.parse.kind import Outlook
     from designkit.parse.readers.core import Reader
 
 
@@ -73,11 +87,26 @@ class SectionReader:
     module: ModuleType
 
 
+@dataclass(frozen=True, slots=True)
+class KindReader:
+    """A registered document kind."""
+
+    kind: DocumentKind
+    words: str
+    names: tuple[str, ...]
+    signs: Callable[[Outlook], list[str]]
+    module: ModuleType
+
+
 def _section(module: ModuleType) -> SectionReader:
     spec: SectionSpec = module.SPEC
     return SectionReader(
         spec, getattr(module, "read", None), getattr(module, "FIELD", spec.key), module
     )
+
+
+def _kind(module: ModuleType) -> KindReader:
+    return KindReader(module.KIND, module.WORDS, module.NAMES, module.signs, module)
 
 
 SECTIONS: tuple[SectionReader, ...] = tuple(
@@ -117,4 +146,9 @@ SECTIONS: tuple[SectionReader, ...] = tuple(
         risks,
         open_questions,
     )
+)
+
+KINDS: tuple[KindReader, ...] = tuple(
+    _kind(module)
+    for module in (adr, review_report, requirements, current_state, improvement_roadmap, design)
 )
