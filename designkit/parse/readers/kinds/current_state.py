@@ -9,7 +9,7 @@ PASS::
 
     ## Known Issues
 
-    Orders are polled every hour.
+    The integration polls the ERP API every hour; failed messages are lost.
 
 FAIL::
 

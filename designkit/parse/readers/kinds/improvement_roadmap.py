@@ -11,6 +11,8 @@ PASS::
 
     ## Week 1: Retries
 
+    Retry failed webhook deliveries from a queue.
+
     ## Week 2: Monitoring
 
 FAIL::

@@ -10,9 +10,9 @@ PASS::
 
     ## Functional Requirements
 
-    - The system shall import every order.
-    - The system must not import an order twice.
-    - The system shall retry a failed import.
+    - The integration shall import every order from the Shopify API.
+    - The integration must not import an order twice.
+    - The integration shall retry a failed import from a queue.
 
 FAIL::
 

@@ -9,11 +9,11 @@ PASS::
 
     ## Key Findings
 
-    Retries are unbounded.
+    Retries of failed webhook deliveries are unbounded.
 
     ## Recommendations
 
-    Bound the retries.
+    Bound the retries; park what still fails in a dead-letter queue.
 
 FAIL::
 
