@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from designkit.parse.markdown import clean_title as clean_title  # where it was; readers need it
+# clean_title lived here; it moved beside the tree so the phases reader can use it
+from designkit.parse.markdown import clean_title as clean_title
 from designkit.parse.readers.registry import SECTIONS as REGISTERED
 from designkit.parse.readers.spec import SectionSpec
 from designkit.parse.values import normalise_key

@@ -25,8 +25,14 @@ from designkit.parse.kind import Shape, recognise_shape
 from designkit.parse.markdown import DocumentTree, Fence, Section
 from designkit.parse.readers.outline import read_outline
 from designkit.parse.sections import SPECS
-from designkit.parse.tables import Cell, Labelled, NamedTable, find_table, key_matches
-from designkit.parse.tables import labelled_lines as _labelled_lines
+from designkit.parse.tables import (
+    Cell,
+    Labelled,
+    NamedTable,
+    find_table,
+    key_matches,
+    labelled_lines,
+)
 
 T = TypeVar("T")
 
@@ -221,7 +227,7 @@ class Reader:
         """
         scopes = self.scopes(key)
         if SPECS[key].topic is None or key in self.outline.by_key:
-            return _labelled_lines(scopes)
+            return labelled_lines(scopes)
         return self.about(key, scopes)
 
     def about(self, key: str, sections: Sequence[Section]) -> list[Labelled]:
@@ -232,7 +238,7 @@ class Reader:
         assert topic is not None, f"{key} has no topic"
         found: list[Labelled] = []
         for section in sections:
-            labels = _labelled_lines((section,))
+            labels = labelled_lines((section,))
             if section.level and topic.about.search(section.title) is not None:
                 found.extend(labels)
                 continue
