@@ -86,3 +86,53 @@ def test_a_plan_by_phase_and_task_with_an_improvement_title_is_a_roadmap() -> No
 def test_template_phases_do_not_make_a_design_a_roadmap() -> None:
     parsed = parse_design(DESIGN_WITH_PHASES, "design.md")
     assert parsed.design.document_kind is DocumentKind.DESIGN
+
+
+HOW_IT_WORKS = """\
+# How the order sync works
+
+## Creating an order
+
+When a shop order is paid, the shop sends a webhook to the sync service, which
+maps the payload and posts it to the ERP API; a failed post goes to a retry queue.
+
+```mermaid
+sequenceDiagram
+    Shop->>Sync: webhook
+    Sync->>ERP: POST /orders
+```
+"""
+
+DRAWING_ONLY = """\
+```mermaid
+flowchart LR
+    shop[Shop] -->|webhook| sync[Order sync]
+    sync -->|REST| erp[ERP]
+```
+"""
+
+PLAIN_NOTES = """\
+# Team notes
+
+We met on Monday and talked about the API and the event schedule.
+"""
+
+
+def test_a_how_it_works_description_is_a_current_state_description() -> None:
+    parsed = parse_design(HOW_IT_WORKS, "how.md")
+    assert parsed.design.document_kind is DocumentKind.CURRENT_STATE
+
+
+def test_a_document_that_only_draws_its_architecture_is_read() -> None:
+    parsed = parse_design(DRAWING_ONLY, "drawing.md")
+    edges = [(e.source, e.target) for e in parsed.design.architecture.diagram.edges]
+    assert edges == [("Shop", "Order sync"), ("Order sync", "ERP")]
+
+
+def test_a_few_integration_words_alone_are_not_an_integration_document() -> None:
+    import pytest
+
+    from designkit.errors import UserError
+
+    with pytest.raises(UserError, match="not an integration design"):
+        parse_design(PLAIN_NOTES, "notes.md")

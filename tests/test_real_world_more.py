@@ -44,25 +44,7 @@ ALL = [JBI, CONCURRENCY, HOW_IT_WORKS, LIMITATIONS, MERGE, SQS_IAM, RETRY_API, C
 
 # Why each refused document is an integration document (the refusal says "no integration
 # content (systems, flows, error handling, mappings)", which is false for all four).
-REFUSED = {
-    HOW_IT_WORKS: (
-        "refused (exit 2): describes how the Contentful -> Contentful Listener API -> GOV.UK "
-        "Publishing API integration runs today (webhooks, optimistic locking, Content Delivery "
-        "API) under 'How this application works'; no heading is a current-state sign, so the "
-        "shape is 'design' and it is refused despite its integration vocabulary"
-    ),
-    LIMITATIONS: (
-        "refused (exit 2): 'Integration limitations' lists the known limitations of the "
-        "Contentful to Publishing API integration; the title gives one current-state sign "
-        "('limitations') but a kind needs two, so the shape is 'design' and it is refused"
-    ),
-    RETRY_API: (
-        "refused (exit 2): the file is one Mermaid flowchart (line 5, 'flowchart TD') of seven "
-        "systems and ten arrows; is_integration_document() counts flow tables but not "
-        "Mermaid flowcharts or arrow drawings, so a pure architecture drawing is refused (the "
-        "same drawing under a '## Architecture' heading is refused too)"
-    ),
-}
+REFUSED = {}
 
 
 def _path(name: str) -> Path:
@@ -238,14 +220,12 @@ def test_contentful_concurrency_adr_absent() -> None:
 # --------------------------------------------------------------------------- GOV.UK how it works
 
 
-@_refused(HOW_IT_WORKS)
 def test_contentful_how_it_works_present() -> None:
     parsed = _parse(HOW_IT_WORKS)
     assert parsed.design.meta.name == "How this application works"
     assert _titles(parsed) == ["Updating draft content", "Updating live content"]
 
 
-@_refused(HOW_IT_WORKS)
 def test_contentful_how_it_works_is_a_current_state_description() -> None:
     # It describes how the integration behaves today ("This tool acts as ... adapter",
     # "When it receives one it will query the GOV.UK Publishing API"). Once it is no
@@ -254,7 +234,6 @@ def test_contentful_how_it_works_is_a_current_state_description() -> None:
     assert _parse(HOW_IT_WORKS).design.document_kind is DocumentKind.CURRENT_STATE
 
 
-@_refused(HOW_IT_WORKS)
 def test_contentful_how_it_works_absent() -> None:
     parsed = _parse(HOW_IT_WORKS)
     design = parsed.design
@@ -270,7 +249,6 @@ def test_contentful_how_it_works_absent() -> None:
 # --------------------------------------------------------------------------- GOV.UK limitations
 
 
-@_refused(LIMITATIONS)
 def test_contentful_limitations_present() -> None:
     parsed = _parse(LIMITATIONS)
     assert parsed.design.document_kind is DocumentKind.CURRENT_STATE
@@ -287,7 +265,6 @@ def test_contentful_limitations_present() -> None:
     ]
 
 
-@_refused(LIMITATIONS)
 def test_contentful_limitations_absent() -> None:
     parsed = _parse(LIMITATIONS)
     design = parsed.design
@@ -354,7 +331,6 @@ def test_hmpps_sqs_iam_adr_absent() -> None:
 # --------------------------------------------------------------------------- BC Gov flowchart
 
 
-@_refused(RETRY_API)
 def test_retry_api_flowchart_present() -> None:
     parsed = _parse(RETRY_API)
     design = parsed.design
@@ -366,7 +342,6 @@ def test_retry_api_flowchart_present() -> None:
     assert ("OCIO-APS", "OCIO-SSO") in edges and ("OCIO-SSO", "OCIO-APS") in edges  # <-->
 
 
-@_refused(RETRY_API)
 def test_retry_api_flowchart_absent() -> None:
     design = _parse(RETRY_API).design
     nodes = design.architecture.diagram.nodes

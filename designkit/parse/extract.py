@@ -68,8 +68,13 @@ def extract(tree: DocumentTree, path: str) -> Extraction:
         doc.locations,
         {key: section.line for key, section in doc.outline.by_key.items()},
         {key: found.confidence for key, found in doc.outline.found.items()},
-        is_integration_document(doc),
+        is_integration_document(doc, drawn=bool(_edges(data))),
     )
+
+
+def _edges(data: dict[str, Any]) -> list[Any]:
+    edges: list[Any] = data.get("architecture", {}).get("diagram", {}).get("edges") or []
+    return edges
 
 
 def _put(data: dict[str, Any], path: str, value: Any) -> None:
@@ -83,7 +88,12 @@ def _put(data: dict[str, Any], path: str, value: Any) -> None:
         data[name] = value
 
 
-def is_integration_document(doc: Reader) -> bool:
+_PLAIN_VOCABULARY = 5
+"""Distinct integration terms a document with no section and no recognised shape needs:
+more than the three a shaped one needs, since nothing else says what it is about."""
+
+
+def is_integration_document(doc: Reader, *, drawn: bool = False) -> bool:
     """Whether there is anything here to read as an integration document.
 
     The template's title or two of its sections are enough (as they always
@@ -92,7 +102,10 @@ def is_integration_document(doc: Reader) -> bool:
     table of systems, flows or mappings (Source and Target columns), or a
     section or an integration-document shape (ADR, review, requirements...)
     together with integration vocabulary. A library README or a changelog
-    needs more than vocabulary: it talks about APIs and retries too.
+    needs more than vocabulary: it talks about APIs and retries too. A drawn
+    architecture (box drawing, Mermaid flowchart: ``drawn``) is integration content
+    on its own, and a document of no known shape is read when it uses at least
+    :data:`_PLAIN_VOCABULARY` integration terms (a description of how a flow works).
     """
     by_key = doc.outline.by_key
     if meta.is_titled(doc):
@@ -108,9 +121,12 @@ def is_integration_document(doc: Reader) -> bool:
         return True
     if library_shape(doc.tree):
         return False
+    if drawn:
+        return True
+    text = "\n".join(doc.tree.source_lines)
     if not by_key and doc.declared_kind is None and doc.shape().kind is DocumentKind.DESIGN:
-        return False
-    return vocabulary("\n".join(doc.tree.source_lines)) >= 3
+        return vocabulary(text, limit=_PLAIN_VOCABULARY) >= _PLAIN_VOCABULARY
+    return vocabulary(text) >= 3
 
 
 def document_kind(doc: Reader) -> DocumentKind:

@@ -150,5 +150,6 @@ SECTIONS: tuple[SectionReader, ...] = tuple(
 
 KINDS: tuple[KindReader, ...] = tuple(
     _kind(module)
-    for module in (adr, review_report, requirements, current_state, improvement_roadmap, design)
+    # a roadmap starts from where things stand today, so it goes before current state
+    for module in (adr, review_report, requirements, improvement_roadmap, current_state, design)
 )
