@@ -568,15 +568,20 @@ def draft(file: str, output: str | None, force: bool, encoding: str) -> None:
     template is kept as written and only gets the sections it lacks.
     """
     from designkit.draft import MIGRATED, draft_file
+    from designkit.parse.kind import KIND_WORDS
+    from designkit.parse.sections import SPECS
 
     _refuse_overwrite(output, force)
     made = draft_file(file, encoding=encoding)
     _write_document(made.text, output, inputs=(file,))
+    read = f"{KIND_WORDS[made.kind]}, {made.sections_found} of {len(SPECS)} template sections"
     if made.mode == MIGRATED:
-        done = f"migrated onto the template, {made.carried} value(s) carried with their source line"
+        done = f"migrated onto the template; {made.carried} value(s) carried with their source line"
     else:
-        done = f"follows the template; {len(made.added)} missing section(s) added"
-    click.echo(f"designkit: {file}: {done}", err=True)
+        added = ", ".join(SPECS[key].title for key in made.added) or "none"
+        done = f"follows the template, kept as written; sections added: {added}"
+    hint = f"; `designkit lint {output}` lists what is left to write" if output else ""
+    click.echo(f"designkit: {file} ({read}): {done}{hint}", err=True)
 
 
 @main.command()

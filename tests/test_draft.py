@@ -500,3 +500,12 @@ def test_cli_reads_windows_files_with_encoding(tmp_path: Path) -> None:
     assert done.exit_code == 0, done.stderr
     lint = CliRunner().invoke(main, ["lint", str(out)])
     assert lint.exit_code == 0  # placeholders are warnings; the draft has no error
+
+
+def test_a_windows_file_keeps_its_line_endings(tmp_path: Path) -> None:
+    source = tmp_path / "etl.md"
+    original = (ROOT / "samples" / "etl-warehouse-nightly.md").read_text("utf-8")
+    source.write_bytes(original.replace("\n", "\r\n").encode("utf-8"))
+    made = draft_file(source)
+    assert made.text.count("\r\n") == made.text.count("\n")
+    assert _in_order(original.split("\n"), made.text.replace("\r\n", "\n").split("\n"))

@@ -20,7 +20,7 @@ shows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from designkit.draft.complete import complete, follows_template
@@ -72,8 +72,20 @@ def draft_document(text: str, path: str = "<string>") -> Draft:
 
 def draft_file(path: str | Path, *, encoding: str = "utf-8") -> Draft:
     """The draft of a file; ``-`` reads standard input. Unusable input raises
-    :class:`~designkit.errors.UserError` (one line naming the file and line)."""
-    return draft_parsed(parse_file(path, encoding=encoding))
+    :class:`~designkit.errors.UserError` (one line naming the file and line).
+
+    The draft keeps the file's line endings (a Windows file stays CRLF), so that a
+    design that follows the template differs from its source only by the added
+    sections. It is always UTF-8, the encoding every other command reads by default.
+    """
+    made = draft_parsed(parse_file(path, encoding=encoding))
+    if str(path) != "-" and _uses_crlf(Path(path).read_bytes()):
+        made = replace(made, text=made.text.replace("\n", "\r\n"))
+    return made
+
+
+def _uses_crlf(data: bytes) -> bool:
+    return data.count(b"\r\n") * 2 > data.count(b"\n")
 
 
 __all__ = ["COMPLETED", "MIGRATED", "Draft", "draft_document", "draft_file", "draft_parsed"]

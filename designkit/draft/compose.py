@@ -233,12 +233,28 @@ def _carry(
         for index in outline.nested[key]:
             extra = parsed.design.extra_sections[index]
             shift = outline.extra_levels[index] - outline.levels.get(key, level)
-            marks = "#" * min(6, max(level + 1, level + shift))
-            block += [f"{marks} {one_line(extra.title)}"]
+            marks = min(6, max(level + 1, level + shift))
+            block += [f"{'#' * marks} {outline.extra_titles[index]}"]
             block += [comment(name, [parsed.line_of(f"extra_sections[{index}]")]), ""]
             if extra.text.strip():
-                block += [*extra.text.split("\n"), ""]
+                moved = marks - outline.extra_levels[index]
+                block += [*_shift_headings(extra.text, moved).split("\n"), ""]
         _insert_before(edits, rendered.next_heading(heading, level), block)
+
+
+def _shift_headings(text: str, shift: int) -> str:
+    """``text`` with its ``#`` headings moved ``shift`` levels, as its own heading moved,
+    so that a carried sub-section keeps its sub-headings beneath it."""
+    if not shift:
+        return text
+    lines = text.split("\n")
+    for section in read_tree(text).sections:
+        written = lines[section.line - 1] if section.level else ""
+        marks = len(written) - len(written.lstrip("#"))
+        if section.level and written.startswith("#") and marks == section.level:
+            level = min(6, max(1, marks + shift))
+            lines[section.line - 1] = "#" * level + written[marks:]
+    return "\n".join(lines)
 
 
 def _phase_number(key: str) -> int:

@@ -10,9 +10,11 @@ source out once:
   the lines up to the next heading of any level (the preamble before the first
   heading counts with the title);
 - each extra section (a heading the template does not know) with the section it
-  stands under, found the way the parser finds it: the nearest heading above it
-  at a lower level that is a template section (phases and unknown headings are
-  passed through), or none for a top-level one;
+  stands under: the nearest heading above it at a lower level that is a template
+  section or a phase (unknown headings are passed through), or none for a
+  top-level one. The parser passes phases through too, so that a week under a
+  phase is a top-level extra section of the model; the draft keeps it under its
+  phase, where the author put it;
 - the blocks of the text (paragraph, list item, table, code block, ...), with
   their lines, so that a draft can leave out the ones whose values it rebuilt.
   A paragraph of labelled lines (``**Date**: ...`` / ``**Status**: ...``) is one
@@ -68,9 +70,11 @@ class Outline:
     levels: dict[str, int] = field(default_factory=dict)
     """Key -> the level of the heading it was read from."""
     nested: dict[str, list[int]] = field(default_factory=dict)
-    """Template key -> the extra sections under it, by index into ``extra_sections``."""
+    """Template key or ``phases[i]`` -> the extra sections under it (``extra_sections`` index)."""
     top_extras: list[int] = field(default_factory=list)
     extra_levels: dict[int, int] = field(default_factory=dict)
+    extra_titles: dict[int, str] = field(default_factory=dict)
+    """Extra section -> its heading as written (the model's title has its numbering cut)."""
     blocks: list[Block] = field(default_factory=list)
 
     def blocks_in(self, ranges: list[tuple[int, int]]) -> list[Block]:
@@ -130,6 +134,7 @@ def read_outline(parsed: ParsedDesign) -> Outline:
         if extra is None:
             continue  # inside an extra section's text
         outline.extra_levels[extra] = section.level
+        outline.extra_titles[extra] = section.title
         parent = _parent_key(sections, index, by_line)
         if parent is None:
             outline.top_extras.append(extra)
@@ -140,13 +145,13 @@ def read_outline(parsed: ParsedDesign) -> Outline:
 
 
 def _parent_key(sections: list[Section], index: int, by_line: dict[int, str]) -> str | None:
-    """The template section an unknown heading stands under, as the parser finds it."""
+    """The template section or phase an unknown heading stands under."""
     level = sections[index].level
     for earlier in range(index - 1, 0, -1):
         section = sections[earlier]
         if 0 < section.level < level:
             key = by_line.get(section.line)
-            if key is not None and key in SPECS:
+            if key is not None:
                 return key
             level = section.level
     return None
