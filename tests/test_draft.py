@@ -509,3 +509,48 @@ def test_a_windows_file_keeps_its_line_endings(tmp_path: Path) -> None:
     made = draft_file(source)
     assert made.text.count("\r\n") == made.text.count("\n")
     assert _in_order(original.split("\n"), made.text.replace("\r\n", "\n").split("\n"))
+
+
+def _readme_example() -> str:
+    text = (ROOT / "README.md").read_text("utf-8")
+    start = text.index("### `designkit draft")
+    block = text[text.index("```console", start) :]
+    return block[: block.index("\n```\n")]
+
+
+def _shown(example: str, command: str) -> list[str]:
+    """The lines the README shows after ``$ command``, up to the next prompt."""
+    body = example.split(f"$ {command}\n", 1)[1]
+    return body.split("\n$ ", 1)[0].split("\n")
+
+
+def test_the_readme_example_is_todays_output(tmp_path: Path, monkeypatch: Any) -> None:
+    source = require_shared(REAL_WORLD / "ipaas-shopify-netsuite-order-sync.md")
+    example = _readme_example()
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "samples").mkdir()
+    (tmp_path / "samples" / "etl-warehouse-nightly.md").write_bytes(
+        (ROOT / "samples" / "etl-warehouse-nightly.md").read_bytes()
+    )
+    shown_source = "../shared/real-world/ipaas-shopify-netsuite-order-sync.md"
+    for command in (
+        f"designkit draft {shown_source} -o order-sync.md",
+        "designkit draft samples/etl-warehouse-nightly.md -o etl.md",
+    ):
+        args = command.split()[1:]
+        args[1] = str(source) if args[1] == shown_source else args[1]
+        done = CliRunner().invoke(main, args)
+        assert done.exit_code == 0, done.stderr
+        assert done.stderr.replace(str(source), shown_source).strip().split("\n") == _shown(
+            example, command
+        )
+    drafted = (tmp_path / "order-sync.md").read_text("utf-8").split("\n")
+    for command in ("sed -n 13,18p order-sync.md", "sed -n 132,145p order-sync.md"):
+        first, last = (int(n) for n in command.split()[2][:-1].split(","))
+        assert _shown(example, command) == drafted[first - 1 : last]
+    findings = lint_design(parse_design("\n".join(drafted), "order-sync.md"))
+    errors = sum(1 for d in findings if d.severity.value == "error")
+    assert _shown(example, "designkit lint order-sync.md | tail -1") == [
+        f"{len(findings)} finding(s), {errors} error(s) in 1 file(s)"
+    ]
+    assert {d.code for d in findings} == {"DK201"}
