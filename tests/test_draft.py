@@ -110,6 +110,7 @@ def test_a_draft_parses_back_to_exactly_the_values_it_shows(path: Path) -> None:
     back = parse_design(made.text, "draft.md")
     assert _values(back.design) == _values(made.design)
     assert back.design.document_kind.value == "design"
+    assert "kept as a comment" not in made.text  # carried as text, not the fallback
 
 
 @pytest.mark.parametrize("path", _migrated_inputs(), ids=lambda p: p.name)
@@ -554,3 +555,19 @@ def test_the_readme_example_is_todays_output(tmp_path: Path, monkeypatch: Any) -
         f"{len(findings)} finding(s), {errors} error(s) in 1 file(s)"
     ]
     assert {d.code for d in findings} == {"DK201"}
+
+
+def test_carried_text_that_would_change_a_value_is_kept_as_a_comment() -> None:
+    # the renderer leaves out the 'Alert threshold' line when the Monitoring sentence gives
+    # the same number, so the second label of the source would be read in the draft
+    text = (
+        "# Returns sync\n\n## Overview\n\nReturns go from the shop to the ERP.\n\n"
+        "## Error Handling\n\n### Dead Letter Queue\n\n- **Monitoring**: Alert on DLQ depth > 25\n"
+        "- **Alert threshold**: 25\n\nEscalation for the weekend shift:\n\n"
+        "- **Alert threshold**: 40\n"
+    )
+    made = draft_document(text, "returns.md")
+    back = parse_design(made.text, "draft.md")
+    assert back.design.error_handling.dead_letter_queue.alert_threshold == 25
+    assert "<!-- carried text, kept as a comment" in made.text
+    assert "- **Alert threshold**: 40\nfrom returns.md:14-16\n-->" in made.text

@@ -74,14 +74,18 @@ def draft_file(path: str | Path, *, encoding: str = "utf-8") -> Draft:
     """The draft of a file; ``-`` reads standard input. Unusable input raises
     :class:`~designkit.errors.UserError` (one line naming the file and line).
 
-    The draft keeps the file's line endings (a Windows file stays CRLF), so that a
-    design that follows the template differs from its source only by the added
-    sections. It is always UTF-8, the encoding every other command reads by default.
+    The draft keeps the file's line endings (a Windows file stays CRLF) and its
+    byte-order mark, so that a design that follows the template differs from its
+    source only by the added sections. It is always UTF-8, the encoding every other command reads by default.
     """
     made = draft_parsed(parse_file(path, encoding=encoding))
-    if str(path) != "-" and _uses_crlf(Path(path).read_bytes()):
-        made = replace(made, text=made.text.replace("\n", "\r\n"))
-    return made
+    if str(path) == "-":
+        return made
+    data = Path(path).read_bytes()
+    text = made.text.replace("\n", "\r\n") if _uses_crlf(data) else made.text
+    if data.startswith(b"\xef\xbb\xbf"):  # a byte-order mark the parser skipped
+        text = "\ufeff" + text
+    return replace(made, text=text)
 
 
 def _uses_crlf(data: bytes) -> bool:

@@ -17,6 +17,13 @@ the same model. The draft then adds, without changing a value:
    source's unknown sub-sections that stood under it, with their headings;
    the source's other unknown sections follow the template's, as ``render``
    writes extra sections.
+
+The draft is then parsed. Should the carried text change a value (the parser
+reads the first label of a section, and the renderer leaves out a label whose
+value its sentence already gives, so a second ``**Alert threshold**:`` in the
+source could be read), the draft is written again with the carried text inside
+HTML comments: still there to read and edit, no longer read as values. A draft
+always shows exactly its model's values.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from functools import lru_cache
 from typing import Any
 
 from designkit.draft.carry import carried_lines, kept_blocks
-from designkit.draft.drafted import Drafted, draft_model, frame_design, where
+from designkit.draft.drafted import Drafted, draft_model, frame_design, shown_values, where
 from designkit.draft.edits import Edits
 from designkit.draft.outline import TITLE, Outline, read_outline
 from designkit.draft.refs import comment
@@ -106,12 +113,17 @@ def migrate(parsed: ParsedDesign, name: str) -> Migrated:
     design = drafted.design
     design.extra_sections = [parsed.design.extra_sections[i] for i in outline.top_extras]
     text, rendered = _render(design)
-    edits = Edits(text.split("\n"))
-    _frame(edits, drafted, rendered)
-    _cite(edits, drafted.refs, rendered, name)
-    _cite_extras(edits, parsed, outline, design, rendered, name)
-    _carry(edits, parsed, outline, rendered, name)
-    return Migrated(edits.apply(), design, dict(drafted.refs))
+    expected = shown_values(design)
+    for inert in (False, True):
+        edits = Edits(text.split("\n"))
+        _frame(edits, drafted, rendered)
+        _cite(edits, drafted.refs, rendered, name)
+        _cite_extras(edits, parsed, outline, design, rendered, name)
+        _carry(edits, parsed, outline, rendered, name, inert=inert)
+        written = edits.apply()
+        if shown_values(parse_design(written, "draft.md").design) == expected:
+            break
+    return Migrated(written, design, dict(drafted.refs))
 
 
 # --------------------------------------------------------------------------- the frame
@@ -213,7 +225,13 @@ def _cite_extras(
 
 
 def _carry(
-    edits: Edits, parsed: ParsedDesign, outline: Outline, rendered: _Rendered, name: str
+    edits: Edits,
+    parsed: ParsedDesign,
+    outline: Outline,
+    rendered: _Rendered,
+    name: str,
+    *,
+    inert: bool = False,
 ) -> None:
     keys = [TITLE, *(spec.key for spec in SECTIONS)]
     keys += sorted((k for k in outline.bodies if k.startswith("phases[")), key=_phase_number)
@@ -221,6 +239,7 @@ def _carry(
         lines = carried_lines(outline, kept_blocks(parsed, outline, key), name)
         heading = rendered.heading_of("overview" if key == TITLE else key)
         if lines and heading is not None:
+            lines = _as_comment(lines) if inert else lines
             _insert_before(edits, rendered.next_heading(heading), [*lines, ""])
     nested = [key for key in keys if key in outline.nested]
     nested.sort(key=lambda k: -rendered.level_at(rendered.heading_of(k) or 1))
@@ -239,7 +258,19 @@ def _carry(
             if extra.text.strip():
                 moved = marks - outline.extra_levels[index]
                 block += [*_shift_headings(extra.text, moved).split("\n"), ""]
+        block = _as_comment(block) if inert else block
         _insert_before(edits, rendered.next_heading(heading, level), block)
+
+
+def _as_comment(lines: list[str]) -> list[str]:
+    """Carried text inside an HTML comment: shown in the file, never read as a value."""
+    body = [
+        line[len("<!-- ") : -len(" -->")]  # a source reference, as plain words
+        if line.startswith("<!-- from ") and line.endswith(" -->")
+        else line.replace("<!--", "<!~~").replace("-->", "~~>")
+        for line in lines
+    ]
+    return ["<!-- carried text, kept as a comment so that it cannot change a value:", *body, "-->"]
 
 
 def _shift_headings(text: str, shift: int) -> str:

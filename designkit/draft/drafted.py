@@ -57,6 +57,16 @@ def leaf_paths(data: Any, prefix: str = "") -> dict[str, Any]:
     return out
 
 
+def shown_values(design: Design) -> dict[str, Any]:
+    """The values a draft shows, by model path: what its round trip is held to (extra
+    sections are text, and the kind of a draft is always ``design``)."""
+    return {
+        path: value
+        for path, value in leaf_paths(design.model_dump(mode="json")).items()
+        if not path.startswith(_NOT_VALUES)
+    }
+
+
 def where(parsed: ParsedDesign, path: str) -> int:
     """The line a value was read from; a list of plain values (diagram nodes) is where
     its first item is, not the section it belongs to."""

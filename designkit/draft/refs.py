@@ -15,8 +15,9 @@ _UNSAFE = re.compile(r"-{2,}|[<>|\n\r]")
 
 
 def source_name(path: str) -> str:
-    """The name a reference shows: the file's own name (``docs/adr.md`` -> ``adr.md``)."""
-    name = path.replace("\\", "/").rsplit("/", 1)[-1] or path
+    """The name a reference shows: the file's own name (``docs/adr.md`` -> ``adr.md``,
+    ``<stdin>`` -> ``stdin``)."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1].strip("<>") or path
     return _UNSAFE.sub("-", name) or "source"
 
 
