@@ -12,7 +12,8 @@ so that lint lists them as still to write:
   following one, or at the end of its parent section. A sub-section whose values
   the parser read from its parent's text (a ``**Monitoring**:`` line under
   ``## Error Handling``) is not added: a heading of its own would take those
-  values away from it.
+  values away from it. The completed document is parsed to make sure: should a
+  value of the original be lost anyway, only the top-level sections are added.
 
 A document follows the template when it has the template's title
 (``# Integration Design: NAME``) and at least three of its top-level headings,
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from designkit.draft.compose import blank_draft
+from designkit.draft.drafted import shown_values
 from designkit.draft.edits import Edits
 from designkit.parse import ParsedDesign, parse_design
 from designkit.parse.markdown import read_tree
@@ -117,7 +119,23 @@ def _shifted(block: list[str], shift: int) -> list[str]:
 
 
 def complete(parsed: ParsedDesign) -> Completed:
-    """``parsed``'s text with the template's missing sections inserted (see the module docstring)."""
+    """``parsed``'s text with the template's missing sections inserted (see the module docstring).
+
+    The result is parsed: should an added sub-section heading take a value away from the
+    text around it, the document is completed again with top-level sections only.
+    """
+    done = _complete(parsed, sub_sections=True)
+    if not done.added or _keeps_values(parsed, done.text):
+        return done
+    return _complete(parsed, sub_sections=False)
+
+
+def _keeps_values(parsed: ParsedDesign, text: str) -> bool:
+    after = shown_values(parse_design(text, "draft.md").design)
+    return all(after.get(path) == value for path, value in shown_values(parsed.design).items())
+
+
+def _complete(parsed: ParsedDesign, *, sub_sections: bool) -> Completed:
     text = parsed.source
     edits = Edits(text.split("\n"))
     spans = _spans(text)
@@ -131,7 +149,9 @@ def complete(parsed: ParsedDesign) -> Completed:
     for spec in SECTIONS:
         if spec.key in present or (spec.key == "phases" and design.phases):
             continue
-        if spec.parent is not None and (spec.parent not in present or not _empty(design, spec.key)):
+        if spec.parent is not None and (
+            not sub_sections or spec.parent not in present or not _empty(design, spec.key)
+        ):
             continue  # added with its parent, or read from the parent's text
         siblings = [s.key for s in SECTIONS if s.parent == spec.parent]
         order = siblings.index(spec.key)

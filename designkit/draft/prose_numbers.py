@@ -265,7 +265,7 @@ def _backoff(sentence: Sentence) -> list[ProseNumber]:
 def _delays(words: str) -> tuple[float, ...] | None:
     """Delays only when a unit says they are durations (``5m, 15m, 1h``; ``1, 5 and 15
     minutes``); ``retry after 3 failures`` has no unit and is no delay."""
-    if pattern_unit(words) is None:
+    if _unit_of(words) is None:
         return None
     cleaned = re.sub(r"\b(?:apart|between\b.*)$", "", words, flags=re.IGNORECASE).strip()
     cleaned = re.sub(r",[ \t]*(?=and\b|then\b)", " ", cleaned)
@@ -278,7 +278,7 @@ def _delays(words: str) -> tuple[float, ...] | None:
     return tuple(delays)
 
 
-def pattern_unit(words: str) -> str | None:
+def _unit_of(words: str) -> str | None:
     """The unit of the last duration in ``words``, if one is written."""
     found = _DURATION_RE.findall(words)
     return found[-1][1] if found else None
