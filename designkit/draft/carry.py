@@ -28,6 +28,7 @@ from designkit.draft.drafted import leaf_paths
 from designkit.draft.outline import Block, Outline, owner
 from designkit.draft.refs import comment
 from designkit.parse import ParsedDesign
+from designkit.parse.markdown import markdown_parser
 
 _MARKER = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+|^\s*>\s?")
 _FENCE_OPEN = re.compile(r"^\s*(`{3,}|~{3,})")
@@ -99,6 +100,27 @@ def _flush(outline: Outline, run: Sequence[Block], name: str, out: list[str]) ->
         lines.extend(_closed(block, outline.lines[block.start - 1 : block.end]))
     out.extend(lines)
     out.append(comment(name, range(run[0].start, run[-1].end + 1)))
+
+
+def closed_text(text: str) -> str:
+    """``text`` with a code block or HTML comment it leaves open closed at its end, so that
+    placed before other text (a sub-section carried into the middle of a draft) it cannot
+    swallow what follows."""
+    tokens = [t for t in markdown_parser().parse(text) if t.level == 0 and t.map]
+    if not tokens or tokens[-1].type not in ("fence", "html_block"):
+        return text
+    last = tokens[-1]
+    lines = text.split("\n")
+    assert last.map is not None
+    start, end = last.map[0] + 1, last.map[1]
+    kind = "fence" if last.type == "fence" else "html_block"
+    block_lines = lines[start - 1 : end]
+    while block_lines and not block_lines[-1].strip():
+        block_lines.pop()
+    closed = _closed(Block(start, start + len(block_lines) - 1, kind), block_lines)
+    if closed == block_lines:
+        return text
+    return "\n".join([*lines[: start - 1], *closed])
 
 
 def _closed(block: Block, lines: list[str]) -> list[str]:

@@ -14,7 +14,11 @@ the same model. The draft then adds, without changing a value:
    block for the values read from inside it);
 3. under each section read from the source, that section's text the draft did
    not rebuild (:mod:`~designkit.draft.carry`), and at the end of the section the
-   source's unknown sub-sections that stood under it, with their headings;
+   source's unknown sub-sections that stood under it, with their headings (a
+   repeat of a template section's own title, a second ``### Dead Letter Queue``,
+   gets "(again in the source)": placed before the template's heading it would
+   be read in its stead, while a name that is not the template's own never wins
+   over the template's);
    the source's other unknown sections follow the template's, as ``render``
    writes extra sections.
 
@@ -34,7 +38,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from designkit.draft.carry import carried_lines, kept_blocks
+from designkit.draft.carry import carried_lines, closed_text, kept_blocks
 from designkit.draft.drafted import Drafted, draft_model, frame_design, shown_values, where
 from designkit.draft.edits import Edits
 from designkit.draft.outline import TITLE, Outline, read_outline
@@ -43,7 +47,7 @@ from designkit.draft.skeleton import TABLE_KEYS, skeleton
 from designkit.model import Design
 from designkit.parse import ParsedDesign, parse_design
 from designkit.parse.markdown import DocumentTree, read_tree
-from designkit.parse.sections import SECTIONS
+from designkit.parse.sections import SECTIONS, Confidence, match_heading
 from designkit.render import render_markdown
 from designkit.render.markdown import extra_heading_level, one_line
 
@@ -111,7 +115,10 @@ def migrate(parsed: ParsedDesign, name: str) -> Migrated:
     drafted = draft_model(parsed)
     outline = read_outline(parsed)
     design = drafted.design
-    design.extra_sections = [parsed.design.extra_sections[i] for i in outline.top_extras]
+    design.extra_sections = [
+        extra.model_copy(update={"text": closed_text(extra.text)})
+        for extra in (parsed.design.extra_sections[i] for i in outline.top_extras)
+    ]
     text, rendered = _render(design)
     expected = shown_values(design)
     for inert in (False, True):
@@ -253,11 +260,16 @@ def _carry(
             extra = parsed.design.extra_sections[index]
             shift = outline.extra_levels[index] - outline.levels.get(key, level)
             marks = min(6, max(level + 1, level + shift))
-            block += [f"{'#' * marks} {outline.extra_titles[index]}"]
+            title = outline.extra_titles[index]
+            named = match_heading(title)
+            if named is not None and named.confidence is Confidence.EXACT:
+                title += " (again in the source)"  # a repeat, not read before the template's
+            block += [f"{'#' * marks} {title}"]
             block += [comment(name, [parsed.line_of(f"extra_sections[{index}]")]), ""]
             if extra.text.strip():
                 moved = marks - outline.extra_levels[index]
-                block += [*_shift_headings(extra.text, moved).split("\n"), ""]
+                carried = closed_text(_shift_headings(extra.text, moved))
+                block += [*carried.split("\n"), ""]
         block = _as_comment(block) if inert else block
         _insert_before(edits, rendered.next_heading(heading, level), block)
 
