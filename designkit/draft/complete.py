@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from designkit.draft.compose import blank_draft
-from designkit.draft.drafted import shown_values
+from designkit.draft.drafted import shown_values, value_at
 from designkit.draft.edits import Edits
+from designkit.model import Design
 from designkit.parse import ParsedDesign, parse_design
 from designkit.parse.markdown import read_tree
 from designkit.parse.sections import SECTIONS, SPECS, Confidence
@@ -66,10 +66,8 @@ def follows_template(parsed: ParsedDesign) -> bool:
     return found >= 3 and 2 * found > len(top)
 
 
-def _empty(design: Any, key: str) -> bool:
-    value: Any = design
-    for part in key.split("."):
-        value = getattr(value, part)
+def _empty(design: Design, key: str) -> bool:
+    value = value_at(design, key)
     if isinstance(value, list):
         return not value
     return bool(value == type(value)())

@@ -57,6 +57,14 @@ def leaf_paths(data: Any, prefix: str = "") -> dict[str, Any]:
     return out
 
 
+def value_at(design: Design, key: str) -> Any:
+    """The part of the model a section key names: ``data.mappings`` -> ``design.data.mappings``."""
+    value: Any = design
+    for part in key.split("."):
+        value = getattr(value, part)
+    return value
+
+
 def shown_values(design: Design) -> dict[str, Any]:
     """The values a draft shows, by model path: what its round trip is held to (extra
     sections are text, and the kind of a draft is always ``design``)."""
