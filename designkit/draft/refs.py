@@ -18,7 +18,7 @@ def source_name(path: str) -> str:
     """The name a reference shows: the file's own name (``docs/adr.md`` -> ``adr.md``,
     ``<stdin>`` -> ``stdin``)."""
     name = path.replace("\\", "/").rsplit("/", 1)[-1].strip("<>") or path
-    return _UNSAFE.sub("-", name) or "source"
+    return re.sub(r"-{2,}", "-", _UNSAFE.sub("-", name)) or "source"
 
 
 def line_span(lines: Iterable[int]) -> str:
