@@ -54,7 +54,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 golden: $(STAMP)
-	$(BIN)/python -m pytest -q tests/test_samples.py tests/test_score_golden.py tests/test_diagram.py tests/test_new.py tests/test_scaffold_golden.py --update-golden
+	$(BIN)/python -m pytest -q tests/test_samples.py tests/test_score_golden.py tests/test_diagram.py tests/test_new.py tests/test_scaffold_golden.py tests/test_draft.py --update-golden
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/parse_bench.py

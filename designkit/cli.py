@@ -553,6 +553,38 @@ def new(output: str | None, answers_file: str | None, force: bool) -> None:
 
 
 @main.command()
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the draft here.")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+@encoding_option
+@_user_errors
+def draft(file: str, output: str | None, force: bool, encoding: str) -> None:
+    """Migrate an integration document (ADR, requirements, review, ...) onto the template.
+
+    Every template section in order; the values FILE states rebuilt into the template's
+    tables and labels, each followed by <!-- from FILE:LINE -->; the rest of each section's
+    text carried over under its heading; the template's slots where FILE says nothing, so
+    that `designkit lint` lists what is left to write. A design that already follows the
+    template is kept as written and only gets the sections it lacks.
+    """
+    from designkit.draft import MIGRATED, draft_file
+    from designkit.parse.kind import KIND_WORDS
+    from designkit.parse.sections import SPECS
+
+    _refuse_overwrite(output, force)
+    made = draft_file(file, encoding=encoding)
+    _write_document(made.text, output, inputs=(file,))
+    read = f"{KIND_WORDS[made.kind]}, {made.sections_found} of {len(SPECS)} template sections"
+    if made.mode == MIGRATED:
+        done = f"migrated onto the template; {made.carried} value(s) carried with their source line"
+    else:
+        added = ", ".join(SPECS[key].title for key in made.added) or "none"
+        done = f"follows the template, kept as written; sections added: {added}"
+    hint = f"; `designkit lint {output}` lists what is left to write" if output else ""
+    click.echo(f"designkit: {file} ({read}): {done}{hint}", err=True)
+
+
+@main.command()
 @click.argument("model_file", metavar="MODEL", type=click.Path(dir_okay=False))
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the document here.")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
