@@ -136,3 +136,32 @@ def test_a_few_integration_words_alone_are_not_an_integration_document() -> None
 
     with pytest.raises(UserError, match="not an integration design"):
         parse_design(PLAIN_NOTES, "notes.md")
+
+
+ADR_TOOLS = """\
+# 7. Retry partner webhooks from a queue
+
+Date: 2024-05-01
+
+Note: 2024-06-01 is the partner's cut-over, not this decision's date.
+
+## Status
+
+Accepted
+
+## Context
+
+Partner webhooks fail during deploys and the events are lost.
+
+## Decision
+
+Failed webhook events go to a retry queue with a dead-letter queue behind it.
+"""
+
+
+def test_an_adr_tools_header_line_gives_the_date_and_nothing_else() -> None:
+    parsed = parse_design(ADR_TOOLS, "0007-retry.md")
+    assert parsed.design.document_kind is DocumentKind.ADR
+    assert parsed.design.meta.date == "2024-05-01"
+    assert parsed.line_of("meta.date") == 3
+    assert parsed.design.meta.version is None and parsed.design.meta.designer is None

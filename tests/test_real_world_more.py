@@ -191,15 +191,6 @@ def test_contentful_concurrency_adr_present() -> None:
     assert len(notes) == 1 and "read as an ADR" in notes[0].message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "meta.date is None: the adr-tools header line 'Date: 2022-09-22' (line 3, a plain "
-        "paragraph under the title) is not read; only '- Date:' list items and '**Date**:' "
-        "labels are. Should be '2022-09-22'"
-    ),
-)
 def test_contentful_concurrency_adr_date() -> None:
     assert _parse(CONCURRENCY).design.meta.date == "2022-09-22"
 

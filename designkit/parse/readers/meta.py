@@ -33,7 +33,8 @@ from designkit.diagnostics import Severity
 from designkit.model import DesignType, DocumentKind
 from designkit.parse import values as v
 from designkit.parse.kind import DECLARED_KINDS
-from designkit.parse.tables import find_label, labelled_lines
+from designkit.parse.tables import Labelled, find_label, labelled_lines
+from designkit.parse.values import normalise_key
 
 if TYPE_CHECKING:
     from designkit.parse.readers.core import Reader
@@ -58,6 +59,25 @@ FIELDS = (
 )
 
 _DESIGN_KINDS = frozenset({DocumentKind.DESIGN, DocumentKind.IMPROVEMENT_ROADMAP})
+_PLAIN = re.compile(r"^([A-Za-z][A-Za-z ]{1,28}):[ \t]+(\S.*)$")
+_HEADER_KEYS = frozenset(alias for _, aliases in FIELDS for alias in aliases)
+
+
+def _plain_labels(header: list[Any]) -> list[Labelled]:
+    """``Date: 2022-09-22`` as a paragraph of its own under the title, as adr-tools writes
+    it; only the header's own keys (date, version, author...), so a sentence that starts
+    "Note: ..." stays a sentence."""
+    out: list[Labelled] = []
+    for section in header:
+        for line in section.lines:
+            match = _PLAIN.match(line.text) if not line.depth else None
+            if match is not None and normalise_key(match.group(1)) in _HEADER_KEYS:
+                key = normalise_key(match.group(1))
+                column = line.column + match.start(2)
+                out.append(
+                    Labelled(key, match.group(1), match.group(2).strip(), line.line, column, line)
+                )
+    return out
 
 
 def is_titled(doc: Reader) -> bool:
@@ -87,6 +107,7 @@ def read(doc: Reader) -> dict[str, Any]:
         )
         header = [doc.tree.sections[0]]
     labels = labelled_lines(header)
+    labels += [plain for plain in _plain_labels(header) if plain.key not in {x.key for x in labels}]
     for name, aliases in FIELDS:
         found = find_label(labels, aliases)
         if found is not None:
