@@ -165,3 +165,12 @@ def test_an_adr_tools_header_line_gives_the_date_and_nothing_else() -> None:
     assert parsed.design.meta.date == "2024-05-01"
     assert parsed.line_of("meta.date") == 3
     assert parsed.design.meta.version is None and parsed.design.meta.designer is None
+
+
+def test_a_phase_that_says_its_weeks_of_the_plan_lasts_that_many_weeks() -> None:
+    parsed = parse_design(ROADMAP, "roadmap.md")  # '### Phase 1: Reliability (Weeks 1-2)'
+    assert [(p.name, p.duration_weeks) for p in parsed.design.phases][:2] == [
+        ("Phase 1: Reliability", 2.0),
+        ("Phase 2: Observability", 2.0),
+    ]
+    assert not [d for d in parsed.diagnostics if d.code == "DK202"]

@@ -413,17 +413,6 @@ def test_sync_roadmap_kind() -> None:
     assert _parse(ROADMAP).design.document_kind is DocumentKind.IMPROVEMENT_ROADMAP
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "error DK202 at line 406: 'phases[0].duration_weeks: expected a duration ... got "
-        "'Weeks 5-6''. In '### **Phase 3: Testing & Documentation (Weeks 5-6)**' the "
-        "parenthesis says in which weeks of the plan the phase runs, not a malformed "
-        "duration; a valid document gets a lint error (exit 1, 'revisions required'). "
-        "Should be: no error (duration 2 weeks, or none)"
-    ),
-)
 def test_sync_roadmap_week_range_is_no_lint_error() -> None:
     parsed = _parse(ROADMAP)
     assert [d for d in parsed.diagnostics if d.code == "DK202"] == []

@@ -42,6 +42,8 @@ SPEC = SectionSpec(
 
 _PAREN_DURATION = re.compile(r"\(([^()]*)\)\s*$")
 _WEEK_SECONDS = 604800
+_WEEK_SPAN = re.compile(r"^weeks?\s+(\d{1,3})(?:\s*[-–—]\s*(\d{1,3}))?$", re.IGNORECASE)
+"""``Weeks 5-6`` or ``Week 3``: the weeks of the plan a phase runs in, not a malformed length."""
 
 
 def read(doc: Reader) -> list[dict[str, Any]]:
@@ -56,7 +58,13 @@ def read(doc: Reader) -> list[dict[str, Any]]:
         )
         weeks: float | None = None
         match = _PAREN_DURATION.search(title)
-        if match is not None and _looks_like_duration(match.group(1)):
+        span = _WEEK_SPAN.match(match.group(1).strip()) if match is not None else None
+        if match is not None and span is not None:
+            # "(Weeks 5-6)": when in the plan the phase runs, so it lasts weeks 5 to 6
+            title = title[: match.start()].strip()
+            first, last = int(span.group(1)), int(span.group(2) or span.group(1))
+            weeks = float(last - first + 1) if last >= first else None
+        elif match is not None and _looks_like_duration(match.group(1)):
             inside = match.group(1)
             title = title[: match.start()].strip()
             seconds = doc.convert(
