@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from designkit import UserError, lint_design, parse_file
+from designkit import lint_design, parse_file
 from designkit.cli import main
 from designkit.model import DocumentKind
 from designkit.parse.document import ParsedDesign
@@ -41,10 +41,6 @@ CRM_REQ = "arc42-crm-data-synchronization.md"
 ROADMAP = "roadmap-github-sync-improvements.md"
 
 ALL = [JBI, CONCURRENCY, HOW_IT_WORKS, LIMITATIONS, MERGE, SQS_IAM, RETRY_API, CRM_REQ, ROADMAP]
-
-# Why each refused document is an integration document (the refusal says "no integration
-# content (systems, flows, error handling, mappings)", which is false for all four).
-REFUSED = {}
 
 
 def _path(name: str) -> Path:
@@ -71,10 +67,6 @@ def _titles(parsed: ParsedDesign) -> list[str]:
     return [extra.title for extra in parsed.design.extra_sections]
 
 
-def _refused(name: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, raises=UserError, reason=REFUSED[name])
-
-
 def _invoke(*args: str) -> tuple[int, str, str, BaseException | None]:
     result = CliRunner().invoke(main, list(args))
     crash = None if isinstance(result.exception, SystemExit) else result.exception
@@ -84,18 +76,7 @@ def _invoke(*args: str) -> tuple[int, str, str, BaseException | None]:
 # --------------------------------------------------------------------------- every document
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=REFUSED[name]),
-        )
-        if name in REFUSED
-        else name
-        for name in ALL
-    ],
-)
+@pytest.mark.parametrize("name", ALL)
 def test_parse_and_score_neither_crash_nor_refuse(name: str) -> None:
     path = str(_path(name))
     for command in ("parse", "score"):
@@ -120,18 +101,7 @@ DIAGRAM = {
 }
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=REFUSED[name]),
-        )
-        if name in REFUSED
-        else name
-        for name in ALL
-    ],
-)
+@pytest.mark.parametrize("name", ALL)
 def test_diagram_draws_the_flowchart_or_says_there_is_none(name: str) -> None:
     path = str(_path(name))
     code, out, stderr, crash = _invoke("diagram", path, "--format", "mermaid")
