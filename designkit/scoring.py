@@ -32,9 +32,8 @@ from designkit.review.baseline_file import write_baseline as write_known
 from designkit.review.trends import ROADMAP_BASELINE, Comparison, compare, roadmap_changes
 from designkit.review.values import stable_field
 from designkit.rubric import load_rubric, score_design
-from designkit.rubric.engine import with_findings
 from designkit.rubric.ids import IdSource, KnownIds, check_ids, known_ids
-from designkit.rubric.maturity import fails_gate
+from designkit.rubric.maturity import fails_gate, with_findings
 from designkit.rubric.schema import Rubric
 from designkit.rubric.scorecard import Finding, LintError, Scorecard
 

@@ -26,7 +26,7 @@ from designkit.report import github as github_report
 from designkit.report import markdown as markdown_report
 from designkit.report import sarif as sarif_report
 from designkit.rubric import load_rubric, score_design
-from designkit.rubric.engine import overall_of
+from designkit.rubric.maturity import overall_of
 from designkit.rubric.schema import Rubric
 from designkit.rubric.scorecard import (
     Counts,

@@ -19,20 +19,19 @@ from designkit.resources import template_path
 from designkit.rubric import wording
 from designkit.rubric.checks import FAIL, Compiled, Context, compile_check
 from designkit.rubric.ids import suppression_notices
-from designkit.rubric.maturity import band_level, decide_verdict, overall_score, risk_of
-from designkit.rubric.schema import Criterion, Dimension, Rubric
+from designkit.rubric.maturity import dimension_level, level_label, needs_assessment, overall_of
+from designkit.rubric.quick_wins import quick_wins
+from designkit.rubric.schema import Criterion, Rubric
 from designkit.rubric.scorecard import (
     Counts,
     CriterionResult,
     DimensionResult,
     Finding,
     LintError,
-    Overall,
     QuickWin,
     RubricInfo,
     Scorecard,
     Status,
-    Weakest,
 )
 
 TEMPLATE_DEFAULT_MAX_LEVEL = 2
@@ -298,58 +297,6 @@ def _first_path(check: Any) -> str | None:
     return None
 
 
-def _dimension_level(results: list[CriterionResult]) -> tuple[int, float]:
-    """The gated ladder, floored at level 1, and the share of the next level already met.
-
-    The next level needs its own criteria and every lower one still holding back, so
-    a design stuck at the floor by a level-1 failure shows that failure as missing
-    progress rather than a level 0 the maturity model does not have.
-    """
-    lowest_failing = min((r.level for r in results if r.holds_back), default=6)
-    level = max(1, min(5, lowest_failing - 1))
-    if level >= 5:
-        return 5, 1.0
-    needed = [r for r in results if r.level == level + 1 or (r.level <= level and r.holds_back)]
-    progress = (sum(1 for r in needed if not r.holds_back) / len(needed)) if needed else 0.0
-    return level, round(progress, 3)
-
-
-NEEDS_ASSESSMENT = "needs assessment"
-
-
-def _has_content(value: Any) -> bool:
-    """Anything a person wrote: text, a number, or a list/mapping holding some.
-
-    Booleans are left out: the parser derives them (``jitter: false``) even from an
-    empty section.
-    """
-    if isinstance(value, bool) or value is None:
-        return False
-    if isinstance(value, str):
-        return bool(value.strip())
-    if isinstance(value, dict):
-        return any(_has_content(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_content(v) for v in value)
-    return True
-
-
-def needs_assessment(model: Mapping[str, Any], sections: Sequence[str]) -> bool:
-    """True when every section of a dimension is absent or still the blank template's text."""
-    if not sections:
-        return False
-    template = template_model()
-    return all(
-        not _has_content(model.get(section)) or model.get(section) == template.get(section)
-        for section in sections
-    )
-
-
-def level_label(level: int | None, levels: Mapping[int, str]) -> str:
-    """The rubric's name for a level; ``None`` (no evidence) is 'needs assessment'."""
-    return NEEDS_ASSESSMENT if level is None else levels.get(level, "")
-
-
 def score_design(
     parsed: ParsedDesign, rubric: Rubric, *, ignore_lint: Collection[str] = ()
 ) -> Scorecard:
@@ -367,12 +314,9 @@ def score_design(
     wins: list[QuickWin] = []
     for dimension in rubric.dimensions:
         results: list[CriterionResult] = []
-        plans: dict[str, _Plan] = {}
-        for criterion in dimension.criteria:
-            if not criterion.enabled:
-                continue
+        criteria = {c.id: c for c in dimension.criteria if c.enabled}
+        for criterion in criteria.values():
             plan = _plan(criterion)
-            plans[criterion.id] = plan
             result = _evaluate_criterion(plan, scope)
             if accepted and result.status in (Status.FAIL, Status.UNKNOWN):
                 reason = next(
@@ -381,15 +325,15 @@ def score_design(
                 if reason is not None:
                     result = replace(result, suppressed=True, suppression_reason=reason)
             results.append(result)
-        ladder, progress = _dimension_level(results)
-        unassessed = needs_assessment(scope.model, dimension.sections)
+        ladder, progress = dimension_level(results)
+        unassessed = needs_assessment(scope.model, template_model(), dimension.sections)
         level = None if unassessed else ladder
         horizon = max(ladder + 1, target or 0)
         for result in results:
             if result.status in (Status.FAIL, Status.UNKNOWN) and result.level <= horizon:
                 findings.append(_finding(result, dimension.id, parsed.path))
         if level is not None:
-            wins += _quick_wins(dimension, level, results, plans)
+            wins += quick_wins(dimension, level, results, criteria)
         dimensions.append(
             DimensionResult.model_construct(
                 id=dimension.id,
@@ -446,56 +390,6 @@ def _finding(result: CriterionResult, dimension: str, path: str) -> Finding:
     )
 
 
-_ONE_LINE_KINDS = frozenset({"present", "regex", "compare", "equals", "one_of", "any", "not"})
-
-
-def _one_line_fix(check: Mapping[str, Any]) -> bool:
-    """Whether a failing check can be fixed by changing one line of the document.
-
-    One value, one row among many (``any``) or one more row (``count`` of at least
-    one) is one line; a rule over every row (``all``) or several conditions
-    (``all_of``) may need many.
-    """
-    ((kind, args),) = check.items()
-    if kind in _ONE_LINE_KINDS:
-        return True
-    if kind == "count":
-        return isinstance(args, Mapping) and args.get("min", 0) <= 1 and "max" not in args
-    if kind == "any_of":
-        return any(_one_line_fix(sub) for sub in args)
-    return False
-
-
-def _quick_wins(
-    dimension: Dimension,
-    level: int,
-    results: list[CriterionResult],
-    plans: Mapping[str, _Plan],
-) -> list[QuickWin]:
-    """The one criterion holding a dimension below its next level, when one line fixes it."""
-    if level >= 5:
-        return []
-    blockers = [r for r in results if r.holds_back and r.level <= level + 1]
-    if len(blockers) != 1:
-        return []
-    (blocker,) = blockers
-    if not (blocker.template_default or _one_line_fix(plans[blocker.id].criterion.check)):
-        return []
-    return [
-        QuickWin(
-            criterion=blocker.id,
-            dimension=dimension.id,
-            dimension_name=dimension.name,
-            weight=dimension.weight,
-            from_level=level,
-            to_level=level + 1,
-            title=blocker.title,
-            line=blocker.line,
-            remediation=blocker.remediation,
-        )
-    ]
-
-
 def _lint_errors(parsed: ParsedDesign, ignore: Collection[str]) -> list[LintError]:
     from designkit.diagnostics import Severity
     from designkit.lint import lint_design
@@ -515,53 +409,6 @@ def _lint_errors(parsed: ParsedDesign, ignore: Collection[str]) -> list[LintErro
 
 
 _SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-
-
-def overall_of(
-    dimensions: list[DimensionResult],
-    findings: list[Finding],
-    lint_errors: int,
-    rubric: Rubric,
-    target: int | None,
-) -> Overall:
-    """The overall score, level, risk and verdict (see :mod:`designkit.rubric.maturity`)."""
-    score = overall_score(dimensions)
-    level = None if score is None else band_level(score, rubric.bands)
-    assessed = [d for d in dimensions if d.level is not None]
-    weakest = min(assessed, key=lambda d: (d.level, -d.weight), default=None)
-    verdict, reasons = decide_verdict(findings, lint_errors, dimensions)
-    return Overall(
-        score=score,
-        level=level,
-        label=level_label(level, rubric.levels),
-        risk=None if score is None else risk_of(score, rubric.risk),
-        verdict=verdict,
-        reasons=reasons,
-        weakest=None
-        if weakest is None or weakest.level is None
-        else Weakest(id=weakest.id, name=weakest.name, level=weakest.level),
-        target_level=target,
-        meets_target=None if target is None or level is None else level >= target,
-        needs_assessment=[d.name for d in dimensions if d.level is None],
-        lint_errors=lint_errors,
-    )
-
-
-def with_findings(
-    card: Scorecard, findings: list[Finding], lint_errors: list[LintError]
-) -> Scorecard:
-    """``card`` showing only ``findings`` and ``lint_errors``, its verdict decided again.
-
-    Findings a baseline file records are known and tracked elsewhere: like accepted
-    risks they no longer decide the verdict, in every format alike.
-    """
-    verdict, reasons = decide_verdict(findings, len(lint_errors), card.dimensions)
-    overall = card.overall.model_copy(
-        update={"verdict": verdict, "reasons": reasons, "lint_errors": len(lint_errors)}
-    )
-    return card.model_copy(
-        update={"findings": findings, "lint_errors": lint_errors, "overall": overall}
-    )
 
 
 def _counts(dimensions: list[DimensionResult]) -> Counts:

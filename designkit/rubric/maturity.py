@@ -18,8 +18,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Any
 
-from designkit.rubric.scorecard import DimensionResult, Finding, Risk, Scorecard, Verdict
+from designkit.rubric.schema import Rubric
+from designkit.rubric.scorecard import (
+    CriterionResult,
+    DimensionResult,
+    Finding,
+    LintError,
+    Overall,
+    Risk,
+    Scorecard,
+    Verdict,
+    Weakest,
+)
 
 FAIL_ON = ("revisions", "conditions")
 """``--fail-on``: the verdicts that make ``designkit score`` exit 1."""
@@ -164,3 +176,103 @@ def fails_gate(card: Scorecard, fail_on: str = "revisions", fail_under: int | No
         return True
     level = card.overall.level
     return fail_under is not None and (level is None or level < fail_under)
+
+
+def dimension_level(results: list[CriterionResult]) -> tuple[int, float]:
+    """The gated ladder, floored at level 1, and the share of the next level already met.
+
+    The next level needs its own criteria and every lower one still holding back, so
+    a design stuck at the floor by a level-1 failure shows that failure as missing
+    progress rather than a level 0 the maturity model does not have.
+    """
+    lowest_failing = min((r.level for r in results if r.holds_back), default=6)
+    level = max(1, min(5, lowest_failing - 1))
+    if level >= 5:
+        return 5, 1.0
+    needed = [r for r in results if r.level == level + 1 or (r.level <= level and r.holds_back)]
+    progress = (sum(1 for r in needed if not r.holds_back) / len(needed)) if needed else 0.0
+    return level, round(progress, 3)
+
+
+NEEDS_ASSESSMENT = "needs assessment"
+
+
+def _has_content(value: Any) -> bool:
+    """Anything a person wrote: text, a number, or a list/mapping holding some.
+
+    Booleans are left out: the parser derives them (``jitter: false``) even from an
+    empty section.
+    """
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, dict):
+        return any(_has_content(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_content(v) for v in value)
+    return True
+
+
+def needs_assessment(
+    model: Mapping[str, Any], template: Mapping[str, Any], sections: Sequence[str]
+) -> bool:
+    """True when every section of a dimension is absent or still the blank template's text."""
+    if not sections:
+        return False
+    return all(
+        not _has_content(model.get(section)) or model.get(section) == template.get(section)
+        for section in sections
+    )
+
+
+def level_label(level: int | None, levels: Mapping[int, str]) -> str:
+    """The rubric's name for a level; ``None`` (no evidence) is 'needs assessment'."""
+    return NEEDS_ASSESSMENT if level is None else levels.get(level, "")
+
+
+def overall_of(
+    dimensions: list[DimensionResult],
+    findings: list[Finding],
+    lint_errors: int,
+    rubric: Rubric,
+    target: int | None,
+) -> Overall:
+    """The overall score, level, risk and verdict, as this module's docstring states them."""
+    score = overall_score(dimensions)
+    level = None if score is None else band_level(score, rubric.bands)
+    assessed = [d for d in dimensions if d.level is not None]
+    weakest = min(assessed, key=lambda d: (d.level, -d.weight), default=None)
+    verdict, reasons = decide_verdict(findings, lint_errors, dimensions)
+    return Overall(
+        score=score,
+        level=level,
+        label=level_label(level, rubric.levels),
+        risk=None if score is None else risk_of(score, rubric.risk),
+        verdict=verdict,
+        reasons=reasons,
+        weakest=None
+        if weakest is None or weakest.level is None
+        else Weakest(id=weakest.id, name=weakest.name, level=weakest.level),
+        target_level=target,
+        meets_target=None if target is None or level is None else level >= target,
+        needs_assessment=[d.name for d in dimensions if d.level is None],
+        lint_errors=lint_errors,
+    )
+
+
+def with_findings(
+    card: Scorecard, findings: list[Finding], lint_errors: list[LintError]
+) -> Scorecard:
+    """``card`` showing only ``findings`` and ``lint_errors``, its verdict decided again.
+
+    Findings a baseline file records are known and tracked elsewhere: like accepted
+    risks they no longer decide the verdict, in every format alike.
+    """
+    verdict, reasons = decide_verdict(findings, len(lint_errors), card.dimensions)
+    overall = card.overall.model_copy(
+        update={"verdict": verdict, "reasons": reasons, "lint_errors": len(lint_errors)}
+    )
+    return card.model_copy(
+        update={"findings": findings, "lint_errors": lint_errors, "overall": overall}
+    )
