@@ -110,7 +110,6 @@ def has_digit_outside_slots(text: str) -> bool:
 # --------------------------------------------------------------------------- numbers
 
 _NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\.\d+)"
-_NUMBER_RE = re.compile(_NUMBER)
 _WORDS = {
     "zero": 0,
     "one": 1,
@@ -389,9 +388,3 @@ def parse_enum(text: str, choices: Mapping[str, E], *, what: str) -> E:
             return result
     options = ", ".join(sorted({str(getattr(v, "value", v)) for v in choices.values()}))
     raise UnparseableValue(f"unknown {what} {text.strip()!r} (expected one of: {options})")
-
-
-def first_number(text: str) -> float | None:
-    """The first number in a free-text value (``Alert on DLQ depth > 25`` -> 25)."""
-    match = _NUMBER_RE.search(text)
-    return _to_float(match.group(1)) if match else None

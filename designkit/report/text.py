@@ -29,10 +29,6 @@ def _bar(level: int | None) -> str:
     return _BAR * (level or 0) + _EMPTY * (5 - (level or 0))
 
 
-def _words(value: str) -> str:
-    return value.replace("_", " ")
-
-
 def _comparison(comparison: Comparison) -> list[str]:
     lines = ["", f"  compared with {comparison.baseline}: {trend_headline(comparison)}"]
     if comparison.baseline_found and not comparison.roadmap_only:
