@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from designkit.report.markdown import escape
 from designkit.report.verdict_view import BASIS, kind_words, target_words, verdict_words
 from designkit.rubric.maturity import AREA_STATUS, stakeholder_label
+from designkit.rubric.schema import RubricSeverity
 from designkit.rubric.scorecard import DimensionResult, Finding, Scorecard
 
 if TYPE_CHECKING:
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
 PRIORITIES = 3
 """Recommendations shown per design: the kit's summary names three."""
 
-_SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 _VERDICT_SENTENCE = {
     "approved": "The design can go ahead as written.",
     "approved with conditions": "The design can go ahead once the conditions below are met.",
@@ -79,14 +79,19 @@ def _strengths(card: Scorecard) -> list[str]:
     return [f"- **{escape(d.name)}**: {_status(d)} (level {d.level} of 5)" for d in strong]
 
 
-def priorities(card: Scorecard, context: ReportContext) -> list[tuple[str, Finding]]:
+def priorities(card: Scorecard) -> list[tuple[str, Finding]]:
     """The open findings that matter most, at most one per criterion: the most severe
     first, then the heaviest area, then the lowest level (the foundations first)."""
     weights = {d.id: d.weight for d in card.dimensions}
     names = {d.id: d.name for d in card.dimensions}
     ranked = sorted(
         (f for f in card.findings if not f.suppressed),
-        key=lambda f: (_SEVERITY_RANK[f.severity], -weights.get(f.dimension, 0), f.level, f.line),
+        key=lambda f: (
+            RubricSeverity(f.severity).rank,
+            -weights.get(f.dimension, 0),
+            f.level,
+            f.line,
+        ),
     )
     chosen: list[tuple[str, Finding]] = []
     seen: set[str] = set()
@@ -101,7 +106,7 @@ def priorities(card: Scorecard, context: ReportContext) -> list[tuple[str, Findi
 
 
 def _recommendations(card: Scorecard, context: ReportContext) -> list[str]:
-    chosen = priorities(card, context)
+    chosen = priorities(card)
     if not chosen:
         return ["Nothing stands out: keep the design current as the integration changes."]
     why = {c.id: c.why for _, c in context.rubric.criteria()}

@@ -12,7 +12,7 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from designkit.parse.document import ParsedDesign, parse_design
 from designkit.resources import template_path
@@ -33,6 +33,9 @@ from designkit.rubric.scorecard import (
     Scorecard,
     Status,
 )
+
+if TYPE_CHECKING:
+    from designkit.lint.engine import Rule
 
 TEMPLATE_DEFAULT_MAX_LEVEL = 2
 _IGNORE = re.compile(r"<!--\s*designkit:\s*ignore\s+(.*?)-->", re.DOTALL)
@@ -390,20 +393,26 @@ def _finding(result: CriterionResult, dimension: str, path: str) -> Finding:
     )
 
 
+@lru_cache(maxsize=1)
+def _error_rules() -> tuple[Rule, ...]:
+    """Only the rules that can report an error: the verdict needs no warnings, and the
+    graph rules (single points of failure...) would double the cost of linting."""
+    from designkit.diagnostics import Severity
+    from designkit.lint.engine import RULES
+
+    return tuple(rule for rule in RULES if rule.severity is Severity.ERROR)
+
+
 def _lint_errors(parsed: ParsedDesign, ignore: Collection[str]) -> list[LintError]:
     from designkit.diagnostics import Severity
     from designkit.lint import lint_design
-    from designkit.lint.engine import RULES
 
     skip = {code.upper() for code in ignore}
-    # only the rules that can report an error: the verdict needs no warnings, and the
-    # graph rules (single points of failure...) would double the cost of linting
-    rules = tuple(rule for rule in RULES if rule.severity is Severity.ERROR)
     return [
         LintError(
             code=d.code, message=d.message, line=d.line, column=max(1, d.column), field=d.field
         )
-        for d in lint_design(parsed, rules)
+        for d in lint_design(parsed, _error_rules())
         if d.severity is Severity.ERROR and d.code.upper() not in skip
     ]
 
