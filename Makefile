@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint golden bench clean readme readme-images
+.PHONY: demo test lint golden bench clean readme readme-images dist
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check designkit tests benchmarks templates/pipeline scripts
 	$(BIN)/ruff format --check designkit tests benchmarks templates/pipeline scripts
 	$(BIN)/mypy
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-actions action.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows docs/github-actions/designkit.yml
+	$(BIN)/zizmor --offline --min-severity medium action.yml docs/github-actions/designkit.yml
+
+# The release's distribution files, checked as the package index will (docs/releasing.md).
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/twine check --strict dist/*
 
 golden: $(STAMP)
 	$(BIN)/python -m pytest -q tests/test_samples.py tests/test_score_golden.py tests/test_diagram.py tests/test_new.py tests/test_scaffold_golden.py tests/test_draft.py --update-golden

@@ -7,7 +7,7 @@ build on the same model.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from designkit.diagnostics import Diagnostic, Severity
 from designkit.errors import DesignkitError, UserError

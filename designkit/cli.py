@@ -218,6 +218,12 @@ def _check_lint_ignore(config: Config) -> None:
 )
 @click.option("--all-findings", is_flag=True, help="Do not hide the findings of a baseline file.")
 @click.option(
+    "--skip-non-designs",
+    is_flag=True,
+    help="Pass by files that are no integration document (a README among designs) silently; "
+    "for hooks and CI globs.",
+)
+@click.option(
     "--ignore",
     multiple=True,
     metavar="ID",
@@ -239,6 +245,7 @@ def score(
     write_baseline: str | None,
     baseline_file: str | None,
     all_findings: bool,
+    skip_non_designs: bool,
     ignore: tuple[str, ...],
     encoding: str,
 ) -> None:
@@ -282,6 +289,7 @@ def score(
         ignore=settings.ignore,
         ignore_source=settings.ignore_source,
         extra_formats=list(settings.outputs),
+        skip_non_designs=skip_non_designs,
     )
     for message in run.warnings:
         click.echo(f"designkit: warning: {message}", err=True)

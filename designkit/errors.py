@@ -29,3 +29,11 @@ class UserError(DesignkitError):
             where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
         text = f"{where}{self.message}"
         return f"{text} ({self.hint})" if self.hint else text
+
+
+class NotADesignError(UserError):
+    """The file is Markdown but no integration document at all (a README, a changelog).
+
+    Its own class so that hooks run over a whole folder can pass such files by
+    (``--skip-non-designs``) while every other refusal still fails the run.
+    """

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from designkit import __version__
-from designkit.errors import UserError
+from designkit.errors import NotADesignError, UserError
 from designkit.model import Design
 from designkit.parse import ParsedDesign, parse_design, parse_file, read_text
 from designkit.report import ReportContext, render_report
@@ -113,11 +113,13 @@ def score_files(
     ignore: Sequence[str] = (),
     extra_formats: Sequence[str] = (),
     ignore_source: IdSource | None = None,
+    skip_non_designs: bool = False,
 ) -> ScoreRun:
     """Score ``files``; see the module docstring for the optional comparisons and filters.
 
     ``ignore_source`` says where ``ignore`` was written (``--ignore`` by default), so
-    an unknown id is reported there.
+    an unknown id is reported there. With ``skip_non_designs`` a file that is no
+    integration document (a README beside the designs) is passed by silently.
     """
     if baseline is not None and len(files) != 1:
         raise UserError("--baseline compares one design; use --baseline-ref for several files")
@@ -153,6 +155,9 @@ def score_files(
                 from designkit.diagram.drawing import embeddable
 
                 diagrams[parsed.path] = embeddable(parsed)
+        except NotADesignError as error:
+            if not skip_non_designs:
+                run.errors.append(str(error))
         except UserError as error:
             run.errors.append(str(error))
     if write_baseline is not None:

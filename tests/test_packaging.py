@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -30,9 +31,27 @@ PACKAGE_DATA = ("designkit/rubric/red_flags.yaml",)
 TIMEOUT = 900
 
 
+DISTRIBUTION = "integration-designkit"
+"""The name on the package index: ``designkit`` there is another project."""
+WHEEL_PREFIX = DISTRIBUTION.replace("-", "_")
+
+
 def project_version() -> str:
+    """The version, from the one place it is written (``designkit/__init__.py``)."""
+    source = (ROOT / "designkit" / "__init__.py").read_text("utf-8")
+    found = re.search(r'^__version__ = "([^"]+)"$', source, re.MULTILINE)
+    assert found, "designkit/__init__.py has no __version__ line"
+    return found.group(1)
+
+
+def test_the_version_is_written_once() -> None:
+    """pyproject.toml takes the version from the package, so the two cannot disagree."""
     with (ROOT / "pyproject.toml").open("rb") as file:
-        return str(tomllib.load(file)["project"]["version"])
+        project = tomllib.load(file)
+    assert project["project"]["name"] == DISTRIBUTION
+    assert "version" not in project["project"]
+    assert project["project"]["dynamic"] == ["version"]
+    assert project["tool"]["hatch"]["version"]["path"] == "designkit/__init__.py"
 
 
 def clean_env() -> dict[str, str]:
@@ -72,8 +91,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if importlib.util.find_spec("hatchling") is not None:
         command.append("--no-build-isolation")
     run([*command, ROOT])
-    wheels = sorted(out.glob("designkit-*.whl"))
-    assert len(wheels) == 1, f"expected one designkit wheel in {out}, found {wheels}"
+    wheels = sorted(out.glob(f"{WHEEL_PREFIX}-*.whl"))
+    assert len(wheels) == 1, f"expected one {DISTRIBUTION} wheel in {out}, found {wheels}"
     return wheels[0]
 
 
@@ -96,7 +115,18 @@ def elsewhere(tmp_path: Path) -> Path:
 
 
 def test_wheel_is_named_for_the_project_version(wheel: Path) -> None:
-    assert wheel.name.startswith(f"designkit-{project_version()}-")
+    assert wheel.name.startswith(f"{WHEEL_PREFIX}-{project_version()}-")
+
+
+def test_wheel_metadata_names_the_distribution(wheel: Path) -> None:
+    """Name, version, licence and links as the package index shows them."""
+    with zipfile.ZipFile(wheel) as archive:
+        metadata_name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+        metadata = archive.read(metadata_name).decode("utf-8")
+    headers = metadata.split("\n\n", 1)[0]
+    assert f"\nName: {DISTRIBUTION}\n" in headers
+    assert f"\nVersion: {project_version()}\n" in headers
+    assert "\nLicense-Expression: MIT\n" in headers
 
 
 def test_wheel_ships_the_data_folders(wheel: Path) -> None:
@@ -130,7 +160,16 @@ def test_installed_cli_parses_a_sample(venv_bin: Path, elsewhere: Path) -> None:
 
 def test_installed_cli_reports_its_version(venv_bin: Path, elsewhere: Path) -> None:
     result = run([venv_bin / "designkit", "--version"], cwd=elsewhere)
-    assert project_version() in result.stdout
+    assert result.stdout == f"designkit, version {project_version()}\n"
+    installed = run(
+        [
+            venv_bin / "python",
+            "-c",
+            f"import importlib.metadata as m; print(m.version({DISTRIBUTION!r}))",
+        ],
+        cwd=elsewhere,
+    )
+    assert installed.stdout.strip() == project_version()
 
 
 def test_installed_cli_explains_a_red_flag_from_package_data(

@@ -1,5 +1,5 @@
 """The review-workflow glue, run for real: the pre-commit hooks with pre-commit itself,
-the GitHub Actions example's commands, shell completion and ``--version``."""
+shell completion and ``--version`` (the GitHub Action: ``test_github_action.py``)."""
 
 from __future__ import annotations
 
@@ -97,37 +97,6 @@ def test_pre_commit_runs_the_hooks_on_a_repository_of_designs(tmp_path: Path) ->
     assert "designs/nightly.md:50:1: error DK302" in failing.stdout
     assert re.search(r"designkit score\.+Failed", failing.stdout)
     assert "README.md" not in failing.stdout
-
-
-def test_the_github_actions_example_uses_real_options(tmp_path: Path) -> None:
-    """The workflow's score step, run as written (minus the GitHub expressions) in a repo
-    with a base branch: its options exist and it writes the comment and the SARIF."""
-    workflow = YAML(typ="safe").load((ROOT / "docs/github-actions/designkit.yml").read_text())
-    steps = workflow["jobs"]["score"]["steps"]
-    assert any(s.get("uses", "").startswith("github/codeql-action/upload-sarif") for s in steps)
-    assert any("gh pr comment" in s.get("run", "") for s in steps)
-    script = next(s["run"] for s in steps if s.get("id") == "score")
-    repo = tmp_path / "repo"
-    (repo / "designs").mkdir(parents=True)
-    design = repo / "designs" / "orders.md"
-    design.write_text((SAMPLES / "event-driven-shopify-netsuite.md").read_text("utf-8"), "utf-8")
-    run(["git", "init", "-q", "-b", "main"], repo)
-    run(["git", "add", "."], repo)
-    run(["git", "commit", "-qm", "base"], repo)
-    design.write_text(design.read_text("utf-8").replace("| 1h | N/A |", "| 4h | N/A |"), "utf-8")
-    script = (
-        script.replace("${{ steps.changed.outputs.files }}", "designs/orders.md")
-        .replace("origin/${{ github.base_ref }}", "main")
-        .replace('>> "$GITHUB_OUTPUT"', ">> status.txt")
-        .replace("designkit score", f"{BIN / 'designkit'} score")
-    )
-    done = run(["bash", "-e", "-c", script], repo)
-    assert done.returncode == 0, done.stderr
-    comment = (repo / "designkit-comment.md").read_text("utf-8")
-    assert "#### Changes against `main:designs/orders.md`" in comment
-    assert "| disaster recovery RTO | 1h | 4h |" in comment
-    assert '"baselineState"' in (repo / "designkit.sarif").read_text("utf-8")
-    assert "::notice" in done.stdout
 
 
 def test_version_and_shell_completion() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from designkit.diagnostics import Diagnostic, sort_diagnostics
-from designkit.errors import UserError
+from designkit.errors import NotADesignError, UserError
 from designkit.model import Design
 from designkit.parse.extract import extract
 from designkit.parse.front_matter import without_front_matter
@@ -99,7 +99,7 @@ def parse_design(text: str, path: str = "<string>") -> ParsedDesign:
     tree = read_tree(without_front_matter(text))
     extraction = extract(tree, path)
     if not extraction.integration:
-        raise UserError(
+        raise NotADesignError(
             "not an integration design: no '# Integration Design: NAME' title, no template "
             "section and no integration content (systems, flows, error handling, mappings)",
             path=path,
