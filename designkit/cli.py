@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from designkit import __version__
-from designkit.errors import UserError
+from designkit.errors import NotADesignError, UserError
 
 if TYPE_CHECKING:
     from designkit.review.config import Config
@@ -47,6 +47,13 @@ encoding_option = click.option(
     default="utf-8",
     show_default=True,
     help="Text encoding of the input (e.g. cp1252 for files saved by old Windows tools).",
+)
+
+skip_non_designs_option = click.option(
+    "--skip-non-designs",
+    is_flag=True,
+    help="Pass by files that are no integration document (a README among designs) silently; "
+    "for hooks and CI globs.",
 )
 
 
@@ -95,8 +102,9 @@ def parse(file: str, output_format: str, encoding: str) -> None:
     show_default=True,
     help="text: one 'path:line:col: severity CODE message' per line.",
 )
+@skip_non_designs_option
 @encoding_option
-def lint(files: tuple[str, ...], output_format: str, encoding: str) -> None:
+def lint(files: tuple[str, ...], output_format: str, skip_non_designs: bool, encoding: str) -> None:
     """Check FILES; exit 0 when clean, 1 on any error, 2 when a file is unusable.
 
     Codes listed under ``ignore`` in designkit.toml or [tool.designkit] are not reported.
@@ -120,6 +128,10 @@ def lint(files: tuple[str, ...], output_format: str, encoding: str) -> None:
             found.extend(
                 d for d in lint_design(parse_file(file, encoding=encoding)) if d.code not in ignored
             )
+        except NotADesignError as error:
+            if not skip_non_designs:
+                click.echo(f"designkit: {error}", err=True)
+                unusable = True
         except UserError as error:
             click.echo(f"designkit: {error}", err=True)
             unusable = True
@@ -217,12 +229,7 @@ def _check_lint_ignore(config: Config) -> None:
     ".designkit-baseline.json in the project root when it exists).",
 )
 @click.option("--all-findings", is_flag=True, help="Do not hide the findings of a baseline file.")
-@click.option(
-    "--skip-non-designs",
-    is_flag=True,
-    help="Pass by files that are no integration document (a README among designs) silently; "
-    "for hooks and CI globs.",
-)
+@skip_non_designs_option
 @click.option(
     "--ignore",
     multiple=True,

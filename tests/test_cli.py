@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from ruamel.yaml import YAML
 
 from designkit.cli import main
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SAMPLES
 
 API_LED = ROOT / "samples" / "api-led-salesforce-sap-orders.md"
 PARTIAL = ROOT / "samples" / "etl-warehouse-nightly.md"
@@ -97,3 +98,24 @@ def test_real_process_has_no_traceback_on_bad_input(tmp_path) -> None:  # type: 
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert str(binary) in result.stderr
+
+
+@pytest.mark.parametrize("command", ["lint", "score"])
+def test_skip_non_designs_passes_a_readme_by_silently(command: str, tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("# Designs\n\nOne file per integration; see the template.\n", "utf-8")
+    refused = CliRunner().invoke(main, [command, str(readme)])
+    assert refused.exit_code == 2
+    assert "not an integration design" in refused.stderr
+    alone = CliRunner().invoke(main, [command, "--skip-non-designs", str(readme)])
+    assert (alone.exit_code, alone.stdout, alone.stderr) == (0, "", "")
+    sample = str(SAMPLES / "hub-spoke-hr-payroll.md")
+    mixed = CliRunner().invoke(main, [command, "--skip-non-designs", str(readme), sample])
+    assert mixed.exit_code == 0, mixed.stderr
+    assert "README" not in mixed.stdout + mixed.stderr
+    assert "hub-spoke-hr-payroll.md" in mixed.stdout
+    # Only "not a design" is passed by: a broken file still fails the run.
+    binary = tmp_path / "designs.md"
+    binary.write_bytes(b"# Integration Design: X\n\x00")
+    broken = CliRunner().invoke(main, [command, "--skip-non-designs", str(binary)])
+    assert broken.exit_code == 2
