@@ -18,6 +18,7 @@ import click
 
 from designkit import __version__
 from designkit.errors import NotADesignError, UserError
+from designkit.text_safety import safe_json, safe_line, safe_lines
 
 if TYPE_CHECKING:
     from designkit.review.config import Config
@@ -89,7 +90,7 @@ def parse(file: str, output_format: str, encoding: str) -> None:
 
         click.echo(dump_yaml(data), nl=False)
     else:
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(safe_json(json.dumps(data, indent=2, ensure_ascii=False)))
 
 
 @main.command()
@@ -299,9 +300,9 @@ def score(
         skip_non_designs=skip_non_designs,
     )
     for message in run.warnings:
-        click.echo(f"designkit: warning: {message}", err=True)
+        click.echo(safe_line(f"designkit: warning: {message}"), err=True)
     for message in run.errors:
-        click.echo(f"designkit: {message}", err=True)
+        click.echo(safe_line(f"designkit: {message}"), err=True)
     from designkit.files import write_text_safely
 
     for name, target in settings.outputs.items():
@@ -313,14 +314,18 @@ def score(
         click.echo(run.report, nl=False)
     if run.written_baseline is not None:
         click.echo(
-            f"designkit: wrote {run.written_baseline} known finding(s) to {write_baseline}",
+            safe_line(
+                f"designkit: wrote {run.written_baseline} known finding(s) to {write_baseline}"
+            ),
             err=True,
         )
     elif run.hidden:
         click.echo(
-            f"designkit: {sum(run.hidden.values())} known finding(s) hidden by "
-            f"{_shown_path(settings.baseline)}"
-            " (--all-findings shows them)",
+            safe_line(
+                f"designkit: {sum(run.hidden.values())} known finding(s) hidden by "
+                f"{_shown_path(settings.baseline)}"
+                " (--all-findings shows them)"
+            ),
             err=True,
         )
     sys.exit(run.exit_code)
@@ -365,9 +370,9 @@ def explain(ids: tuple[str, ...], rubric_path: str | None, list_all: bool, polic
         return
     loaded = load_rubric(rubric_path or load_config().rubric)
     if list_all or not ids:
-        click.echo(list_ids(loaded), nl=False)
+        click.echo(safe_lines(list_ids(loaded)), nl=False)
         return
-    click.echo(explain_ids(ids, loaded), nl=False)
+    click.echo(safe_lines(explain_ids(ids, loaded)), nl=False)
 
 
 @main.group()
@@ -400,7 +405,7 @@ def rubric_check(file: str) -> None:
 
     loaded = load_rubric(file)
     count = sum(len(d.criteria) for d in loaded.dimensions)
-    click.echo(f"{file}: ok ({len(loaded.dimensions)} dimensions, {count} criteria)")
+    click.echo(safe_line(f"{file}: ok ({len(loaded.dimensions)} dimensions, {count} criteria)"))
 
 
 @main.command()
@@ -452,8 +457,10 @@ def diagram(
     parsed = parse_file(file, encoding=encoding)
     if not allow_empty and not has_systems(parsed):
         click.echo(
-            f"designkit: {parsed.path}: no architecture found (no diagram arrows, Mermaid "
-            "flowchart or source/target table); --allow-empty draws anyway",
+            safe_line(
+                f"designkit: {parsed.path}: no architecture found (no diagram arrows, Mermaid "
+                "flowchart or source/target table); --allow-empty draws anyway"
+            ),
             err=True,
         )
         sys.exit(EXIT_FINDINGS)
@@ -498,9 +505,9 @@ def scaffold(file: str, output: str, dry_run: bool, check: bool, encoding: str) 
     report = write_project(plan, output, dry_run=dry_run, check=check)
     for item in report.actions:
         if item.action not in ("unchanged", "kept"):
-            click.echo(f"{item.action:<9} {item.path}")
+            click.echo(safe_line(f"{item.action:<9} {item.path}"))
     prefix = "" if report.written else "would be: "
-    click.echo(f"{output}: {prefix}{report.summary()}")
+    click.echo(safe_line(f"{output}: {prefix}{report.summary()}"))
     sys.exit(EXIT_FINDINGS if check and report.drifted else EXIT_OK)
 
 
@@ -523,7 +530,7 @@ def _write_document(text: str, output: str | None, inputs: tuple[str, ...] = ())
         from designkit.files import write_text_safely
 
         write_text_safely(output, text, inputs=inputs)
-        click.echo(f"wrote {output}", err=True)
+        click.echo(safe_line(f"wrote {output}"), err=True)
     else:
         click.echo(text, nl=False)
 
@@ -596,7 +603,7 @@ def draft(file: str, output: str | None, force: bool, encoding: str) -> None:
         added = ", ".join(SPECS[key].title for key in made.added) or "none"
         done = f"follows the template, kept as written; sections added: {added}"
     hint = f"; `designkit lint {output}` lists what is left to write" if output else ""
-    click.echo(f"designkit: {file} ({read}): {done}{hint}", err=True)
+    click.echo(safe_line(f"designkit: {file} ({read}): {done}{hint}"), err=True)
 
 
 @main.command()

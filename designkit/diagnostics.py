@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
+from designkit.text_safety import safe_json, safe_line
+
 
 class Severity(StrEnum):
     """How much a finding matters; ``error`` fails ``designkit lint``."""
@@ -56,17 +58,22 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 
 def format_text(diagnostic: Diagnostic) -> str:
-    """``path:line:col: severity CODE message`` as compilers and editors expect."""
+    """``path:line:col: severity CODE message`` as compilers and editors expect.
+
+    Always one line: messages quote the document, so the line goes through
+    :func:`~designkit.text_safety.safe_line` and a value holding a newline or
+    ``::add-mask::`` can neither print a finding of its own nor a workflow command.
+    """
     line = f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: "
     line += f"{diagnostic.severity.value} {diagnostic.code} {diagnostic.message}"
     if diagnostic.hint:
         line += f" (hint: {diagnostic.hint})"
-    return line
+    return safe_line(line)
 
 
 def format_json(diagnostics: Iterable[Diagnostic]) -> str:
-    """A JSON array of diagnostics, one object each, for tools."""
-    return json.dumps([d.to_dict() for d in diagnostics], indent=2, ensure_ascii=False)
+    """A JSON array of diagnostics, one object each, for tools (printable: see safe_json)."""
+    return safe_json(json.dumps([d.to_dict() for d in diagnostics], indent=2, ensure_ascii=False))
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:

@@ -6,6 +6,8 @@ Anything raised as :class:`UserError` is printed by the CLI as one line
 
 from __future__ import annotations
 
+from designkit.text_safety import safe_line
+
 
 class DesignkitError(Exception):
     """Base class for every error designkit raises on purpose."""
@@ -24,11 +26,12 @@ class UserError(DesignkitError):
         self.hint = hint
 
     def __str__(self) -> str:
+        """One line, whatever the message quotes from the document (see text_safety)."""
         where = ""
         if self.path:
             where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
         text = f"{where}{self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        return safe_line(f"{text} ({self.hint})" if self.hint else text)
 
 
 class NotADesignError(UserError):

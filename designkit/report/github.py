@@ -16,6 +16,7 @@ from designkit.report.trend_view import MAX_VALUES, hidden_note
 from designkit.report.trend_view import headline as trend_headline
 from designkit.report.verdict_view import headline
 from designkit.rubric.scorecard import Finding, Scorecard
+from designkit.text_safety import escape_controls
 
 if TYPE_CHECKING:
     from designkit.report import ReportContext
@@ -24,7 +25,9 @@ COMMANDS = {"critical": "error", "high": "error", "medium": "warning", "low": "n
 
 
 def escape_data(text: str) -> str:
-    """The message after ``::``: ``%``, CR and LF are percent-encoded."""
+    """The message after ``::``: ``%``, CR and LF are percent-encoded (other control and
+    invisible format characters are shown escaped, ``\\x1b``, as in every text output)."""
+    text = escape_controls(text, keep="\r\n")
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -7,7 +7,8 @@ the target drawn as inline SVG, the dimensions, the findings, the gap list
 and the design's diagram when ``context.diagrams`` has one. Several files get a
 summary table first.
 
-Jinja2 autoescapes every value, so no document text can add markup; the only
+Jinja2 autoescapes every value, so no document text can add markup, and every
+value passes through :func:`page_text`, so none can start a line; the only
 markup that is not escaped is the radar SVG built here (its labels escaped) and
 a Graphviz SVG from ``context.diagrams``, which is trusted. A Content Security
 Policy forbids scripts and remote loads as a second line of defence.
@@ -37,6 +38,7 @@ from designkit.report.verdict_view import (
 from designkit.review.explain import Explanation, explain_criterion
 from designkit.review.trends import ARROWS
 from designkit.rubric.scorecard import DimensionResult, Finding, Scorecard, Verdict
+from designkit.text_safety import escape_controls, safe_markup
 
 if TYPE_CHECKING:
     from designkit.report import ReportContext
@@ -90,8 +92,8 @@ def radar_svg(dimensions: Sequence[DimensionResult], target: int | None, title: 
     count = max(len(dimensions), 1)
     out: list[str] = [
         f'<svg class="radar" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'role="img" aria-labelledby="{escape(title)}-t">',
-        f'<title id="{escape(title)}-t">Dimension levels (0-5)'
+        f'role="img" aria-labelledby="{page_text(title)}-t">',
+        f'<title id="{page_text(title)}-t">Dimension levels (0-5)'
         + (f" against target {target}" if target is not None else "")
         + "</title>",
     ]
@@ -119,7 +121,7 @@ def radar_svg(dimensions: Sequence[DimensionResult], target: int | None, title: 
         for (x, y), dimension in zip(level_points, dimensions, strict=True):
             out.append(
                 f'<circle class="dot" cx="{x:.1f}" cy="{y:.1f}" r="3.5">'
-                f"<title>{escape(dimension.name)}: {escape(_level_text(dimension))}</title></circle>"
+                f"<title>{page_text(dimension.name)}: {page_text(_level_text(dimension))}</title></circle>"
             )
     for i, dimension in enumerate(dimensions):
         x, y = _point(cx, cy, radius + 16, i, count)
@@ -135,7 +137,7 @@ def radar_svg(dimensions: Sequence[DimensionResult], target: int | None, title: 
         elif dy > radius * 0.9:
             first = y + 10
         spans = "".join(
-            f'<tspan x="{x:.1f}" y="{first + n * 14:.1f}">{escape(line)}</tspan>'
+            f'<tspan x="{x:.1f}" y="{first + n * 14:.1f}">{page_text(line)}</tspan>'
             for n, line in enumerate(lines)
         )
         out.append(f'<text class="axis-label" text-anchor="{anchor}">{spans}</text>')
@@ -180,8 +182,11 @@ def _diagram(text: str | None) -> dict[str, Any] | None:
         return None
     match = _SVG_START.match(text)
     if match is not None:
-        return {"svg": Markup(text[match.end() :]), "text": None}
-    return {"svg": None, "text": text}
+        # Graphviz writes labels as they are, control characters too: shown escaped.
+        svg = escape_controls(safe_markup(text[match.end() :]), keep="\t\n")
+        return {"svg": Markup(svg), "text": None}
+    # Mermaid source: its own lines stay lines (a <pre> shows them), each one page text.
+    return {"svg": None, "text": Markup("\n".join(page_text(line) for line in text.split("\n")))}
 
 
 def _card_view(
@@ -558,12 +563,32 @@ Levels: {% for level, label in levels %}{{ level }} {{ label }}{% if not loop.la
 """
 
 _BREAK_AFTER = re.compile(r"([./_\]|])")
+_SPLIT = re.compile(r"#(?=#)|:(?=:)")
+
+
+def page_text(value: object) -> Markup:
+    """A value escaped for the page, which may also end up printed in a CI log.
+
+    HTML escaping keeps markup out; on top of it a line break in document text
+    becomes a character reference (the page renders the same, but no line of the
+    file starts with the document's next line), other control characters are shown
+    escaped as in every text output, and ``##`` and ``::`` are split by a reference,
+    so that no line of the page is a GitHub workflow command (``##[error]``,
+    ``::add-mask::``).
+    """
+    text = str(escape(value)).replace("\r", "&#13;").replace("\n", "&#10;")
+    return Markup(_SPLIT.sub(lambda m: f"&#{ord(m.group())};", escape_controls(text)))
+
+
+def _finalize(value: object) -> object:
+    """Every ``{{ value }}`` of the template: :func:`page_text` unless it is markup already."""
+    return value if isinstance(value, Markup) else page_text(value)
 
 
 def breakable(text: object) -> Markup:
     """Escaped text with line-break opportunities after ``.``, ``/``, ``_``, ``]`` and ``|``,
     so that model paths such as ``error_handling.retry_policies[3].timeout_seconds`` wrap."""
-    return Markup(_BREAK_AFTER.sub(r"\1<wbr>", str(escape(text))))
+    return Markup(_BREAK_AFTER.sub(r"\1<wbr>", str(page_text(text))))
 
 
 _ENVIRONMENT = Environment(
@@ -572,6 +597,7 @@ _ENVIRONMENT = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     keep_trailing_newline=True,
+    finalize=_finalize,
 )
 _ENVIRONMENT.filters["breakable"] = breakable
 _TEMPLATE = _ENVIRONMENT.from_string(TEMPLATE)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from designkit.rubric.scorecard import Scorecard
+from designkit.text_safety import safe_json
 
 if TYPE_CHECKING:
     from designkit.report import ReportContext
@@ -31,4 +32,4 @@ def _dump(card: Scorecard, context: ReportContext) -> dict[str, object]:
 def render(cards: Sequence[Scorecard], context: ReportContext) -> str:
     dumped = [_dump(card, context) for card in cards]
     data: object = dumped[0] if len(dumped) == 1 else {"scorecards": dumped}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return safe_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"

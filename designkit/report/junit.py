@@ -19,6 +19,7 @@ from designkit.report import remediations as remediations_for
 from designkit.report.trend_view import headline, level_change
 from designkit.report.verdict_view import BASIS, target_words, verdict_words, weakest_words
 from designkit.rubric.scorecard import CriterionResult, Scorecard, Status
+from designkit.text_safety import safe_markup
 
 if TYPE_CHECKING:
     from designkit.report import ReportContext
@@ -148,4 +149,4 @@ def render(cards: Sequence[Scorecard], context: ReportContext) -> str:
     for key, value in totals.items():
         root.set(key, str(value))
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{safe_markup(ET.tostring(root, encoding="unicode"))}\n'

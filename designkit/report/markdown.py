@@ -6,7 +6,9 @@ of the dimensions, the open findings grouped by severity and the accepted
 (suppressed) ones with their reasons.
 
 Everything taken from a document is escaped, so a design whose text holds
-``|`` or ``<script>`` can neither break a table nor inject HTML. The comment
+``|``, ``<script>`` or a line break can neither break a table nor inject HTML,
+and every line is a :func:`~designkit.text_safety.safe_line` (no workflow command
+when the comment is printed in a CI log). The comment
 stays under GitHub's 65,536-character limit: when the full report would not
 fit, each file shows only its most severe findings and a note says how many
 more there are.
@@ -32,6 +34,7 @@ from designkit.report.verdict_view import (
 )
 from designkit.review.trends import Comparison
 from designkit.rubric.scorecard import Finding, Scorecard, Verdict
+from designkit.text_safety import escape_controls, safe_line
 
 if TYPE_CHECKING:
     from designkit.report import ReportContext
@@ -57,8 +60,12 @@ _BADGES = {
 
 
 def escape(text: object) -> str:
-    """Document text -> Markdown that shows it literally, on one line, safe in a table cell."""
-    value = str(text)
+    """Document text -> Markdown that shows it literally, on one line, safe in a table cell.
+
+    Control characters and line breaks are shown escaped first (``\\n``, ``\\x1b``),
+    then their backslash is escaped like any other, so the reader sees ``\\n``.
+    """
+    value = escape_controls(text)
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     value = _SPECIAL.sub(r"\\\1", value)
     return " ".join(value.split())
@@ -114,7 +121,7 @@ def _location(card: Scorecard, finding: Finding) -> str:
 
 def _code(text: str) -> str:
     """Text for inside a code span: no backticks, pipes or line breaks to break out with."""
-    return " ".join(text.replace("`", "'").replace("|", "\\|").split())
+    return " ".join(escape_controls(text).replace("`", "'").replace("|", "\\|").split())
 
 
 def _finding_row(card: Scorecard, finding: Finding) -> str:
@@ -321,7 +328,7 @@ def _document(
             lines += _section(card, shown, "### ", context)
         if files < len(cards):
             lines.append(f"… {len(cards) - files} more files not shown; see the full report.")
-    return "\n".join(lines).rstrip() + "\n"
+    return "\n".join(safe_line(line) for line in lines).rstrip() + "\n"
 
 
 def _largest(fits: Callable[[int], bool], high: int) -> int:

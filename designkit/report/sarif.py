@@ -27,6 +27,7 @@ from designkit.report.verdict_view import BASIS, verdict_words
 from designkit.review.explain import explain_criterion
 from designkit.rubric.schema import Criterion, Dimension, Rubric
 from designkit.rubric.scorecard import Finding, Notice, Scorecard
+from designkit.text_safety import safe_json
 
 if TYPE_CHECKING:
     from designkit.report import ReportContext
@@ -314,4 +315,4 @@ def sarif_log(cards: Sequence[Scorecard], context: ReportContext) -> dict[str, A
 
 
 def render(cards: Sequence[Scorecard], context: ReportContext) -> str:
-    return json.dumps(sarif_log(cards, context), indent=2, ensure_ascii=False) + "\n"
+    return safe_json(json.dumps(sarif_log(cards, context), indent=2, ensure_ascii=False)) + "\n"

@@ -17,6 +17,7 @@ from designkit.report.verdict_view import BASIS, kind_words, target_words, verdi
 from designkit.rubric.maturity import AREA_STATUS, stakeholder_label
 from designkit.rubric.schema import RubricSeverity
 from designkit.rubric.scorecard import DimensionResult, Finding, Scorecard
+from designkit.text_safety import safe_line
 
 if TYPE_CHECKING:
     from designkit.report import ReportContext
@@ -164,4 +165,4 @@ def render(cards: Sequence[Scorecard], context: ReportContext) -> str:
         lines.append("")
         for card in cards:
             lines += _design(card, context, "##")
-    return "\n".join(lines).rstrip() + "\n"
+    return "\n".join(safe_line(line) for line in lines).rstrip() + "\n"

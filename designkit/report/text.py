@@ -1,4 +1,8 @@
-"""A readable terminal table: levels per dimension, then the findings with their lines."""
+"""A readable terminal table: levels per dimension, then the findings with their lines.
+
+Every line goes through :func:`~designkit.text_safety.safe_line` as it is joined, so
+document text shows its control characters escaped and cannot start a line of its own.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from designkit.report.verdict_view import (
 )
 from designkit.review.trends import Comparison
 from designkit.rubric.scorecard import Scorecard
+from designkit.text_safety import safe_line
 
 if TYPE_CHECKING:
     from designkit.report import ReportContext
@@ -133,4 +138,5 @@ def render(cards: Sequence[Scorecard], context: ReportContext) -> str:
             lines.append(
                 f"{card.file:<48} {score:>7} {level:>5} {risk:<8}  {verdict_words(overall)}"
             )
-    return "\n".join(lines).rstrip() + "\n"
+    # Names, values, messages and paths come from the documents: one safe line each.
+    return "\n".join(safe_line(line) for line in lines).rstrip() + "\n"

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from designkit.errors import UserError
 from designkit.files import atomic_write
+from designkit.text_safety import safe_json
 
 DEFAULT_NAME = ".designkit-baseline.json"
 VERSION = 1
@@ -73,7 +74,7 @@ def write_baseline(path: str | Path, findings: Iterable[KnownFinding]) -> int:
             for f in entries
         ],
     }
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    text = safe_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
     atomic_write(Path(path), text.encode("utf-8"))
     return len(entries)
 
