@@ -129,6 +129,36 @@ def test_wheel_metadata_names_the_distribution(wheel: Path) -> None:
     assert "\nLicense-Expression: MIT\n" in headers
 
 
+def test_wheel_ships_the_licence_classifiers_and_links(wheel: Path) -> None:
+    """The MIT text itself travels with the wheel, and the index shows where the project is."""
+    with (ROOT / "pyproject.toml").open("rb") as file:
+        project = tomllib.load(file)["project"]
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA")))
+        licences = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]
+        assert len(licences) == 1, names
+        shipped = archive.read(licences[0]).decode("utf-8")
+    licence = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert shipped == licence
+    assert licence.startswith("MIT License\n\nCopyright (c) 2026 designkit developers\n")
+    headers = metadata.decode("utf-8").split("\n\n", 1)[0].splitlines()
+    assert "License-File: LICENSE" in headers
+    assert [h.removeprefix("Classifier: ") for h in headers if h.startswith("Classifier: ")] == (
+        sorted(project["classifiers"])
+    )
+    assert not [h for h in headers if h.startswith("Classifier: License ::")]  # PEP 639: SPDX only
+    links = dict(
+        h.removeprefix("Project-URL: ").split(", ", 1)
+        for h in headers
+        if h.startswith("Project-URL: ")
+    )
+    assert links == project["urls"]
+    assert set(links) == {"Homepage", "Source", "Documentation", "Issues", "Changelog"}
+    assert all(u.startswith("https://github.com/designkit-dev/designkit") for u in links.values())
+    assert "Requires-Dist: markdown-it-py<5,>=4.3" in headers
+
+
 def test_wheel_ships_the_data_folders(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
