@@ -467,13 +467,13 @@ def test_sarif_structure() -> None:
         assert result["partialFingerprints"]
 
 
-_FENCE = re.compile(r"^(`{3,})[^\n]*\n.*?^\1$", re.MULTILINE | re.DOTALL)
+FENCE = re.compile(r"^(`{3,})[^\n]*\n.*?^\1$", re.MULTILINE | re.DOTALL)
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 
 
 def glued_code_spans(markdown: str) -> list[str]:
     """Code spans stuck to a word on either side (``when`x`is``), outside fenced blocks."""
-    prose = _FENCE.sub("", markdown)
+    prose = FENCE.sub("", markdown)
     glued = []
     for match in _CODE_SPAN.finditer(prose):
         before = prose[match.start() - 1 : match.start()]
@@ -494,12 +494,12 @@ def test_sarif_help_markdown_keeps_code_spans_apart_from_words() -> None:
     log = json.loads(sarif_report.render([score_path(TEMPLATE)], context()))
     rules = log["runs"][0]["tool"]["driver"]["rules"]
     assert len(rules) > 100
-    with_code = [r for r in rules if "`" in _FENCE.sub("", r["help"]["markdown"])]
+    with_code = [r for r in rules if "`" in FENCE.sub("", r["help"]["markdown"])]
     assert len(with_code) > 100  # the check below looks at real code spans
     glued = {r["id"]: glued_code_spans(r["help"]["markdown"]) for r in rules}
     assert {rule: found for rule, found in glued.items() if found} == {}
     for rule in rules:  # every code span of the plain text is a code span of the Markdown
-        for span in re.findall(r"`[^`\n]+`", _FENCE.sub("", rule["help"]["text"])):
+        for span in re.findall(r"`[^`\n]+`", FENCE.sub("", rule["help"]["text"])):
             assert span in rule["help"]["markdown"], (rule["id"], span)
 
 

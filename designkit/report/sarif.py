@@ -22,7 +22,9 @@ from pathlib import Path, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from designkit.project import REPOSITORY_URL
 from designkit.report.markdown import escape
+from designkit.report.rule_docs import documented_ids, help_uri
 from designkit.report.verdict_view import BASIS, verdict_words
 from designkit.review.explain import explain_criterion
 from designkit.rubric.schema import Criterion, Dimension, Rubric
@@ -106,7 +108,9 @@ def _tags(
     return list(dict.fromkeys(tags))  # SARIF tags are a set
 
 
-def _rule(dimension: Dimension, criterion: Criterion, rubric: Rubric) -> dict[str, Any]:
+def _rule(
+    dimension: Dimension, criterion: Criterion, rubric: Rubric, documented: frozenset[str]
+) -> dict[str, Any]:
     severity = criterion.severity.value
     why = criterion.why or criterion.title
     security = is_security(criterion.id, criterion.red_flag, dimension.id)
@@ -120,18 +124,33 @@ def _rule(dimension: Dimension, criterion: Criterion, rubric: Rubric) -> dict[st
     if security:
         properties["security-severity"] = SECURITY_SEVERITY[severity]
     explained = explain_criterion(dimension, criterion, rubric)  # the `designkit explain` text
-    return {
-        "id": criterion.id,
-        "name": pascal_case(criterion.id) or pascal_case(criterion.title),
-        "shortDescription": {"text": criterion.title},
-        "fullDescription": {"text": why},
-        "help": {"text": explained.text(width=None), "markdown": explained.markdown()},
-        "defaultConfiguration": {"level": LEVELS.get(severity, "warning")},
-        "properties": properties,
-    }
+    return _with_help_uri(
+        {
+            "id": criterion.id,
+            "name": pascal_case(criterion.id) or pascal_case(criterion.title),
+            "shortDescription": {"text": criterion.title},
+            "fullDescription": {"text": why},
+            "help": {"text": explained.text(width=None), "markdown": explained.markdown()},
+            "defaultConfiguration": {"level": LEVELS.get(severity, "warning")},
+            "properties": properties,
+        },
+        documented,
+    )
 
 
-def _rule_from_finding(finding: Finding) -> dict[str, Any]:
+def _with_help_uri(rule: dict[str, Any], documented: frozenset[str]) -> dict[str, Any]:
+    """``helpUri`` right after ``help``, when ``docs/rules.md`` has a section for the rule."""
+    if rule["id"] not in documented:
+        return rule
+    ordered: dict[str, Any] = {}
+    for key, value in rule.items():
+        ordered[key] = value
+        if key == "help":
+            ordered["helpUri"] = help_uri(rule["id"])
+    return ordered
+
+
+def _rule_from_finding(finding: Finding, documented: frozenset[str]) -> dict[str, Any]:
     """A rule for a finding whose criterion is not in the context's rubric."""
     security = is_security(finding.criterion, finding.red_flag, finding.dimension)
     properties: dict[str, Any] = {
@@ -143,18 +162,23 @@ def _rule_from_finding(finding: Finding) -> dict[str, Any]:
     }
     if security and finding.severity in SECURITY_SEVERITY:
         properties["security-severity"] = SECURITY_SEVERITY[finding.severity]
-    return {
-        "id": finding.criterion,
-        "name": pascal_case(finding.criterion) or pascal_case(finding.title),
-        "shortDescription": {"text": finding.title},
-        "fullDescription": {"text": finding.title},
-        "help": {
-            "text": f"{finding.title}\n\nRemediation: {finding.remediation}",
-            "markdown": f"{escape(finding.title)}\n\n**Remediation:** {escape(finding.remediation)}",
+    return _with_help_uri(
+        {
+            "id": finding.criterion,
+            "name": pascal_case(finding.criterion) or pascal_case(finding.title),
+            "shortDescription": {"text": finding.title},
+            "fullDescription": {"text": finding.title},
+            "help": {
+                "text": f"{finding.title}\n\nRemediation: {finding.remediation}",
+                "markdown": (
+                    f"{escape(finding.title)}\n\n**Remediation:** {escape(finding.remediation)}"
+                ),
+            },
+            "defaultConfiguration": {"level": LEVELS.get(finding.severity, "warning")},
+            "properties": properties,
         },
-        "defaultConfiguration": {"level": LEVELS.get(finding.severity, "warning")},
-        "properties": properties,
-    }
+        documented,
+    )
 
 
 def fingerprint(criterion: str, uri: str, field: str | None) -> str:
@@ -247,10 +271,11 @@ def sarif_log(cards: Sequence[Scorecard], context: ReportContext) -> dict[str, A
     """The SARIF log as a JSON-ready dict."""
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
+    documented = documented_ids(context.rubric)
     for dimension, criterion in context.rubric.criteria():
         if criterion.enabled and criterion.id not in index:
             index[criterion.id] = len(rules)
-            rules.append(_rule(dimension, criterion, context.rubric))
+            rules.append(_rule(dimension, criterion, context.rubric, documented))
     results: list[dict[str, Any]] = []
     for card in cards:
         comparison = context.comparisons.get(card.file)
@@ -258,7 +283,7 @@ def sarif_log(cards: Sequence[Scorecard], context: ReportContext) -> dict[str, A
         for finding in card.findings:
             if finding.criterion not in index:
                 index[finding.criterion] = len(rules)
-                rules.append(_rule_from_finding(finding))
+                rules.append(_rule_from_finding(finding, documented))
             state = None
             if comparison is not None and not comparison.roadmap_only:  # "new since baseline"
                 state = (
@@ -270,10 +295,11 @@ def sarif_log(cards: Sequence[Scorecard], context: ReportContext) -> dict[str, A
         for notice in card.notices:
             if NOTICE_RULE["id"] not in index:
                 index[NOTICE_RULE["id"]] = len(rules)
-                rules.append(NOTICE_RULE)
+                rules.append(_with_help_uri(NOTICE_RULE, documented))
             results.append(_notice(card, notice, index[NOTICE_RULE["id"]], context.base_dir))
     driver: dict[str, Any] = {
         "name": "designkit",
+        "informationUri": REPOSITORY_URL,
         "rules": rules,
     }
     if context.tool_version:
