@@ -54,6 +54,16 @@ TRICKY = f"{SCRIPT} | {IMG} `code` *bold* _u_ [link](x) 100% a,b: c\r\nnext line
 NEW_FORMATS = ("markdown", "sarif", "junit", "github", "html")
 
 
+class _AnyText:
+    """Equal to any SARIF message object with a non-empty text."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, dict) and bool(other.get("text"))
+
+
+ANY_TEXT = _AnyText()
+
+
 # ---------------------------------------------------------------- building scorecards
 
 
@@ -550,11 +560,14 @@ def test_sarif_uris_are_relative_to_base_dir(tmp_path: Path) -> None:
     shutil.copyfile(PARTIAL, inside)
     card = score_design(parse_file(inside), rubric())  # absolute path as given
     log = json.loads(sarif_report.render([card], context(tmp_path / "repo")))
-    uris = {
-        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    locations = {
+        tuple(r["locations"][0]["physicalLocation"]["artifactLocation"].items())
         for r in log["runs"][0]["results"]
     }
-    assert uris == {"docs/my%20design.md"}
+    assert locations == {(("uri", "docs/my%20design.md"), ("uriBaseId", "%SRCROOT%"))}
+    bases = log["runs"][0]["originalUriBaseIds"]
+    assert list(bases) == ["%SRCROOT%"]
+    assert bases["%SRCROOT%"]["uri"] == (tmp_path / "repo").resolve().as_uri() + "/"
     validate_sarif(log)
 
     outside = sarif_report.artifact_uri(str(PARTIAL), tmp_path / "repo")
@@ -562,6 +575,69 @@ def test_sarif_uris_are_relative_to_base_dir(tmp_path: Path) -> None:
     assert sarif_report.artifact_uri("/srv/a b#1.md", tmp_path) == "/srv/a%20b%231.md"
     assert sarif_report.relative_path("../x/y.md", tmp_path / "repo") == "../x/y.md"
     assert sarif_report.artifact_uri("samples/a.md", ROOT) == "samples/a.md"
+
+
+def _artifact_locations(log: dict[str, Any]) -> list[dict[str, str]]:
+    run = log["runs"][0]
+    return [
+        loc["physicalLocation"]["artifactLocation"]
+        for r in run["results"]
+        for loc in r["locations"]
+    ]
+
+
+def test_sarif_files_outside_the_base_dir_are_relative_to_a_base_of_their_own(
+    tmp_path: Path,
+) -> None:
+    """No artifact URI is absolute: a file elsewhere is relative to a base for its folder."""
+    repo = tmp_path / "repo"
+    (repo / "designs").mkdir(parents=True)
+    inside = repo / "designs" / "a.md"
+    elsewhere = tmp_path / "other place" / "b#1.md"
+    elsewhere.parent.mkdir()
+    for target in (inside, elsewhere):
+        shutil.copyfile(PARTIAL, target)
+    sibling = elsewhere.with_name("c.md")
+    shutil.copyfile(PARTIAL, sibling)
+    cards = [score_design(parse_file(p), rubric()) for p in (inside, elsewhere, sibling)]
+    log = json.loads(sarif_report.render(cards, context(repo)))
+    validate_sarif(log)
+    bases = log["runs"][0]["originalUriBaseIds"]
+    assert bases == {
+        "%SRCROOT%": {"uri": repo.resolve().as_uri() + "/", "description": ANY_TEXT},
+        "OUTSIDE1": {"uri": elsewhere.parent.resolve().as_uri() + "/", "description": ANY_TEXT},
+    }
+    assert bases["OUTSIDE1"]["uri"].endswith("/other%20place/")
+    locations = {(a["uriBaseId"], a["uri"]) for a in _artifact_locations(log)}
+    assert locations == {
+        ("%SRCROOT%", "designs/a.md"),
+        ("OUTSIDE1", "b%231.md"),
+        ("OUTSIDE1", "c.md"),
+    }
+    for location in _artifact_locations(log):
+        assert "://" not in location["uri"] and not location["uri"].startswith("/")
+    prints = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: r["partialFingerprints"]
+        for r in log["runs"][0]["results"]
+        if r["ruleId"] == log["runs"][0]["results"][0]["ruleId"]
+    }
+    assert len(set(map(str, prints.values()))) == len(prints)  # same rule, three files
+
+
+def test_sarif_a_relative_path_above_the_base_dir_is_outside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    shutil.copyfile(PARTIAL, tmp_path / "up.md")
+    monkeypatch.chdir(repo)
+    card = score_design(parse_file("../up.md"), rubric())
+    log = json.loads(sarif_report.render([card], context(repo)))
+    validate_sarif(log)
+    assert {(a["uriBaseId"], a["uri"]) for a in _artifact_locations(log)} == {("OUTSIDE1", "up.md")}
+    assert (
+        log["runs"][0]["originalUriBaseIds"]["OUTSIDE1"]["uri"] == tmp_path.resolve().as_uri() + "/"
+    )
 
 
 def test_sarif_fingerprints_are_stable_and_distinct() -> None:

@@ -3,9 +3,12 @@
 One run; the rules are every enabled criterion of the rubric, the results are
 the findings: the message is the plain sentence about the design, and the
 engine-level trace (model path, pattern, raw values) rides along in the result's
-``properties`` (``field``, ``trace``) for tools. Artifact URIs are relative to ``context.base_dir`` (the
-repository root in CI) with forward slashes, so code scanning can place them;
-a file outside it keeps the path as given. Accepted (suppressed) findings are
+``properties`` (``field``, ``trace``) for tools. Every artifact URI is relative,
+with forward slashes, to a base named in the run's ``originalUriBaseIds``:
+``%SRCROOT%`` is ``context.base_dir`` (the repository root in CI), so code
+scanning can place the file; a file outside it is relative to a base of its own
+folder (``OUTSIDE1``, ...), so the only absolute ``file://`` URIs are those
+bases. Accepted (suppressed) findings are
 results with an in-source suppression and their reason as the justification.
 Notices (a suppression comment naming an unknown id) are results of the rule
 ``designkit-notice``, level ``warning`` or ``note``.
@@ -18,7 +21,7 @@ import json
 import os
 import re
 from collections.abc import Sequence
-from pathlib import Path, PureWindowsPath
+from pathlib import Path, PurePath, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -77,7 +80,75 @@ def artifact_uri(path: str, base_dir: Path) -> str:
     shown = relative_path(path, base_dir).replace("\\", "/")
     if PureWindowsPath(shown).drive:  # C:/x would read as a URI with the scheme "C"
         return PureWindowsPath(shown).as_uri()
-    return quote(shown, safe="/@!$&'()*+,;=-._~")  # not ":": "a:b/c" would read as a scheme
+    return quote(shown, safe=_URI_SAFE)
+
+
+SRCROOT = "%SRCROOT%"
+"""The base of every file under ``base_dir``: the name SARIF tools (and CodeQL) use for it."""
+
+_URI_SAFE = "/@!$&'()*+,;=-._~"  # not ":": "a:b/c" would read as a URI with the scheme "a"
+
+
+def _folder_uri(folder: PurePath) -> str:
+    uri = folder.as_uri()
+    return uri if uri.endswith("/") else uri + "/"  # SARIF: a base URI ends with a slash
+
+
+class Artifacts:
+    """Relative artifact locations for one run, and the ``originalUriBaseIds`` they need.
+
+    A file under ``base_dir`` is ``{"uri": "designs/a.md", "uriBaseId": "%SRCROOT%"}``;
+    a file elsewhere gets a base for its folder, named in order of first use.
+    """
+
+    def __init__(self, base_dir: Path) -> None:
+        self.base_dir = base_dir
+        self._bases: dict[str, dict[str, Any]] = {
+            SRCROOT: {
+                "uri": _folder_uri(base_dir.resolve()),
+                "description": {"text": "The folder file paths are relative to (--base-dir)."},
+            }
+        }
+        self._outside: dict[str, str] = {}  # folder URI -> base id
+
+    def location(self, path: str) -> dict[str, str]:
+        """The ``artifactLocation`` of ``path`` (as the design was named on the command line)."""
+        shown = relative_path(path, self.base_dir).replace("\\", "/")
+        windows = PureWindowsPath(shown)
+        if not (windows.drive or shown.startswith(("/", "../")) or shown == ".."):
+            return {"uri": quote(shown, safe=_URI_SAFE), "uriBaseId": SRCROOT}
+        absolute: PurePath
+        if windows.drive:
+            absolute = windows
+        else:
+            absolute = (Path.cwd() / path).resolve() if not Path(path).is_absolute() else Path(path)
+        folder = _folder_uri(absolute.parent)
+        if folder not in self._outside:
+            base = f"OUTSIDE{len(self._outside) + 1}"
+            self._outside[folder] = base
+            self._bases[base] = {
+                "uri": folder,
+                "description": {"text": "A folder outside --base-dir holding a design."},
+            }
+        return {"uri": quote(absolute.name, safe=_URI_SAFE), "uriBaseId": self._outside[folder]}
+
+    def key(self, location: dict[str, str]) -> str:
+        """What fingerprints hash: the URI relative to the base dir, else the absolute one."""
+        if location["uriBaseId"] == SRCROOT:
+            return location["uri"]
+        return str(self._bases[location["uriBaseId"]]["uri"]) + location["uri"]
+
+    def original_uri_base_ids(self) -> dict[str, dict[str, Any]]:
+        return dict(self._bases)
+
+
+def physical_location(
+    artifacts: Artifacts, path: str, line: int, column: int = 0
+) -> dict[str, Any]:
+    region: dict[str, int] = {"startLine": max(1, line)}
+    if column > 0:
+        region["startColumn"] = column
+    return {"physicalLocation": {"artifactLocation": artifacts.location(path), "region": region}}
 
 
 def pascal_case(identifier: str) -> str:
@@ -188,9 +259,10 @@ def fingerprint(criterion: str, uri: str, field: str | None) -> str:
 
 
 def _result(
-    card: Scorecard, finding: Finding, index: int, base_dir: Path, state: str | None = None
+    card: Scorecard, finding: Finding, index: int, artifacts: Artifacts, state: str | None = None
 ) -> dict[str, Any]:
-    uri = artifact_uri(finding.path or card.file, base_dir)
+    location = physical_location(artifacts, finding.path or card.file, finding.line)
+    uri = artifacts.key(location["physicalLocation"]["artifactLocation"])
     text = finding.message
     if finding.template_default and "template" not in text:
         text += " (still the template's example value)"
@@ -213,14 +285,7 @@ def _result(
         "ruleIndex": index,
         "level": LEVELS.get(finding.severity, "warning"),
         "message": {"text": text},
-        "locations": [
-            {
-                "physicalLocation": {
-                    "artifactLocation": {"uri": uri},
-                    "region": {"startLine": max(1, finding.line)},
-                }
-            }
-        ],
+        "locations": [location],
         "partialFingerprints": {FINGERPRINT: fingerprint(finding.criterion, uri, finding.field)},
         "properties": properties,
     }
@@ -233,21 +298,15 @@ def _result(
     return result
 
 
-def _notice(card: Scorecard, notice: Notice, index: int, base_dir: Path) -> dict[str, Any]:
-    uri = artifact_uri(notice.path or card.file, base_dir)
+def _notice(card: Scorecard, notice: Notice, index: int, artifacts: Artifacts) -> dict[str, Any]:
+    location = physical_location(artifacts, notice.path or card.file, notice.line or 1)
+    uri = artifacts.key(location["physicalLocation"]["artifactLocation"])
     return {
         "ruleId": NOTICE_RULE["id"],
         "ruleIndex": index,
         "level": "warning" if notice.severity == "warning" else "note",
         "message": {"text": notice.message},
-        "locations": [
-            {
-                "physicalLocation": {
-                    "artifactLocation": {"uri": uri},
-                    "region": {"startLine": max(1, notice.line or 1)},
-                }
-            }
-        ],
+        "locations": [location],
         "partialFingerprints": {FINGERPRINT: fingerprint(NOTICE_RULE["id"], uri, notice.message)},
     }
 
@@ -272,6 +331,7 @@ def sarif_log(cards: Sequence[Scorecard], context: ReportContext) -> dict[str, A
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
     documented = documented_ids(context.rubric)
+    artifacts = Artifacts(context.base_dir)
     for dimension, criterion in context.rubric.criteria():
         if criterion.enabled and criterion.id not in index:
             index[criterion.id] = len(rules)
@@ -289,14 +349,12 @@ def sarif_log(cards: Sequence[Scorecard], context: ReportContext) -> dict[str, A
                 state = (
                     "new" if _same(finding) in new or not comparison.baseline_found else "unchanged"
                 )
-            results.append(
-                _result(card, finding, index[finding.criterion], context.base_dir, state)
-            )
+            results.append(_result(card, finding, index[finding.criterion], artifacts, state))
         for notice in card.notices:
             if NOTICE_RULE["id"] not in index:
                 index[NOTICE_RULE["id"]] = len(rules)
                 rules.append(_with_help_uri(NOTICE_RULE, documented))
-            results.append(_notice(card, notice, index[NOTICE_RULE["id"]], context.base_dir))
+            results.append(_notice(card, notice, index[NOTICE_RULE["id"]], artifacts))
     driver: dict[str, Any] = {
         "name": "designkit",
         "informationUri": REPOSITORY_URL,
@@ -311,6 +369,7 @@ def sarif_log(cards: Sequence[Scorecard], context: ReportContext) -> dict[str, A
         "runs": [
             {
                 "tool": {"driver": driver},
+                "originalUriBaseIds": artifacts.original_uri_base_ids(),
                 "results": results,
                 "columnKind": "unicodeCodePoints",
                 "properties": {
