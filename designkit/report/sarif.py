@@ -11,7 +11,13 @@ folder (``OUTSIDE1``, ...), so the only absolute ``file://`` URIs are those
 bases. Accepted (suppressed) findings are
 results with an in-source suppression and their reason as the justification.
 Notices (a suppression comment naming an unknown id) are results of the rule
-``designkit-notice``, level ``warning`` or ``note``.
+``designkit-notice``, level ``warning`` or ``note``. The driver names the project
+(``informationUri``) and each rule links to its section of ``docs/rules.md``
+(``helpUri``, see :mod:`designkit.report.rule_docs`).
+
+``designkit lint`` writes the same run (:func:`render_lint`): a rule per lint
+code, a result per diagnostic (error, warning, note), at its line and column,
+through the same artifact locations, so DK3xx contradictions reach code scanning.
 """
 
 from __future__ import annotations
@@ -34,7 +40,8 @@ from designkit.rubric.schema import Criterion, Dimension, Rubric
 from designkit.rubric.scorecard import Finding, Notice, Scorecard
 
 if TYPE_CHECKING:
-    from designkit.report import ReportContext
+    from designkit.diagnostics import Diagnostic
+    from designkit.report import LintContext, ReportContext
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -106,7 +113,9 @@ class Artifacts:
         self._bases: dict[str, dict[str, Any]] = {
             SRCROOT: {
                 "uri": _folder_uri(base_dir.resolve()),
-                "description": {"text": "The folder file paths are relative to (--base-dir)."},
+                "description": {
+                    "text": "The folder file paths are relative to (the repository root in CI)."
+                },
             }
         }
         self._outside: dict[str, str] = {}  # folder URI -> base id
@@ -128,7 +137,7 @@ class Artifacts:
             self._outside[folder] = base
             self._bases[base] = {
                 "uri": folder,
-                "description": {"text": "A folder outside --base-dir holding a design."},
+                "description": {"text": "A folder outside that one, holding a design."},
             }
         return {"uri": quote(absolute.name, safe=_URI_SAFE), "uriBaseId": self._outside[folder]}
 
@@ -355,14 +364,51 @@ def sarif_log(cards: Sequence[Scorecard], context: ReportContext) -> dict[str, A
                 index[NOTICE_RULE["id"]] = len(rules)
                 rules.append(_with_help_uri(NOTICE_RULE, documented))
             results.append(_notice(card, notice, index[NOTICE_RULE["id"]], artifacts))
+    rubric = context.rubric
+    return _log(
+        rules,
+        results,
+        artifacts,
+        context.tool_version,
+        {
+            "rubric": {"id": rubric.id, "name": rubric.name, "version": rubric.version},
+            "scorecards": [
+                {
+                    "file": artifact_uri(card.file, context.base_dir),
+                    "name": card.name,
+                    "score": card.overall.score,
+                    "level": card.overall.level,
+                    "risk": card.overall.risk.value if card.overall.risk else None,
+                    "verdict": verdict_words(card.overall),
+                    "verdictReasons": card.overall.reasons,
+                    "targetLevel": card.overall.target_level,
+                    "meetsTarget": card.overall.meets_target,
+                    "needsAssessment": card.overall.needs_assessment,
+                    "lintErrors": card.overall.lint_errors,
+                    "basis": BASIS,
+                    **_comparison_properties(card, context),
+                }
+                for card in cards
+            ],
+        },
+    )
+
+
+def _log(
+    rules: list[dict[str, Any]],
+    results: list[dict[str, Any]],
+    artifacts: Artifacts,
+    tool_version: str,
+    properties: dict[str, Any],
+) -> dict[str, Any]:
+    """The one SARIF document ``score`` and ``lint`` both write: one run of designkit."""
     driver: dict[str, Any] = {
         "name": "designkit",
         "informationUri": REPOSITORY_URL,
         "rules": rules,
     }
-    if context.tool_version:
-        driver["version"] = context.tool_version
-    rubric = context.rubric
+    if tool_version:
+        driver["version"] = tool_version
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -372,27 +418,7 @@ def sarif_log(cards: Sequence[Scorecard], context: ReportContext) -> dict[str, A
                 "originalUriBaseIds": artifacts.original_uri_base_ids(),
                 "results": results,
                 "columnKind": "unicodeCodePoints",
-                "properties": {
-                    "rubric": {"id": rubric.id, "name": rubric.name, "version": rubric.version},
-                    "scorecards": [
-                        {
-                            "file": artifact_uri(card.file, context.base_dir),
-                            "name": card.name,
-                            "score": card.overall.score,
-                            "level": card.overall.level,
-                            "risk": card.overall.risk.value if card.overall.risk else None,
-                            "verdict": verdict_words(card.overall),
-                            "verdictReasons": card.overall.reasons,
-                            "targetLevel": card.overall.target_level,
-                            "meetsTarget": card.overall.meets_target,
-                            "needsAssessment": card.overall.needs_assessment,
-                            "lintErrors": card.overall.lint_errors,
-                            "basis": BASIS,
-                            **_comparison_properties(card, context),
-                        }
-                        for card in cards
-                    ],
-                },
+                "properties": properties,
             }
         ],
     }
@@ -400,3 +426,78 @@ def sarif_log(cards: Sequence[Scorecard], context: ReportContext) -> dict[str, A
 
 def render(cards: Sequence[Scorecard], context: ReportContext) -> str:
     return json.dumps(sarif_log(cards, context), indent=2, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------- designkit lint
+
+LINT_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+"""Lint severity -> SARIF ``level``."""
+
+LINT_FINGERPRINT = "designkitLintField/v1"
+
+
+def _lint_rule(code: str, documented: frozenset[str]) -> dict[str, Any]:
+    """A lint code as a SARIF rule: its ``designkit explain`` text is the help."""
+    from designkit.lint.codes import code_docs
+    from designkit.review.explain import explain_code
+
+    doc = code_docs().get(code)
+    explained = explain_code(code)
+    if doc is None or explained is None:  # a code this version does not document
+        return {"id": code, "defaultConfiguration": {"level": "warning"}}
+    return _with_help_uri(
+        {
+            "id": code,
+            "name": pascal_case(doc.name),
+            "shortDescription": {"text": doc.title},
+            "fullDescription": {"text": doc.why or doc.title},
+            "help": {"text": explained.text(width=None), "markdown": explained.markdown()},
+            "defaultConfiguration": {"level": LINT_LEVELS[doc.severity.value]},
+            "properties": {"tags": ["lint", doc.name]},
+        },
+        documented,
+    )
+
+
+def _lint_result(diagnostic: Diagnostic, index: int, artifacts: Artifacts) -> dict[str, Any]:
+    location = physical_location(artifacts, diagnostic.path, diagnostic.line, diagnostic.column)
+    uri = artifacts.key(location["physicalLocation"]["artifactLocation"])
+    text = diagnostic.message
+    if diagnostic.hint:
+        text += ("" if text.endswith((".", "!", "?")) else ".") + f" Hint: {diagnostic.hint}"
+    properties: dict[str, Any] = {"severity": diagnostic.severity.value}
+    if diagnostic.field:
+        properties["field"] = diagnostic.field
+    # the field says which value; a finding about no value is told apart by its words
+    key = diagnostic.field or diagnostic.message
+    return {
+        "ruleId": diagnostic.code,
+        "ruleIndex": index,
+        "level": LINT_LEVELS[diagnostic.severity.value],
+        "message": {"text": text},
+        "locations": [location],
+        "partialFingerprints": {LINT_FINGERPRINT: fingerprint(diagnostic.code, uri, key)},
+        "properties": properties,
+    }
+
+
+def lint_sarif_log(diagnostics: Sequence[Diagnostic], context: LintContext) -> dict[str, Any]:
+    """``designkit lint``'s SARIF: a rule per lint code (less the ignored), a result per finding."""
+    from designkit.lint.codes import code_docs
+
+    documented = frozenset(code_docs())  # every lint code has its section; no rubric to load
+    artifacts = Artifacts(context.base_dir)
+    rules: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
+    codes = [code for code in code_docs() if code not in context.ignored]
+    for code in [*codes, *(d.code for d in diagnostics)]:
+        if code not in index:
+            index[code] = len(rules)
+            rules.append(_lint_rule(code, documented))
+    results = [_lint_result(d, index[d.code], artifacts) for d in diagnostics]
+    properties = {"command": "lint", "failOn": context.fail_on.value}
+    return _log(rules, results, artifacts, context.tool_version, properties)
+
+
+def render_lint(diagnostics: Sequence[Diagnostic], context: LintContext) -> str:
+    return json.dumps(lint_sarif_log(diagnostics, context), indent=2, ensure_ascii=False) + "\n"
