@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint golden bench clean readme readme-images dist
+.PHONY: demo test lint golden bench clean readme readme-images dist rules-doc
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,11 @@ bench: $(STAMP)
 # The README's CLI reference is generated from --help (a test fails when it is stale).
 readme: $(STAMP)
 	$(BIN)/python scripts/cli_reference.py
+
+# docs/rules.md, the page SARIF rules link to, from the lint codes and the built-in rubric
+# (a test fails when it is stale).
+rules-doc: $(STAMP)
+	$(BIN)/python scripts/rules_doc.py
 
 # The README's pictures: the PR comment and the HTML report, rendered from the samples
 # by headless Chromium (apt-get install -y chromium fonts-dejavu-core).

@@ -98,19 +98,40 @@ def parse(file: str, output_format: str, encoding: str) -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "sarif", "junit", "github"]),
     default="text",
     show_default=True,
-    help="text: one 'path:line:col: severity CODE message' per line.",
+    help="text: one 'path:line:col: severity CODE message' per line; sarif, junit and github "
+    "as `designkit score` writes them.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["warning", "error"]),
+    help="Exit 1 on a finding of this severity or worse (default: the config's lint-fail-on, "
+    "else error).",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="The preset for hooks and merge gates: --fail-on warning, so an unfilled template "
+    "slot or a missing section fails.",
 )
 @skip_non_designs_option
 @encoding_option
-def lint(files: tuple[str, ...], output_format: str, skip_non_designs: bool, encoding: str) -> None:
-    """Check FILES; exit 0 when clean, 1 on any error, 2 when a file is unusable.
+def lint(
+    files: tuple[str, ...],
+    output_format: str,
+    fail_on: str | None,
+    strict: bool,
+    skip_non_designs: bool,
+    encoding: str,
+) -> None:
+    """Check FILES; exit 0 when clean, 1 on a finding of --fail-on's severity or worse
+    (errors unless told otherwise), 2 when a file is unusable.
 
     Codes listed under ``ignore`` in designkit.toml or [tool.designkit] are not reported.
     """
-    from designkit.diagnostics import Diagnostic, format_json, format_text, has_errors
+    from designkit.diagnostics import Diagnostic, Severity, fails, format_json, format_text
     from designkit.lint import lint_design
     from designkit.parse import parse_file
     from designkit.review.config import load_config
@@ -119,16 +140,18 @@ def lint(files: tuple[str, ...], output_format: str, skip_non_designs: bool, enc
         config = load_config()
         ignored = {code.upper() for code in config.ignore}
         _check_lint_ignore(config)
+        threshold = Severity(_lint_fail_on(fail_on, strict, config.lint_fail_on))
     except UserError as error:
         click.echo(f"designkit: {error}", err=True)
         sys.exit(EXIT_UNUSABLE)
     found: list[Diagnostic] = []
+    linted: list[str] = []
     unusable = False
     for file in files:
         try:
-            found.extend(
-                d for d in lint_design(parse_file(file, encoding=encoding)) if d.code not in ignored
-            )
+            parsed = parse_file(file, encoding=encoding)
+            linted.append(parsed.path)
+            found.extend(d for d in lint_design(parsed) if d.code not in ignored)
         except NotADesignError as error:
             if not skip_non_designs:
                 click.echo(f"designkit: {error}", err=True)
@@ -138,6 +161,13 @@ def lint(files: tuple[str, ...], output_format: str, skip_non_designs: bool, enc
             unusable = True
     if output_format == "json":
         click.echo(format_json(found))
+    elif output_format != "text":
+        from designkit.report import LintContext, render_lint_report
+
+        context = LintContext(
+            files=linted, tool_version=__version__, fail_on=threshold, ignored=frozenset(ignored)
+        )
+        click.echo(render_lint_report(found, output_format, context), nl=False)
     else:
         for diagnostic in found:
             click.echo(format_text(diagnostic))
@@ -148,7 +178,14 @@ def lint(files: tuple[str, ...], output_format: str, skip_non_designs: bool, enc
             )
     if unusable:
         sys.exit(EXIT_UNUSABLE)
-    sys.exit(EXIT_FINDINGS if has_errors(found) else EXIT_OK)
+    sys.exit(EXIT_FINDINGS if fails(found, threshold) else EXIT_OK)
+
+
+def _lint_fail_on(flag: str | None, strict: bool, configured: str | None) -> str:
+    """The flag, else --strict's warning, else the configuration's, else error."""
+    if strict and flag not in (None, "warning"):
+        raise UserError(f"--strict fails on warnings; it contradicts --fail-on {flag}")
+    return flag or ("warning" if strict else None) or configured or "error"
 
 
 def _check_lint_ignore(config: Config) -> None:

@@ -78,3 +78,17 @@ def format_json(diagnostics: Iterable[Diagnostic]) -> str:
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+def reaches(diagnostic: Diagnostic, fail_on: Severity) -> bool:
+    """Whether ``diagnostic`` is at least as severe as ``fail_on`` (error > warning > info).
+
+    ``designkit lint --fail-on`` names the lowest severity that fails the run;
+    the exit code and every report's idea of a failure come from this one test.
+    """
+    return diagnostic.severity.rank <= fail_on.rank
+
+
+def fails(diagnostics: Iterable[Diagnostic], fail_on: Severity = Severity.ERROR) -> bool:
+    """Whether any diagnostic fails a run that fails on ``fail_on`` and worse."""
+    return any(reaches(d, fail_on) for d in diagnostics)

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import difflib
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# The compiled-rubric cache of this run (and of every command it starts) lives in a
+# folder of its own: never the user's ~/.cache, and never one an older run left behind.
+os.environ["DESIGNKIT_CACHE_DIR"] = tempfile.mkdtemp(prefix="designkit-test-cache-")
 SAMPLES = ROOT / "samples"
 GOLDEN = ROOT / "tests" / "golden"
 SHARED = ROOT.parent / "shared"

@@ -80,7 +80,7 @@ def test_parse_json_imports_none_of_the_heavy_modules(tmp_path: Path) -> None:
     assert not found.modules & HEAVY, f"designkit parse imported {sorted(found.modules & HEAVY)}"
 
 
-@pytest.mark.parametrize("output_format", ["text", "json"])
+@pytest.mark.parametrize("output_format", ["text", "json", "sarif", "junit", "github"])
 def test_lint_imports_none_of_the_heavy_modules(tmp_path: Path, output_format: str) -> None:
     samples = [str(path) for path in sorted(SAMPLES.glob("*.md"))]
     found = run_cli(["lint", "--format", output_format, *samples], tmp_path)

@@ -50,7 +50,7 @@ _SKIPPED = re.compile(
 )
 _RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _OWN_ANNOTATION = re.compile(
-    r"::(error|warning|notice) file=[^,:\r\n]*(,line=\d+)?,title=[^,:\r\n]*::[^\r\n]*"
+    r"::(error|warning|notice) file=[^,:\r\n]*(,line=\d+)?(,col=\d+)?,title=[^,:\r\n]*::[^\r\n]*"
 )
 
 
@@ -290,6 +290,7 @@ def _outputs(tmp_path: Path, hostile: bool) -> dict[str, str]:
         "parse-yaml": ["parse", "--format", "yaml", "design.md"],
         "lint": ["lint", "design.md"],
         "lint-json": ["lint", "--format", "json", "design.md"],
+        **{f"lint-{f}": ["lint", "--format", f, "design.md"] for f in ("sarif", "junit", "github")},
         "score": [
             "score",
             "design.md",
@@ -313,7 +314,7 @@ def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], dict
 
 OUTPUT_NAMES = [
     *["parse", "parse (stderr)", "parse-yaml", "parse-yaml (stderr)", "lint", "lint (stderr)"],
-    *["lint-json", "score", "diagram (stderr)"],
+    *["lint-json", "lint-sarif", "lint-junit", "lint-github", "score", "diagram (stderr)"],
     "scaffold",
     "scaffold (stderr)",
     *(f"score {r}" for r in SCORE_REPORTS),
@@ -329,7 +330,7 @@ def test_every_output_keeps_its_lines_and_runs_nothing(
     assert len(hostile.splitlines()) == len(plain.splitlines()), name
     assert raw_controls(hostile) == [], name
     commands = runner_commands(hostile)
-    if name == "score github":  # designkit's own annotations, one per line, and only those
+    if name.endswith("github"):  # designkit's own annotations, one per line, and only those
         assert commands == hostile.splitlines()
         assert len(commands) == len(runner_commands(plain)) > 0
         assert all(_OWN_ANNOTATION.fullmatch(line) for line in commands)

@@ -1,7 +1,12 @@
 """Scorecards -> text for people and tools. One module per format, one ``render`` each.
 
 Every module exposes ``render(cards, context) -> str``; ``cards`` holds one
-scorecard per scored file (several files also get a summary).
+scorecard per scored file (several files also get a summary). The formats CI
+reads (SARIF, JUnit, GitHub annotations) also carry ``designkit lint``'s
+diagnostics: those modules expose ``render_lint(diagnostics, context) -> str``
+too, writing the same document through the same helpers (artifact locations,
+escaping, rule help), so a contradiction lint finds reaches code scanning the
+way a score finding does.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from designkit.diagnostics import Diagnostic, Severity
 from designkit.review.trends import Comparison
 from designkit.rubric.schema import Rubric
 from designkit.rubric.scorecard import Scorecard
@@ -25,6 +31,14 @@ FORMATS: dict[str, str] = {
     "github": "designkit.report.github",
     "html": "designkit.report.html_report",
 }
+
+
+LINT_FORMATS: dict[str, str] = {
+    "sarif": "designkit.report.sarif",
+    "junit": "designkit.report.junit",
+    "github": "designkit.report.github",
+}
+"""The formats ``designkit lint`` writes besides its own text and JSON."""
 
 
 @dataclass(frozen=True)
@@ -57,3 +71,26 @@ def remediations(cards: Sequence[Scorecard], context: ReportContext) -> dict[str
         for finding in card.findings:
             found.setdefault(finding.criterion, finding.remediation)
     return found
+
+
+@dataclass(frozen=True)
+class LintContext:
+    """What a lint report needs beyond the diagnostics."""
+
+    files: Sequence[str] = ()
+    """Every linted file as its diagnostics name it: a clean one still gets its JUnit suite."""
+    base_dir: Path = field(default_factory=Path.cwd)  # SARIF URIs are relative to this
+    tool_version: str = ""
+    fail_on: Severity = Severity.ERROR
+    """The lowest severity that fails the run: a JUnit failure from there up, else a pass."""
+    ignored: frozenset[str] = frozenset()
+    """Codes switched off by the configuration: no SARIF rule, a skipped JUnit test."""
+
+
+def render_lint_report(
+    diagnostics: Sequence[Diagnostic], output_format: str, context: LintContext
+) -> str:
+    """Render lint diagnostics in one of :data:`LINT_FORMATS`."""
+    module = importlib.import_module(LINT_FORMATS[output_format])
+    text: str = module.render_lint(diagnostics, context)
+    return text

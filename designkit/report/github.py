@@ -4,6 +4,10 @@ One ``::error``/``::warning``/``::notice`` line per open finding (critical and
 high -> error, medium -> warning, low -> notice), one ``::warning`` (or
 ``::notice``) per scorecard notice, and one ``::notice`` summary line per file. Text is escaped as the Actions toolkit does it, so a design's
 text can neither break a line nor start a command of its own.
+
+``designkit lint`` writes one annotation per diagnostic through the same
+:func:`command`: error -> ``::error``, warning -> ``::warning``, info -> ``::notice``,
+titled with its code, at its line and column.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from designkit.rubric.scorecard import Finding, Scorecard
 from designkit.text_safety import escape_controls
 
 if TYPE_CHECKING:
-    from designkit.report import ReportContext
+    from designkit.diagnostics import Diagnostic
+    from designkit.report import LintContext, ReportContext
 
 COMMANDS = {"critical": "error", "high": "error", "medium": "warning", "low": "notice"}
 
@@ -111,4 +116,26 @@ def render(cards: Sequence[Scorecard], context: ReportContext) -> str:
             for n in card.notices
         ]
         lines.append(_summary(card, context))
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+LINT_COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def render_lint(diagnostics: Sequence[Diagnostic], context: LintContext) -> str:
+    lines = []
+    for diagnostic in diagnostics:
+        message = diagnostic.message
+        if diagnostic.hint:
+            message += f"\nHint: {diagnostic.hint}"
+        lines.append(
+            command(
+                LINT_COMMANDS[diagnostic.severity.value],
+                message,
+                file=relative_path(diagnostic.path, context.base_dir),
+                line=max(1, diagnostic.line),
+                col=diagnostic.column or None,
+                title=diagnostic.code,
+            )
+        )
     return "\n".join(lines) + "\n" if lines else ""

@@ -6,6 +6,19 @@ id, ``name`` is ``"ID: title"``). A failing or uncheckable criterion is a
 ``<failure>`` whose type is its severity; a criterion that does not apply, or
 whose failure was accepted in the document, is ``<skipped>``. Scorecard notices
 (a suppression comment naming an unknown id) go to the suite's ``<system-out>``.
+
+The output validates against Jenkins' ``junit-10.xsd`` (the schema most JUnit
+readers accept): a test case has no ``file`` or ``line`` attribute there, so the
+place of a failure is the ``at: path:line`` line of its text, as pytest's xunit2
+family does it, and ``<testsuites>`` carries no ``skipped`` count (each suite does).
+
+``designkit lint`` writes the same document: a suite per linted file, a test case
+per lint code (``classname`` ``lint``, ``name`` ``"DK301: title"``), so that a
+code's history reads like a test's. It fails when the file has a finding of that
+code at or above ``--fail-on``, with every such finding as a
+``path:line:col: severity CODE message`` line of the failure text; findings below
+that severity leave it passing and are listed in its ``<system-out>``. A code the
+configuration ignores is ``<skipped>``.
 """
 
 from __future__ import annotations
@@ -22,7 +35,8 @@ from designkit.rubric.scorecard import CriterionResult, Scorecard, Status
 from designkit.text_safety import safe_markup
 
 if TYPE_CHECKING:
-    from designkit.report import ReportContext
+    from designkit.diagnostics import Diagnostic
+    from designkit.report import LintContext, ReportContext
 
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 """Characters XML 1.0 cannot carry at all, even escaped."""
@@ -46,8 +60,6 @@ def _testcase(
         {
             "classname": _clean(dimension),
             "name": _clean(f"{result.id}: {result.title}"),
-            "file": _clean(card.file),
-            "line": str(max(1, result.line)),
         },
     )
     if result.status is Status.NOT_APPLICABLE:
@@ -139,14 +151,76 @@ def _suite(
 
 def render(cards: Sequence[Scorecard], context: ReportContext) -> str:
     remediations = remediations_for(cards, context)
-    root = ET.Element("testsuites", {"name": "designkit"})
-    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-    for card in cards:
-        suite, counts = _suite(card, remediations, context)
+    return _document("designkit", [_suite(card, remediations, context) for card in cards])
+
+
+def _document(name: str, suites: Sequence[tuple[ET.Element, dict[str, int]]]) -> str:
+    """The ``<testsuites>`` document ``score`` and ``lint`` both write, with its totals."""
+    root = ET.Element("testsuites", {"name": name})
+    totals = {"tests": 0, "failures": 0, "errors": 0}  # junit-10.xsd: no "skipped" here
+    for suite, counts in suites:
         root.append(suite)
-        for key, value in counts.items():
-            totals[key] += value
+        for key in totals:
+            totals[key] += counts[key]
     for key, value in totals.items():
         root.set(key, str(value))
     ET.indent(root)
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{safe_markup(ET.tostring(root, encoding="unicode"))}\n'
+
+
+# ---------------------------------------------------------------- designkit lint
+
+
+def _lint_suite(
+    path: str, found: Sequence[Diagnostic], context: LintContext
+) -> tuple[ET.Element, dict[str, int]]:
+    from designkit.diagnostics import format_text, reaches
+    from designkit.lint.codes import code_docs
+
+    suite = ET.Element("testsuite", {"name": _clean(path)})
+    properties = ET.SubElement(suite, "properties")
+    ET.SubElement(properties, "property", {"name": "fail_on", "value": context.fail_on.value})
+    docs = code_docs()
+    by_code: dict[str, list[Diagnostic]] = {}
+    for diagnostic in found:
+        by_code.setdefault(diagnostic.code, []).append(diagnostic)
+    counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for code in dict.fromkeys([*docs, *by_code]):  # a code no doc names still gets its case
+        title = docs[code].title if code in docs else code
+        case = ET.SubElement(
+            suite, "testcase", {"classname": "lint", "name": _clean(f"{code}: {title}")}
+        )
+        counts["tests"] += 1
+        if code in context.ignored:
+            ET.SubElement(case, "skipped", {"message": "ignored by the configuration"})
+            counts["skipped"] += 1
+            continue
+        mine = by_code.get(code, [])
+        failing = [d for d in mine if reaches(d, context.fail_on)]
+        if failing:
+            worst = min(failing, key=lambda d: d.severity.rank)
+            failure = ET.SubElement(
+                case,
+                "failure",
+                {
+                    "message": _clean(f"{len(failing)} finding(s); first: {failing[0].message}"),
+                    "type": worst.severity.value,
+                },
+            )
+            failure.text = _clean("\n".join(format_text(d) for d in failing))
+            counts["failures"] += 1
+        passing = [d for d in mine if not reaches(d, context.fail_on)]
+        if passing:
+            out = ET.SubElement(case, "system-out")
+            out.text = _clean("\n".join(format_text(d) for d in passing))
+    for key, count in counts.items():
+        suite.set(key, str(count))
+    return suite, counts
+
+
+def render_lint(diagnostics: Sequence[Diagnostic], context: LintContext) -> str:
+    by_file: dict[str, list[Diagnostic]] = {path: [] for path in context.files}
+    for diagnostic in diagnostics:
+        by_file.setdefault(diagnostic.path, []).append(diagnostic)
+    suites = [_lint_suite(path, found, context) for path, found in by_file.items()]
+    return _document("designkit lint", suites)

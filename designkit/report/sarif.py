@@ -3,12 +3,21 @@
 One run; the rules are every enabled criterion of the rubric, the results are
 the findings: the message is the plain sentence about the design, and the
 engine-level trace (model path, pattern, raw values) rides along in the result's
-``properties`` (``field``, ``trace``) for tools. Artifact URIs are relative to ``context.base_dir`` (the
-repository root in CI) with forward slashes, so code scanning can place them;
-a file outside it keeps the path as given. Accepted (suppressed) findings are
+``properties`` (``field``, ``trace``) for tools. Every artifact URI is relative,
+with forward slashes, to a base named in the run's ``originalUriBaseIds``:
+``%SRCROOT%`` is ``context.base_dir`` (the repository root in CI), so code
+scanning can place the file; a file outside it is relative to a base of its own
+folder (``OUTSIDE1``, ...), so the only absolute ``file://`` URIs are those
+bases. Accepted (suppressed) findings are
 results with an in-source suppression and their reason as the justification.
 Notices (a suppression comment naming an unknown id) are results of the rule
-``designkit-notice``, level ``warning`` or ``note``.
+``designkit-notice``, level ``warning`` or ``note``. The driver names the project
+(``informationUri``) and each rule links to its section of ``docs/rules.md``
+(``helpUri``, see :mod:`designkit.report.rule_docs`).
+
+``designkit lint`` writes the same run (:func:`render_lint`): a rule per lint
+code, a result per diagnostic (error, warning, note), at its line and column,
+through the same artifact locations, so DK3xx contradictions reach code scanning.
 """
 
 from __future__ import annotations
@@ -18,11 +27,13 @@ import json
 import os
 import re
 from collections.abc import Sequence
-from pathlib import Path, PureWindowsPath
+from pathlib import Path, PurePath, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from designkit.project import REPOSITORY_URL
 from designkit.report.markdown import escape
+from designkit.report.rule_docs import documented_ids, help_uri
 from designkit.report.verdict_view import BASIS, verdict_words
 from designkit.review.explain import explain_criterion
 from designkit.rubric.schema import Criterion, Dimension, Rubric
@@ -30,7 +41,8 @@ from designkit.rubric.scorecard import Finding, Notice, Scorecard
 from designkit.text_safety import safe_json
 
 if TYPE_CHECKING:
-    from designkit.report import ReportContext
+    from designkit.diagnostics import Diagnostic
+    from designkit.report import LintContext, ReportContext
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -76,7 +88,77 @@ def artifact_uri(path: str, base_dir: Path) -> str:
     shown = relative_path(path, base_dir).replace("\\", "/")
     if PureWindowsPath(shown).drive:  # C:/x would read as a URI with the scheme "C"
         return PureWindowsPath(shown).as_uri()
-    return quote(shown, safe="/@!$&'()*+,;=-._~")  # not ":": "a:b/c" would read as a scheme
+    return quote(shown, safe=_URI_SAFE)
+
+
+SRCROOT = "%SRCROOT%"
+"""The base of every file under ``base_dir``: the name SARIF tools (and CodeQL) use for it."""
+
+_URI_SAFE = "/@!$&'()*+,;=-._~"  # not ":": "a:b/c" would read as a URI with the scheme "a"
+
+
+def _folder_uri(folder: PurePath) -> str:
+    uri = folder.as_uri()
+    return uri if uri.endswith("/") else uri + "/"  # SARIF: a base URI ends with a slash
+
+
+class Artifacts:
+    """Relative artifact locations for one run, and the ``originalUriBaseIds`` they need.
+
+    A file under ``base_dir`` is ``{"uri": "designs/a.md", "uriBaseId": "%SRCROOT%"}``;
+    a file elsewhere gets a base for its folder, named in order of first use.
+    """
+
+    def __init__(self, base_dir: Path) -> None:
+        self.base_dir = base_dir
+        self._bases: dict[str, dict[str, Any]] = {
+            SRCROOT: {
+                "uri": _folder_uri(base_dir.resolve()),
+                "description": {
+                    "text": "The folder file paths are relative to (the repository root in CI)."
+                },
+            }
+        }
+        self._outside: dict[str, str] = {}  # folder URI -> base id
+
+    def location(self, path: str) -> dict[str, str]:
+        """The ``artifactLocation`` of ``path`` (as the design was named on the command line)."""
+        shown = relative_path(path, self.base_dir).replace("\\", "/")
+        windows = PureWindowsPath(shown)
+        if not (windows.drive or shown.startswith(("/", "../")) or shown == ".."):
+            return {"uri": quote(shown, safe=_URI_SAFE), "uriBaseId": SRCROOT}
+        absolute: PurePath
+        if windows.drive:
+            absolute = windows
+        else:
+            absolute = (Path.cwd() / path).resolve() if not Path(path).is_absolute() else Path(path)
+        folder = _folder_uri(absolute.parent)
+        if folder not in self._outside:
+            base = f"OUTSIDE{len(self._outside) + 1}"
+            self._outside[folder] = base
+            self._bases[base] = {
+                "uri": folder,
+                "description": {"text": "A folder outside that one, holding a design."},
+            }
+        return {"uri": quote(absolute.name, safe=_URI_SAFE), "uriBaseId": self._outside[folder]}
+
+    def key(self, location: dict[str, str]) -> str:
+        """What fingerprints hash: the URI relative to the base dir, else the absolute one."""
+        if location["uriBaseId"] == SRCROOT:
+            return location["uri"]
+        return str(self._bases[location["uriBaseId"]]["uri"]) + location["uri"]
+
+    def original_uri_base_ids(self) -> dict[str, dict[str, Any]]:
+        return dict(self._bases)
+
+
+def physical_location(
+    artifacts: Artifacts, path: str, line: int, column: int = 0
+) -> dict[str, Any]:
+    region: dict[str, int] = {"startLine": max(1, line)}
+    if column > 0:
+        region["startColumn"] = column
+    return {"physicalLocation": {"artifactLocation": artifacts.location(path), "region": region}}
 
 
 def pascal_case(identifier: str) -> str:
@@ -107,7 +189,9 @@ def _tags(
     return list(dict.fromkeys(tags))  # SARIF tags are a set
 
 
-def _rule(dimension: Dimension, criterion: Criterion, rubric: Rubric) -> dict[str, Any]:
+def _rule(
+    dimension: Dimension, criterion: Criterion, rubric: Rubric, documented: frozenset[str]
+) -> dict[str, Any]:
     severity = criterion.severity.value
     why = criterion.why or criterion.title
     security = is_security(criterion.id, criterion.red_flag, dimension.id)
@@ -121,18 +205,33 @@ def _rule(dimension: Dimension, criterion: Criterion, rubric: Rubric) -> dict[st
     if security:
         properties["security-severity"] = SECURITY_SEVERITY[severity]
     explained = explain_criterion(dimension, criterion, rubric)  # the `designkit explain` text
-    return {
-        "id": criterion.id,
-        "name": pascal_case(criterion.id) or pascal_case(criterion.title),
-        "shortDescription": {"text": criterion.title},
-        "fullDescription": {"text": why},
-        "help": {"text": explained.text(width=None), "markdown": explained.markdown()},
-        "defaultConfiguration": {"level": LEVELS.get(severity, "warning")},
-        "properties": properties,
-    }
+    return _with_help_uri(
+        {
+            "id": criterion.id,
+            "name": pascal_case(criterion.id) or pascal_case(criterion.title),
+            "shortDescription": {"text": criterion.title},
+            "fullDescription": {"text": why},
+            "help": {"text": explained.text(width=None), "markdown": explained.markdown()},
+            "defaultConfiguration": {"level": LEVELS.get(severity, "warning")},
+            "properties": properties,
+        },
+        documented,
+    )
 
 
-def _rule_from_finding(finding: Finding) -> dict[str, Any]:
+def _with_help_uri(rule: dict[str, Any], documented: frozenset[str]) -> dict[str, Any]:
+    """``helpUri`` right after ``help``, when ``docs/rules.md`` has a section for the rule."""
+    if rule["id"] not in documented:
+        return rule
+    ordered: dict[str, Any] = {}
+    for key, value in rule.items():
+        ordered[key] = value
+        if key == "help":
+            ordered["helpUri"] = help_uri(rule["id"])
+    return ordered
+
+
+def _rule_from_finding(finding: Finding, documented: frozenset[str]) -> dict[str, Any]:
     """A rule for a finding whose criterion is not in the context's rubric."""
     security = is_security(finding.criterion, finding.red_flag, finding.dimension)
     properties: dict[str, Any] = {
@@ -144,18 +243,23 @@ def _rule_from_finding(finding: Finding) -> dict[str, Any]:
     }
     if security and finding.severity in SECURITY_SEVERITY:
         properties["security-severity"] = SECURITY_SEVERITY[finding.severity]
-    return {
-        "id": finding.criterion,
-        "name": pascal_case(finding.criterion) or pascal_case(finding.title),
-        "shortDescription": {"text": finding.title},
-        "fullDescription": {"text": finding.title},
-        "help": {
-            "text": f"{finding.title}\n\nRemediation: {finding.remediation}",
-            "markdown": f"{escape(finding.title)}\n\n**Remediation:** {escape(finding.remediation)}",
+    return _with_help_uri(
+        {
+            "id": finding.criterion,
+            "name": pascal_case(finding.criterion) or pascal_case(finding.title),
+            "shortDescription": {"text": finding.title},
+            "fullDescription": {"text": finding.title},
+            "help": {
+                "text": f"{finding.title}\n\nRemediation: {finding.remediation}",
+                "markdown": (
+                    f"{escape(finding.title)}\n\n**Remediation:** {escape(finding.remediation)}"
+                ),
+            },
+            "defaultConfiguration": {"level": LEVELS.get(finding.severity, "warning")},
+            "properties": properties,
         },
-        "defaultConfiguration": {"level": LEVELS.get(finding.severity, "warning")},
-        "properties": properties,
-    }
+        documented,
+    )
 
 
 def fingerprint(criterion: str, uri: str, field: str | None) -> str:
@@ -165,9 +269,10 @@ def fingerprint(criterion: str, uri: str, field: str | None) -> str:
 
 
 def _result(
-    card: Scorecard, finding: Finding, index: int, base_dir: Path, state: str | None = None
+    card: Scorecard, finding: Finding, index: int, artifacts: Artifacts, state: str | None = None
 ) -> dict[str, Any]:
-    uri = artifact_uri(finding.path or card.file, base_dir)
+    location = physical_location(artifacts, finding.path or card.file, finding.line)
+    uri = artifacts.key(location["physicalLocation"]["artifactLocation"])
     text = finding.message
     if finding.template_default and "template" not in text:
         text += " (still the template's example value)"
@@ -190,14 +295,7 @@ def _result(
         "ruleIndex": index,
         "level": LEVELS.get(finding.severity, "warning"),
         "message": {"text": text},
-        "locations": [
-            {
-                "physicalLocation": {
-                    "artifactLocation": {"uri": uri},
-                    "region": {"startLine": max(1, finding.line)},
-                }
-            }
-        ],
+        "locations": [location],
         "partialFingerprints": {FINGERPRINT: fingerprint(finding.criterion, uri, finding.field)},
         "properties": properties,
     }
@@ -210,21 +308,15 @@ def _result(
     return result
 
 
-def _notice(card: Scorecard, notice: Notice, index: int, base_dir: Path) -> dict[str, Any]:
-    uri = artifact_uri(notice.path or card.file, base_dir)
+def _notice(card: Scorecard, notice: Notice, index: int, artifacts: Artifacts) -> dict[str, Any]:
+    location = physical_location(artifacts, notice.path or card.file, notice.line or 1)
+    uri = artifacts.key(location["physicalLocation"]["artifactLocation"])
     return {
         "ruleId": NOTICE_RULE["id"],
         "ruleIndex": index,
         "level": "warning" if notice.severity == "warning" else "note",
         "message": {"text": notice.message},
-        "locations": [
-            {
-                "physicalLocation": {
-                    "artifactLocation": {"uri": uri},
-                    "region": {"startLine": max(1, notice.line or 1)},
-                }
-            }
-        ],
+        "locations": [location],
         "partialFingerprints": {FINGERPRINT: fingerprint(NOTICE_RULE["id"], uri, notice.message)},
     }
 
@@ -248,10 +340,12 @@ def sarif_log(cards: Sequence[Scorecard], context: ReportContext) -> dict[str, A
     """The SARIF log as a JSON-ready dict."""
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
+    documented = documented_ids(context.rubric)
+    artifacts = Artifacts(context.base_dir)
     for dimension, criterion in context.rubric.criteria():
         if criterion.enabled and criterion.id not in index:
             index[criterion.id] = len(rules)
-            rules.append(_rule(dimension, criterion, context.rubric))
+            rules.append(_rule(dimension, criterion, context.rubric, documented))
     results: list[dict[str, Any]] = []
     for card in cards:
         comparison = context.comparisons.get(card.file)
@@ -259,56 +353,73 @@ def sarif_log(cards: Sequence[Scorecard], context: ReportContext) -> dict[str, A
         for finding in card.findings:
             if finding.criterion not in index:
                 index[finding.criterion] = len(rules)
-                rules.append(_rule_from_finding(finding))
+                rules.append(_rule_from_finding(finding, documented))
             state = None
             if comparison is not None and not comparison.roadmap_only:  # "new since baseline"
                 state = (
                     "new" if _same(finding) in new or not comparison.baseline_found else "unchanged"
                 )
-            results.append(
-                _result(card, finding, index[finding.criterion], context.base_dir, state)
-            )
+            results.append(_result(card, finding, index[finding.criterion], artifacts, state))
         for notice in card.notices:
             if NOTICE_RULE["id"] not in index:
                 index[NOTICE_RULE["id"]] = len(rules)
-                rules.append(NOTICE_RULE)
-            results.append(_notice(card, notice, index[NOTICE_RULE["id"]], context.base_dir))
+                rules.append(_with_help_uri(NOTICE_RULE, documented))
+            results.append(_notice(card, notice, index[NOTICE_RULE["id"]], artifacts))
+    rubric = context.rubric
+    return _log(
+        rules,
+        results,
+        artifacts,
+        context.tool_version,
+        {
+            "rubric": {"id": rubric.id, "name": rubric.name, "version": rubric.version},
+            "scorecards": [
+                {
+                    "file": artifact_uri(card.file, context.base_dir),
+                    "name": card.name,
+                    "score": card.overall.score,
+                    "level": card.overall.level,
+                    "risk": card.overall.risk.value if card.overall.risk else None,
+                    "verdict": verdict_words(card.overall),
+                    "verdictReasons": card.overall.reasons,
+                    "targetLevel": card.overall.target_level,
+                    "meetsTarget": card.overall.meets_target,
+                    "needsAssessment": card.overall.needs_assessment,
+                    "lintErrors": card.overall.lint_errors,
+                    "basis": BASIS,
+                    **_comparison_properties(card, context),
+                }
+                for card in cards
+            ],
+        },
+    )
+
+
+def _log(
+    rules: list[dict[str, Any]],
+    results: list[dict[str, Any]],
+    artifacts: Artifacts,
+    tool_version: str,
+    properties: dict[str, Any],
+) -> dict[str, Any]:
+    """The one SARIF document ``score`` and ``lint`` both write: one run of designkit."""
     driver: dict[str, Any] = {
         "name": "designkit",
+        "informationUri": REPOSITORY_URL,
         "rules": rules,
     }
-    if context.tool_version:
-        driver["version"] = context.tool_version
-    rubric = context.rubric
+    if tool_version:
+        driver["version"] = tool_version
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [
             {
                 "tool": {"driver": driver},
+                "originalUriBaseIds": artifacts.original_uri_base_ids(),
                 "results": results,
                 "columnKind": "unicodeCodePoints",
-                "properties": {
-                    "rubric": {"id": rubric.id, "name": rubric.name, "version": rubric.version},
-                    "scorecards": [
-                        {
-                            "file": artifact_uri(card.file, context.base_dir),
-                            "name": card.name,
-                            "score": card.overall.score,
-                            "level": card.overall.level,
-                            "risk": card.overall.risk.value if card.overall.risk else None,
-                            "verdict": verdict_words(card.overall),
-                            "verdictReasons": card.overall.reasons,
-                            "targetLevel": card.overall.target_level,
-                            "meetsTarget": card.overall.meets_target,
-                            "needsAssessment": card.overall.needs_assessment,
-                            "lintErrors": card.overall.lint_errors,
-                            "basis": BASIS,
-                            **_comparison_properties(card, context),
-                        }
-                        for card in cards
-                    ],
-                },
+                "properties": properties,
             }
         ],
     }
@@ -316,3 +427,79 @@ def sarif_log(cards: Sequence[Scorecard], context: ReportContext) -> dict[str, A
 
 def render(cards: Sequence[Scorecard], context: ReportContext) -> str:
     return safe_json(json.dumps(sarif_log(cards, context), indent=2, ensure_ascii=False)) + "\n"
+
+
+# ---------------------------------------------------------------- designkit lint
+
+LINT_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+"""Lint severity -> SARIF ``level``."""
+
+LINT_FINGERPRINT = "designkitLintField/v1"
+
+
+def _lint_rule(code: str, documented: frozenset[str]) -> dict[str, Any]:
+    """A lint code as a SARIF rule: its ``designkit explain`` text is the help."""
+    from designkit.lint.codes import code_docs
+    from designkit.review.explain import explain_code
+
+    doc = code_docs().get(code)
+    explained = explain_code(code)
+    if doc is None or explained is None:  # a code this version does not document
+        return {"id": code, "defaultConfiguration": {"level": "warning"}}
+    return _with_help_uri(
+        {
+            "id": code,
+            "name": pascal_case(doc.name),
+            "shortDescription": {"text": doc.title},
+            "fullDescription": {"text": doc.why or doc.title},
+            "help": {"text": explained.text(width=None), "markdown": explained.markdown()},
+            "defaultConfiguration": {"level": LINT_LEVELS[doc.severity.value]},
+            "properties": {"tags": ["lint", doc.name]},
+        },
+        documented,
+    )
+
+
+def _lint_result(diagnostic: Diagnostic, index: int, artifacts: Artifacts) -> dict[str, Any]:
+    location = physical_location(artifacts, diagnostic.path, diagnostic.line, diagnostic.column)
+    uri = artifacts.key(location["physicalLocation"]["artifactLocation"])
+    text = diagnostic.message
+    if diagnostic.hint:
+        text += ("" if text.endswith((".", "!", "?")) else ".") + f" Hint: {diagnostic.hint}"
+    properties: dict[str, Any] = {"severity": diagnostic.severity.value}
+    if diagnostic.field:
+        properties["field"] = diagnostic.field
+    # the field says which value; a finding about no value is told apart by its words
+    key = diagnostic.field or diagnostic.message
+    return {
+        "ruleId": diagnostic.code,
+        "ruleIndex": index,
+        "level": LINT_LEVELS[diagnostic.severity.value],
+        "message": {"text": text},
+        "locations": [location],
+        "partialFingerprints": {LINT_FINGERPRINT: fingerprint(diagnostic.code, uri, key)},
+        "properties": properties,
+    }
+
+
+def lint_sarif_log(diagnostics: Sequence[Diagnostic], context: LintContext) -> dict[str, Any]:
+    """``designkit lint``'s SARIF: a rule per lint code (less the ignored), a result per finding."""
+    from designkit.lint.codes import code_docs
+
+    documented = frozenset(code_docs())  # every lint code has its section; no rubric to load
+    artifacts = Artifacts(context.base_dir)
+    rules: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
+    codes = [code for code in code_docs() if code not in context.ignored]
+    for code in [*codes, *(d.code for d in diagnostics)]:
+        if code not in index:
+            index[code] = len(rules)
+            rules.append(_lint_rule(code, documented))
+    results = [_lint_result(d, index[d.code], artifacts) for d in diagnostics]
+    properties = {"command": "lint", "failOn": context.fail_on.value}
+    return _log(rules, results, artifacts, context.tool_version, properties)
+
+
+def render_lint(diagnostics: Sequence[Diagnostic], context: LintContext) -> str:
+    log = lint_sarif_log(diagnostics, context)
+    return safe_json(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"

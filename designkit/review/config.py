@@ -13,6 +13,7 @@ exit 2, like every other unusable input.
     rubric = "rubrics/team.yaml"
     fail-under = 3                # exit 1 below this overall level
     fail-on = "revisions"         # or "conditions": also exit 1 on approved with conditions
+    lint-fail-on = "warning"      # designkit lint: exit 1 on warnings too (default "error")
     format = "markdown"
     ignore = ["DK201", "OPS-RUNBOOK"]   # lint codes, criterion ids or red-flag codes
     baseline = ".designkit-baseline.json"
@@ -34,8 +35,19 @@ from designkit.errors import UserError
 from designkit.resources import builtin_rubric_path
 
 FORMATS = ("text", "json", "markdown", "summary", "sarif", "junit", "github", "html")
-KEYS = ("rubric", "fail-under", "fail-on", "format", "ignore", "baseline", "outputs", "encoding")
+KEYS = (
+    "rubric",
+    "fail-under",
+    "fail-on",
+    "lint-fail-on",
+    "format",
+    "ignore",
+    "baseline",
+    "outputs",
+    "encoding",
+)
 FAIL_ON = ("revisions", "conditions")
+LINT_FAIL_ON = ("warning", "error")
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,8 @@ class Config:
     rubric: str | None = None
     fail_under: int | None = None
     fail_on: str | None = None
+    lint_fail_on: str | None = None
+    """``designkit lint``'s --fail-on: ``warning`` or ``error``."""
     format: str | None = None
     ignore: tuple[str, ...] = ()
     ignore_lines: dict[str, int] = field(default_factory=dict)
@@ -208,6 +222,12 @@ def _validate(settings: dict[str, Any], path: Path, text: str, table: str | None
     fail_on = text_value("fail-on")
     if fail_on is not None and fail_on not in FAIL_ON:
         raise fail("fail-on", f"fail-on must be one of {', '.join(FAIL_ON)}, got {fail_on!r}")
+    lint_fail_on = text_value("lint-fail-on")
+    if lint_fail_on is not None and lint_fail_on not in LINT_FAIL_ON:
+        raise fail(
+            "lint-fail-on",
+            f"lint-fail-on must be one of {', '.join(LINT_FAIL_ON)}, got {lint_fail_on!r}",
+        )
     output_format = text_value("format")
     if output_format is not None and output_format not in FORMATS:
         raise fail("format", f"format must be one of {', '.join(FORMATS)}, got {output_format!r}")
@@ -230,6 +250,7 @@ def _validate(settings: dict[str, Any], path: Path, text: str, table: str | None
         rubric=resolve_rubric(rubric) if rubric else None,
         fail_under=fail_under,
         fail_on=fail_on,
+        lint_fail_on=lint_fail_on,
         format=output_format,
         ignore=tuple(ignore),
         ignore_lines=_item_lines(text, "ignore", table, ignore),

@@ -70,16 +70,25 @@ class Explanation:
 
 
 def _md(text: str) -> str:
-    """Escaped Markdown; `code spans` (paths, patterns) kept as code, their text literal."""
+    """Escaped Markdown; `code spans` (paths, patterns) kept as code, their text literal.
+
+    :func:`~designkit.report.markdown.escape` is made for table cells and trims
+    each piece of text, so the spaces around a code span are put back here: without
+    them "when `x` is filled" would read "when`x`is filled". The help is never a
+    table cell, so a ``|`` in a code span stays itself (a pattern means what it says).
+    """
     from designkit.report.markdown import escape
 
-    parts = re.split(r"(`[^`\n]*`)", text)
-    return "".join(
-        f"`{part[1:-1].replace('|', '¦')}`"
-        if part.startswith("`") and len(part) > 1
-        else escape(part)
-        for part in parts
-    )
+    pieces: list[str] = []
+    for part in re.split(r"(`[^`\n]*`)", text):
+        if part.startswith("`") and len(part) > 1:
+            pieces.append(part)
+            continue
+        body = escape(part)
+        before = " " if part[:1].isspace() else ""
+        after = " " if part[-1:].isspace() and body else ""
+        pieces.append(f"{before}{body}{after}")
+    return "".join(pieces)
 
 
 def _fence(snippet: str) -> str:

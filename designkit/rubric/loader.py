@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from designkit import compiled_cache
 from designkit.errors import UserError
 from designkit.resources import builtin_rubric_path
 from designkit.rubric.checks import CheckError
@@ -69,29 +70,32 @@ def _plain(node: Any) -> Any:
     return node
 
 
-def _read(path: Path) -> Any:
+def _read(path: Path, sources: list[tuple[Path, str]]) -> Any:
+    """The file's YAML with line numbers; records the file and its digest in ``sources``."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError
 
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise RubricError("no such rubric file", path=str(path)) from None
     except (OSError, UnicodeDecodeError) as error:
         raise RubricError(f"cannot read rubric: {error}", path=str(path)) from None
+    sources.append((path, compiled_cache.digest(data)))
     try:
-        data = YAML(typ="rt").load(text)
+        document = YAML(typ="rt").load(text)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
         raise RubricError(
             f"invalid YAML: {error.problem or error.context}", path=str(path), line=line
         ) from None
-    if not isinstance(data, Mapping):
+    if not isinstance(document, Mapping):
         raise RubricError(
             "a rubric is a YAML mapping (id, name, levels, dimensions)", path=str(path), line=1
         )
-    return data
+    return document
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -256,17 +260,19 @@ def _resolve_extends(name: str, relative_to: Path) -> Path:
     )
 
 
-def _raw(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], Any]:
+def _raw(
+    path: Path, sources: list[tuple[Path, str]], seen: tuple[Path, ...] = ()
+) -> tuple[dict[str, Any], Any]:
     if path.resolve() in seen:
         raise RubricError("extends: rubrics extend each other in a loop", path=str(path))
-    node = _read(path)
+    node = _read(path, sources)
     data = _plain(node)
     extends = data.pop("extends", None)
     if extends is None:
         _check_disable(data, node, path)
         _disable(data, data.pop("disable", None))
         return data, node
-    base, _ = _raw(_resolve_extends(str(extends), path), (*seen, path.resolve()))
+    base, _ = _raw(_resolve_extends(str(extends), path), sources, (*seen, path.resolve()))
     _check_overrides(base, data, node, path)
     merged = _merge(base, data)
     _check_disable(merged, node, path)
@@ -274,11 +280,22 @@ def _raw(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], Any]:
 
 
 def load_rubric(path: str | Path | None = None) -> Rubric:
-    """Load and validate a rubric; ``None`` is the built-in integration-maturity rubric."""
+    """Load and validate a rubric; ``None`` is the built-in integration-maturity rubric.
+
+    A rubric read before, unchanged with every file it extends, comes validated
+    from the compiled cache (:mod:`designkit.compiled_cache`).
+    """
     file = Path(path) if path is not None else builtin_rubric_path(DEFAULT_RUBRIC)
     if file is None:
         raise RubricError("the built-in rubric is missing from this installation")
-    data, node = _raw(file)
+    cached = compiled_cache.load("rubric", file)
+    if cached is not None:
+        try:
+            return Rubric.model_validate({**cached, "source": str(file)})
+        except ValidationError:
+            pass  # built by an older schema: build it again
+    sources: list[tuple[Path, str]] = []
+    data, node = _raw(file, sources)
     try:
         rubric = Rubric.model_validate({**data, "source": str(file)})
     except ValidationError as error:
@@ -296,4 +313,5 @@ def load_rubric(path: str | Path | None = None) -> Rubric:
         line = _line_of(node, where)
         field = ".".join(str(part) for part in where)
         raise RubricError(f"{field}: {message}", path=str(file), line=line) from None
+    compiled_cache.store("rubric", file, sources, rubric.model_dump(mode="json"))
     return rubric

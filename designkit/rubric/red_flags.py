@@ -92,10 +92,17 @@ def _parse(data: Any) -> RedFlagLibrary:
 
 @lru_cache(maxsize=1)
 def library() -> RedFlagLibrary:
-    """The packaged library, read once per process."""
-    from ruamel.yaml import YAML
+    """The packaged library, read once per process (its YAML once per version)."""
+    from designkit import compiled_cache
 
-    return _parse(YAML(typ="safe").load(_DATA.read_text(encoding="utf-8")))
+    data = compiled_cache.load("red-flags", _DATA)
+    if data is None:
+        from ruamel.yaml import YAML
+
+        raw = _DATA.read_bytes()
+        data = YAML(typ="safe").load(raw.decode("utf-8"))
+        compiled_cache.store("red-flags", _DATA, [(_DATA, compiled_cache.digest(raw))], data)
+    return _parse(data)
 
 
 def red_flags() -> Mapping[str, RedFlag]:
