@@ -297,6 +297,9 @@ def _outputs(tmp_path: Path, hostile: bool) -> dict[str, str]:
             *(f"--report={name}=report.{name}" for name in SCORE_REPORTS),
         ],
         "diagram": ["diagram", "--check", "--format", "mermaid", "design.md"],
+        "diagram-dot": ["diagram", "--format", "dot", "design.md"],
+        "diagram-mermaid": ["diagram", "--format", "mermaid", "design.md"],
+        "diagram-svg": ["diagram", "--format", "svg", "design.md"],
         "scaffold": ["scaffold", "--dry-run", "-o", "project", "design.md"],
     }
     for name, args in runs.items():
@@ -317,6 +320,7 @@ OUTPUT_NAMES = [
     *["lint-json", "lint-sarif", "lint-junit", "lint-github", "score", "diagram (stderr)"],
     "scaffold",
     "scaffold (stderr)",
+    *["diagram-dot", "diagram-mermaid", "diagram-svg"],
     *(f"score {r}" for r in SCORE_REPORTS),
 ]  # fmt: skip
 
@@ -349,6 +353,8 @@ def test_every_output_keeps_its_lines_and_runs_nothing(
         ("score summary", "# T\\\\x1b\\[31m\\\\u2028::add-mask::zz\\\\u202e \\#\\#\\[error\\]F"),
         ("score html", "field &#39;x&#10;&#58;:warning file=a&#58;:INJECTED&#10;&#58;:add-mask&#58;:zz&#13;\\x1b[31m"),
         ("score github", "T\\x1b[31m\\u2028::add-mask::zz\\u202e ##[error]F\\x85 Salesforce"),
+        ("diagram-dot", 'label="T\\\\x1b[31m&#8232;::add-mask::zz&#8238; ##&#91;error]F&#133; Salesforce'),
+        ("diagram-mermaid", "order\\x1b(B#8232;::add-mask::zz#8238;#133;-prc-api"),
         ("diagram (stderr)", "system 'order\\x1b(B\\u2028::add-mask::zz\\u202e\\x85-prc-api'"),
         ("scaffold (stderr)", "When 'Later\\x1b[31m\\u2028::add-mask::zz\\u202e ##\\[error]F"),
     ],

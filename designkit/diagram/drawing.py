@@ -54,7 +54,12 @@ def draw(
     dot = to_dot(graph, direction)
     if output_format == "dot":
         return dot.encode("utf-8"), findings
-    return render_binary(dot, output_format), findings
+    data = render_binary(dot, output_format)
+    if output_format == "svg":  # Graphviz writes the labels' characters as themselves
+        from designkit.text_safety import escape_controls, safe_markup
+
+        data = escape_controls(safe_markup(data.decode("utf-8")), keep="\t\n").encode("utf-8")
+    return data, findings
 
 
 def embeddable(parsed: ParsedDesign) -> str:

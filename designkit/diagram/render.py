@@ -6,11 +6,13 @@ and ids are derived from that order, never from memory addresses or hashes.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 
 from designkit.diagram.graph import Graph
 from designkit.errors import UserError
+from designkit.text_safety import LEGACY_COMMAND, UNSAFE
 
 CLUSTERS = (
     ("source", "Source systems", "#eef5ff"),
@@ -50,8 +52,23 @@ def _edges(graph: Graph) -> list[tuple[str, str, dict[str, object]]]:
 # --------------------------------------------------------------------------- DOT
 
 
+def _dot_character(found: re.Match[str]) -> str:
+    """A C0 control shown as its escape (``\\x1b``: SVG, being XML, cannot hold it),
+    any other unsafe character as a character reference."""
+    code = ord(found.group())
+    return f"\\\\x{code:02x}" if code < 0x20 else f"&#{code};"
+
+
 def _dot_quote(text: str) -> str:
+    """A DOT string on one line that no CI runner reads as a workflow command.
+
+    Newlines become DOT's ``\\n``; any other control, format or separator
+    character, and the ``[`` of a ``##[``, become character references, which
+    Graphviz draws as the character itself (see :mod:`designkit.text_safety`).
+    """
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    escaped = UNSAFE.sub(_dot_character, escaped)
+    escaped = LEGACY_COMMAND.sub(r"\1&#91;", escaped)
     return f'"{escaped}"'
 
 
@@ -164,6 +181,11 @@ def _dot_legend() -> Iterator[str]:
 # --------------------------------------------------------------------------- Mermaid
 
 
+def _mermaid_character(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    return f"\\x{code:02x}" if code < 0x20 else f"#{code};"
+
+
 def _mermaid_text(text: str) -> str:
     """Mermaid label text: quotes and angle brackets as entities, newlines as <br/>."""
     safe = (
@@ -173,7 +195,8 @@ def _mermaid_text(text: str) -> str:
         .replace(">", "#gt;")
         .replace("|", "#124;")
     )
-    return safe.replace("\n", "<br/>")
+    safe = UNSAFE.sub(_mermaid_character, safe.replace("\n", "<br/>"))
+    return LEGACY_COMMAND.sub(r"\1#91;", safe)
 
 
 def _mermaid_shape(node_id: str, data: dict[str, object]) -> str:
