@@ -115,7 +115,12 @@ def label_boxes(layout: dict[str, Any]) -> tuple[list[Box], list[Box]]:
 
 def overlaps(dot_text: str) -> list[Overlap]:
     """Every label that overlaps another owner's label, or any node's box."""
-    labels, nodes = label_boxes(layout_json(dot_text))
+    return overlaps_in(layout_json(dot_text))
+
+
+def overlaps_in(layout: dict[str, Any]) -> list[Overlap]:
+    """The same, on a layout already computed (``dot -Tjson``'s output)."""
+    labels, nodes = label_boxes(layout)
     found: list[Overlap] = []
     for i, first in enumerate(labels):
         for second in labels[i + 1 :]:

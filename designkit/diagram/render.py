@@ -156,7 +156,7 @@ def _dot_cluster(
             continue
         yield f"{indent}  subgraph cluster_{sub_key} {{"
         yield (
-            f'{indent}    label={_dot_quote(sub_title)}; labeljust=l; labelloc=b; style="rounded,filled"; '
+            f'{indent}    label={_dot_quote(sub_title)}; labeljust=l; labelloc=t; style="rounded,filled"; '
             f'fillcolor="{sub_color}"; color="#cfd8dc"; fontsize=10;'
         )
         for node in sub_members:
