@@ -20,6 +20,7 @@ and edge has ``field``, the model path it came from (for line numbers).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, TypeAlias
@@ -168,9 +169,16 @@ def _words(name: str) -> set[str]:
     }
 
 
+@functools.lru_cache(maxsize=4096)
+def _whole(needle: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w./-]){re.escape(needle)}(?![\w/-]|\.\w)")
+
+
 def _find(text: str, needle: str) -> int:
     """Where a whole word or name stands in text (not inside a longer identifier), or -1."""
-    found = re.search(rf"(?<![\w./-]){re.escape(needle)}(?![\w/-]|\.\w)", text)
+    if needle not in text:
+        return -1
+    found = _whole(needle).search(text)
     return found.start() if found else -1
 
 
@@ -266,6 +274,7 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 _PARTS = re.compile(r"\s+and\s+|\s+/\s+|,\s*|\s+&\s+", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=65536)
 def _side_names(side: str, system: str) -> bool:
     """Whether one side of 'A to B' names a system: a part of it is in the name or the
     name in it, or every word of the part is a word of the name ('SAP System API' and
@@ -284,9 +293,15 @@ def _side_names(side: str, system: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=65536)
 def _row_names(text: str, system: str) -> bool:
     """Whether a one-system row ('Businessolver SFTP') names a system: a shared word."""
     return _side_names(text, system) or bool(_words(text) & _words(system))
+
+
+@functools.lru_cache(maxsize=4096)
+def _sides(text: str) -> list[str]:
+    return _SIDES.split(text, maxsplit=1)
 
 
 def _auth_for(design: Design, source: str, target: str, *, internal: bool) -> str | None:
@@ -301,7 +316,7 @@ def _auth_for(design: Design, source: str, target: str, *, internal: bool) -> st
         if not row.method or not row.connection:
             continue
         text = row.connection
-        sides = _SIDES.split(text, maxsplit=1)
+        sides = _sides(text)
         score = 0
         if len(sides) == 2:
             left, right = sides
