@@ -81,7 +81,7 @@ readme: $(STAMP)
 rules-doc: $(STAMP)
 	$(BIN)/python scripts/rules_doc.py
 
-# The README's pictures: the PR comment and the HTML report, rendered from the samples
+# The README's pictures: the PR comment, the HTML report and every sample's diagram, from the samples
 # by headless Chromium (apt-get install -y chromium fonts-dejavu-core).
 readme-images: $(STAMP)
 	$(BIN)/python scripts/readme_images.py

@@ -456,8 +456,19 @@ def rubric_check(file: str) -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["svg", "png", "pdf", "dot", "mermaid"]),
-    help="Output format (default: from -o's suffix, else svg).",
+    type=click.Choice(
+        ["svg", "png", "pdf", "dot", "mermaid", "structurizr", "structurizr-json", "plantuml"]
+    ),
+    help="Output format (default: from -o's suffix, else svg); structurizr, structurizr-json "
+    "and plantuml are C4 models.",
+)
+@click.option(
+    "--view",
+    type=click.Choice(["architecture", "systems", "flow", "security"]),
+    default="architecture",
+    show_default=True,
+    help="What to draw: the whole architecture, the systems only, the flow's steps, or "
+    "the arrows by auth method.",
 )
 @click.option(
     "--direction",
@@ -478,6 +489,7 @@ def diagram(
     file: str,
     output: str | None,
     output_format: str | None,
+    view: str,
     direction: str,
     check: bool,
     allow_empty: bool,
@@ -502,7 +514,7 @@ def diagram(
         )
         sys.exit(EXIT_FINDINGS)
     chosen = format_for(output, output_format)
-    data, findings = draw(parsed, chosen, direction, check=check)
+    data, findings = draw(parsed, chosen, direction, check=check, view=view)
     if check:
         from designkit.diagnostics import format_text
 

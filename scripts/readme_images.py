@@ -7,6 +7,10 @@ into HTML with markdown-it (GitHub's table and ``<details>`` rendering) and
 GitHub-like styles; ``docs/images/html-report.png`` is the HTML report of the
 same run. Both are screenshots by headless Chromium, so they show what the code
 produces, not a drawing of it.
+
+``docs/images/diagrams/<sample>.svg`` is ``designkit diagram samples/<sample>.md``
+for every sample, through Graphviz: the pictures to review by eye after a change
+to the diagrams (the README shows one); ``--diagrams-only`` renders just these.
 """
 
 from __future__ import annotations
@@ -91,11 +95,30 @@ def screenshot(page: Path, target: Path, size: str) -> None:
     print(f"wrote {target}")
 
 
+def diagrams(images: Path) -> None:
+    """Each sample's architecture as SVG (vector: sharp at any zoom, small in git)."""
+    if shutil.which("dot") is None:
+        raise SystemExit("Graphviz is not installed: apt-get install -y graphviz")
+    folder = images / "diagrams"
+    folder.mkdir(parents=True, exist_ok=True)
+    for sample in sorted((ROOT / "samples").glob("*.md")):
+        target = folder / f"{sample.stem}.svg"
+        designkit("diagram", str(sample.relative_to(ROOT)), "-o", str(target))
+        print(f"wrote {target}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=IMAGES, help="folder for the PNGs")
-    images = parser.parse_args(argv).out.resolve()
+    parser.add_argument(
+        "--diagrams-only", action="store_true", help="render only the samples' diagrams"
+    )
+    arguments = parser.parse_args(argv)
+    images = arguments.out.resolve()
     images.mkdir(parents=True, exist_ok=True)
+    diagrams(images)
+    if arguments.diagrams_only:
+        return 0
     BUILD.mkdir(parents=True, exist_ok=True)
     markdown = designkit("score", NEW, "--baseline", OLD, "--format", "markdown")
     (BUILD / "pr-comment.md").write_text(markdown, encoding="utf-8")

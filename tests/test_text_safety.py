@@ -300,6 +300,10 @@ def _outputs(tmp_path: Path, hostile: bool) -> dict[str, str]:
         "diagram-dot": ["diagram", "--format", "dot", "design.md"],
         "diagram-mermaid": ["diagram", "--format", "mermaid", "design.md"],
         "diagram-svg": ["diagram", "--format", "svg", "design.md"],
+        **{
+            f"diagram-{f}": ["diagram", "--format", f, "design.md"]
+            for f in ("structurizr", "structurizr-json", "plantuml")
+        },
         "scaffold": ["scaffold", "--dry-run", "-o", "project", "design.md"],
     }
     for name, args in runs.items():
@@ -320,7 +324,8 @@ OUTPUT_NAMES = [
     *["lint-json", "lint-sarif", "lint-junit", "lint-github", "score", "diagram (stderr)"],
     "scaffold",
     "scaffold (stderr)",
-    *["diagram-dot", "diagram-mermaid", "diagram-svg"],
+    *["diagram-dot", "diagram-mermaid", "diagram-svg", "diagram-structurizr"],
+    *["diagram-structurizr-json", "diagram-plantuml"],
     *(f"score {r}" for r in SCORE_REPORTS),
 ]  # fmt: skip
 

@@ -52,7 +52,10 @@ def graph_of(parsed: ParsedDesign) -> Graph:
     """The design's graph, built once per parsed document."""
     graph = parsed.derived.get("graph")
     if graph is None:
-        graph = parsed.derived["graph"] = build_graph(parsed.design)
+        from designkit.diagram.roles import read_roles
+
+        roles = read_roles(parsed.source)
+        graph = parsed.derived["graph"] = build_graph(parsed.design, roles)
     return graph
 
 
@@ -72,12 +75,17 @@ def _systems(graph: Graph) -> list[str]:
     return [n for n, d in graph.nodes(data=True) if d["kind"] == "system"]
 
 
-def systems_without_auth(parsed: ParsedDesign) -> Iterator[Fact]:
-    graph = graph_of(parsed)
-    rows = [r.connection or "" for r in parsed.design.security.authentication if r.method]
+def unauthenticated(graph: Graph) -> list[str]:
+    """The systems no authentication row names (DK401; the security view marks them).
+
+    Integration-layer systems count as covered by an 'Internal' row, and a DLQ is
+    never called from outside; a design without an authentication table has none.
+    """
+    rows: list[str] = list(graph.graph.get("auth_rows") or [])
     if not rows:
-        return
+        return []
     internal = any("internal" in row.lower() for row in rows)
+    found = []
     for node in _systems(graph):
         data = graph.nodes[node]
         if data.get("cluster") == "integration" and internal:
@@ -85,10 +93,18 @@ def systems_without_auth(parsed: ParsedDesign) -> Iterator[Fact]:
         if re.search(r"dlq|dead.?letter", str(data["label"]), re.IGNORECASE):
             continue
         if not any(mentions(row, data["label"]) for row in rows):
-            yield (
-                f"system '{data['label']}' in the diagram has no row in the authentication table",
-                str(data["field"]),
-            )
+            found.append(node)
+    return found
+
+
+def systems_without_auth(parsed: ParsedDesign) -> Iterator[Fact]:
+    graph = graph_of(parsed)
+    for node in unauthenticated(graph):
+        data = graph.nodes[node]
+        yield (
+            f"system '{data['label']}' in the diagram has no row in the authentication table",
+            str(data["field"]),
+        )
 
 
 def auth_rows_without_system(parsed: ParsedDesign) -> Iterator[Fact]:

@@ -7,9 +7,11 @@ from pathlib import Path
 from designkit.diagnostics import Diagnostic
 from designkit.diagram.checks import graph_of
 from designkit.diagram.render import render_binary, to_dot, to_mermaid
+from designkit.errors import UserError
 from designkit.parse.document import ParsedDesign
 
 GRAPH_CODES = ("DK401", "DK402", "DK403", "DK404", "DK405", "DK406", "DK407")
+FORMATS = ("svg", "png", "pdf", "dot", "mermaid", "structurizr", "structurizr-json", "plantuml")
 SUFFIXES = {
     ".svg": "svg",
     ".png": "png",
@@ -18,6 +20,10 @@ SUFFIXES = {
     ".gv": "dot",
     ".mmd": "mermaid",
     ".mermaid": "mermaid",
+    ".dsl": "structurizr",
+    ".json": "structurizr-json",
+    ".puml": "plantuml",
+    ".plantuml": "plantuml",
 }
 
 
@@ -45,13 +51,33 @@ def has_systems(parsed: ParsedDesign) -> bool:
 
 
 def draw(
-    parsed: ParsedDesign, output_format: str, direction: str = "LR", *, check: bool = False
+    parsed: ParsedDesign,
+    output_format: str,
+    direction: str = "LR",
+    *,
+    check: bool = False,
+    view: str = "architecture",
 ) -> tuple[bytes, list[Diagnostic]]:
+    """The picture's bytes in one format and view, and the graph findings when asked."""
     graph = graph_of(parsed)
     findings = graph_findings(parsed) if check else []
+    if view == "flow" and not any(d["kind"] == "step" for _, d in graph.nodes(data=True)):
+        raise UserError(
+            "--view flow needs the steps of a '### Normal Flow' section, and the design has none",
+            path=parsed.path,
+            hint="draw --view architecture or --view systems",
+        )
+    if output_format in ("structurizr", "structurizr-json", "plantuml"):
+        from designkit.diagram import c4
+
+        text = {
+            "structurizr": c4.to_structurizr,
+            "structurizr-json": c4.to_structurizr_json,
+        }.get(output_format, lambda g: c4.to_plantuml(g, direction))(graph)
+        return text.encode("utf-8"), findings
     if output_format == "mermaid":
-        return to_mermaid(graph, direction).encode("utf-8"), findings
-    dot = to_dot(graph, direction)
+        return to_mermaid(graph, direction, view).encode("utf-8"), findings
+    dot = to_dot(graph, direction, view)
     if output_format == "dot":
         return dot.encode("utf-8"), findings
     data = render_binary(dot, output_format)

@@ -1,52 +1,55 @@
 """Graph -> DOT and Mermaid text (deterministic, nothing installed), and SVG/PNG/PDF via Graphviz.
 
-Same graph, same bytes: nodes and edges are written in a sorted, stable order,
-and ids are derived from that order, never from memory addresses or hashes.
+Four views of the same graph (views.py decides what each shows): the
+architecture (default: systems in lanes, the flow's steps on the systems and
+arrows they use, retries, breakers, the DLQ and alerts where they act), the
+systems alone, the flow (the steps in order, each in its system's lane) and
+security (arrows coloured by auth method, systems without auth marked).
+
+Same graph, same bytes: nodes and edges are written in a stable order, and ids
+are derived from that order, never from memory addresses or hashes.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
+import textwrap
 from collections.abc import Iterator
 
 from designkit.diagram.graph import Graph
+from designkit.diagram.views import Drawing, Edge, Node, lanes_of, view_of
 from designkit.errors import UserError
 from designkit.text_safety import LEGACY_COMMAND, UNSAFE
 
-CLUSTERS = (
-    ("source", "Source systems", "#eef5ff"),
-    ("integration", "Integration layer", "#f3f0ff"),
-    ("target", "Target systems", "#eefaf0"),
-)
-FLOW_CLUSTER = ("flow", "Flow", "#fffaf0")
 ERROR_COLOR = "#c62828"
-KIND_ORDER = {
-    "system": 0,
-    "schedule": 1,
-    "step": 2,
-    "retries": 3,
-    "dlq": 4,
-    "breaker": 5,
-    "alert": 6,
-}
+GUARD_COLOR = "#6a1b9a"
+RETRY_COLOR = "#e65100"
+DATA_COLOR = "#37474f"
+NO_AUTH_COLOR = "#9e9e9e"
+AUTH_COLORS = ("#1565c0", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f", "#ad1457", "#4e342e")
+PNG_DPI = 192
+"""PNG export at twice the screen density: a sample is 2,000-4,000 pixels wide, sharp on
+a 1080p slide and when zoomed."""
+WRAP = 36
 
 
-def _node_order(graph: Graph) -> list[str]:
-    """Systems in the order they were drawn, then the flow, then failure paths."""
-    return sorted(
-        graph.nodes,
-        key=lambda n: (KIND_ORDER.get(graph.nodes[n]["kind"], 9), list(graph.nodes).index(n)),
-    )
+def wrap(text: str, width: int = WRAP) -> list[str]:
+    """A label's lines, long ones broken at spaces so an arrow's label stays narrow."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        lines += textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False) or [""]
+    return lines
 
 
-def _ids(graph: Graph) -> dict[str, str]:
-    return {node: f"n{index}" for index, node in enumerate(_node_order(graph))}
-
-
-def _edges(graph: Graph) -> list[tuple[str, str, dict[str, object]]]:
-    order = {node: index for index, node in enumerate(_node_order(graph))}
-    return sorted(graph.edges(data=True), key=lambda e: (order[e[0]], order[e[1]]))
+def auth_colors(drawing: Drawing) -> dict[str, str]:
+    """One colour per auth method, in the order the methods first appear."""
+    methods: list[str] = []
+    for edge in drawing.edges:
+        if edge.auth and edge.auth not in methods:
+            methods.append(edge.auth)
+    return {m: AUTH_COLORS[i % len(AUTH_COLORS)] for i, m in enumerate(methods)}
 
 
 # --------------------------------------------------------------------------- DOT
@@ -72,110 +75,165 @@ def _dot_quote(text: str) -> str:
     return f'"{escaped}"'
 
 
-def _dot_node_style(data: dict[str, object]) -> str:
-    kind = data["kind"]
-    if kind == "system":
-        if data.get("hub"):
-            return 'shape=doubleoctagon, style="filled,bold", fillcolor="#ffe9b3"'
-        role = data.get("role")
-        if role == "dlq":
-            return f'shape=cylinder, style=filled, fillcolor="#fdecea", color="{ERROR_COLOR}"'
-        if role == "broker":
-            return 'shape=cylinder, style=filled, fillcolor="#fff3cd"'
-        if role == "store":
-            return 'shape=cylinder, style=filled, fillcolor="#e8f4fd"'
-        return 'shape=box, style="rounded,filled", fillcolor=white'
-    if kind == "step":
-        return 'shape=box, style="rounded,filled", fillcolor="#fff7e0"'
-    if kind == "schedule":
-        return 'shape=note, style=filled, fillcolor="#fff7e0"'
-    if kind == "retries":
-        return 'shape=note, style=filled, fillcolor="#fff3e0", color="#e65100", fontsize=9'
-    if kind == "dlq":
-        return f'shape=cylinder, style=filled, fillcolor="#fdecea", color="{ERROR_COLOR}"'
-    if kind == "breaker":
-        return f'shape=hexagon, style=filled, fillcolor="#fdecea", color="{ERROR_COLOR}"'
-    return f'shape=octagon, style=filled, fillcolor="#fdecea", color="{ERROR_COLOR}"'
+def _html_text(line: str) -> str:
+    """Text of an HTML-like label, made safe like a DOT string (:func:`_dot_quote`)."""
+    escaped = UNSAFE.sub(_html_character, html.escape(line, quote=False))
+    return LEGACY_COMMAND.sub(r"\1&#91;", escaped)
 
 
-def _dot_edge_style(data: dict[str, object]) -> str:
-    kind = data["kind"]
-    if kind in ("error", "alert"):
-        return f'style=dashed, color="{ERROR_COLOR}", fontcolor="{ERROR_COLOR}"'
-    if kind == "retry":
-        return 'style=dashed, color="#e65100", fontcolor="#e65100"'
-    if kind == "guard":
-        return 'style=dotted, color="#6a1b9a", fontcolor="#6a1b9a", arrowhead=odot'
-    if kind == "flow":
-        return 'color="#8d6e63"'
-    if kind == "note":
-        return 'style=dotted, color="#e65100", arrowhead=none'
-    return 'color="#37474f"'
+def _html_character(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    return f"\\x{code:02x}" if code < 0x20 else f"&#{code};"
 
 
-def _edge_label(data: dict[str, object]) -> str:
-    parts = [str(data["label"])] if data.get("label") else []
-    if data.get("auth"):
-        parts.append(f"[{data['auth']}]")
-    return "\n".join(parts)
+def _dot_html(title: str, notes: list[str], *, bold: bool = False) -> str:
+    """An HTML-like label: the name, then smaller lines (steps, DLQ retention, no auth)."""
+    name = "<BR/>".join(_html_text(line) for line in wrap(title, 34))
+    parts = [f"<B>{name}</B>" if bold else name]
+    for note in notes:
+        for line in wrap(note, 34):
+            parts.append(f'<FONT POINT-SIZE="9">{_html_text(line)}</FONT>')
+    return "<" + "<BR/>".join(parts) + ">"
 
 
-def to_dot(graph: Graph, direction: str = "LR") -> str:
-    """Graphviz DOT with source / integration / target clusters, a flow cluster and a legend."""
-    ids = _ids(graph)
+def _dot_node(node: Node, direction: str) -> str:
+    width = 26 if node.shape == "breaker" else 40
+    label = (
+        _dot_html(node.label, node.notes, bold=node.shape == "system")
+        if node.notes or node.shape == "system"
+        else _dot_quote("\n".join(wrap(node.label, width)))
+    )
+    style = {
+        "system": 'shape=box, style="rounded,filled", fillcolor=white',
+        "hub": 'shape=box, style="rounded,filled,bold", fillcolor="#ffe9b3", penwidth=2',
+        "broker": 'shape=cylinder, style=filled, fillcolor="#fff3cd"',
+        "store": 'shape=cylinder, style=filled, fillcolor="#e8f4fd"',
+        "dlq": f'shape=cylinder, style=filled, fillcolor="#fdecea", color="{ERROR_COLOR}"',
+        "breaker": f'shape=hexagon, style=filled, fillcolor="#fdecea", color="{GUARD_COLOR}", fontsize=9',
+        "alert": f'shape=octagon, style=filled, fillcolor="#fdecea", color="{ERROR_COLOR}"',
+        "step": 'shape=box, style="rounded,filled", fillcolor="#fff7e0"',
+        "schedule": 'shape=note, style=filled, fillcolor="#fff7e0", fontsize=9',
+    }[node.shape]
+    if node.warning:
+        style += f', color="{ERROR_COLOR}", penwidth=2, style="rounded,filled,dashed"'
+    return f"{node.id} [label={label}, {style}];"
+
+
+def _dot_edge(edge: Edge, colors: dict[str, str]) -> str:
+    attributes = {
+        "data": f'color="{DATA_COLOR}"',
+        "call": f'color="{DATA_COLOR}", arrowhead=none',
+        "error": f'style=dashed, color="{ERROR_COLOR}", fontcolor="{ERROR_COLOR}"',
+        "alert": f'style=dashed, color="{ERROR_COLOR}", fontcolor="{ERROR_COLOR}"',
+        "flow": 'color="#8d6e63", penwidth=1.5',
+        "starts": 'style=dotted, color="#8d6e63"',
+    }[edge.style]
+    if edge.style in ("data", "call") and colors:
+        color = colors.get(edge.auth or "", NO_AUTH_COLOR)
+        attributes = f'color="{color}", fontcolor="{color}", penwidth=2' + (
+            ", style=dashed" if not edge.auth else ""
+        )
+        if edge.style == "call":
+            attributes += ", arrowhead=none"
+    if edge.label:
+        attributes += f", label={_dot_quote(chr(10).join(wrap(edge.label)))}"
+    if edge.back:
+        attributes += ", constraint=false"
+    return f"  {edge.source} -> {edge.target} [{attributes}];"
+
+
+def to_dot(graph: Graph, direction: str = "LR", view: str = "architecture") -> str:
+    """Graphviz DOT: lanes as clusters (nested for the integration layer's tiers), a legend."""
+    drawing = view_of(graph, view)
+    colors = auth_colors(drawing) if view == "security" else {}
+    title = str(graph.graph.get("name") or "integration")
     out = [
-        f"digraph {_dot_quote(str(graph.graph.get('name') or 'integration'))} {{",
-        f"  graph [rankdir={direction}, fontname=Helvetica, fontsize=12, nodesep=0.4, ranksep=0.6, "
-        f"compound=true, newrank=true, labelloc=t, label={_dot_quote(str(graph.graph.get('name') or ''))}];",
+        f"digraph {_dot_quote(title)} {{",
+        f"  graph [rankdir={direction}, fontname=Helvetica, fontsize=12, nodesep=0.35, "
+        f"ranksep=0.5, labelloc=t, label={_dot_quote(drawing.title)}];",
         '  node [fontname=Helvetica, fontsize=11, margin="0.15,0.06"];',
         "  edge [fontname=Helvetica, fontsize=9];",
     ]
-    groups: dict[str, list[str]] = {}
-    for node in _node_order(graph):
-        data = graph.nodes[node]
-        group = data.get("cluster") if data["kind"] == "system" else "flow"
-        groups.setdefault(str(group), []).append(node)
-    for key, title, color in (*CLUSTERS, FLOW_CLUSTER):
-        members = groups.get(key, [])
-        if not members:
-            continue
-        out.append(f"  subgraph cluster_{key} {{")
-        out.append(
-            f'    label={_dot_quote(title)}; labeljust=l; labelloc=b; style="rounded,filled"; fillcolor="{color}"; color="#b0bec5";'
-        )
-        for node in members:
-            data = graph.nodes[node]
-            out.append(
-                f"    {ids[node]} [label={_dot_quote(str(data['label']))}, {_dot_node_style(data)}];"
-            )
-        out.append("  }")
-    for source, target, data in _edges(graph):
-        label = _edge_label(data)
-        attributes = _dot_edge_style(data) + (f", label={_dot_quote(label)}" if label else "")
-        if label and data["kind"] == "data":
-            attributes += ", minlen=2"  # room for the label between the two boxes
-        out.append(f"  {ids[source]} -> {ids[target]} [{attributes}];")
-    out += list(_dot_legend())
+    for lane in lanes_of(drawing):
+        out += list(_dot_cluster(lane, drawing, direction, "  "))
+    for node in drawing.nodes:
+        if node.lane is None:
+            out.append(f"  {_dot_node(node, direction)}")
+    out += [_dot_edge(edge, colors) for edge in drawing.edges]
+    out += list(_dot_legend(drawing, colors))
     out.append("}")
     return "\n".join(out) + "\n"
 
 
-def _dot_legend() -> Iterator[str]:
-    yield "  subgraph cluster_legend {"
-    yield '    label="Legend"; style="rounded"; color="#b0bec5"; fontsize=10;'
-    yield '    legend_data_a [label="system", shape=box, style=rounded, fontsize=9];'
-    yield '    legend_data_b [label="system", shape=box, style=rounded, fontsize=9];'
-    yield '    legend_err_a [label="step", shape=box, style=rounded, fontsize=9];'
+def _dot_cluster(
+    lane: tuple[str, str, str, list[tuple[str, str, str]]],
+    drawing: Drawing,
+    direction: str,
+    indent: str,
+) -> Iterator[str]:
+    key, title, color, inner = lane
+    members = [n for n in drawing.nodes if n.lane == key]
+    yield f"{indent}subgraph cluster_{key} {{"
     yield (
-        '    legend_err_b [label="DLQ / alert", shape=cylinder, fontsize=9, '
-        f'color="{ERROR_COLOR}"];'
+        f'{indent}  label={_dot_quote(title)}; labeljust=l; labelloc=b; style="rounded,filled"; '
+        f'fillcolor="{color}"; color="#b0bec5"; fontsize=11;'
     )
-    yield '    legend_data_a -> legend_data_b [label="data [auth]", fontsize=8];'
+    for sub_key, sub_title, sub_color in inner:
+        sub_members = [n for n in drawing.nodes if n.lane == sub_key]
+        if not sub_members:
+            continue
+        yield f"{indent}  subgraph cluster_{sub_key} {{"
+        yield (
+            f'{indent}    label={_dot_quote(sub_title)}; labeljust=l; labelloc=t; style="rounded,filled"; '
+            f'fillcolor="{sub_color}"; color="#cfd8dc"; fontsize=10;'
+        )
+        for node in sub_members:
+            yield f"{indent}    {_dot_node(node, direction)}"
+        yield f"{indent}  }}"
+    for node in members:
+        yield f"{indent}  {_dot_node(node, direction)}"
+    yield f"{indent}}}"
+
+
+def _legend_entries(drawing: Drawing, colors: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(symbol, its colour, what it means) for what this picture draws, and only that."""
+    entries: list[tuple[str, str, str]] = []
+    styles = {e.style for e in drawing.edges}
+    shapes = {n.shape for n in drawing.nodes}
+    if colors:
+        entries += [("───▶", color, method) for method, color in colors.items()]
+        if any(e.style in ("data", "call") and not e.auth for e in drawing.edges):
+            entries.append(("- - -▶", NO_AUTH_COLOR, "no auth stated"))
+    elif "data" in styles:
+        entries.append(("───▶", DATA_COLOR, "data: step, label, auth, retries"))
+    if styles & {"error", "alert"}:
+        entries.append(("- - -▶", ERROR_COLOR, "failure path: dead letters, alerts"))
+    if "flow" in styles:
+        entries.append(("───▶", "#8d6e63", "next step"))
+    if "breaker" in shapes:
+        entries.append(("⬡", GUARD_COLOR, "circuit breaker on the calls after it"))
+    if "dlq" in shapes:
+        entries.append(("⛁", ERROR_COLOR, "dead-letter queue"))
+    if any(n.warning for n in drawing.nodes):
+        entries.append(("▭", ERROR_COLOR, "system with no authentication row (DK401)"))
+    return entries
+
+
+def _dot_legend(drawing: Drawing, colors: dict[str, str]) -> Iterator[str]:
+    """One table node: the same in LR and TB, and no arrows of its own to lay out."""
+    entries = _legend_entries(drawing, colors)
+    if not entries:
+        return
+    rows = "".join(
+        f'<TR><TD ALIGN="LEFT"><FONT COLOR="{color}">{html.escape(symbol)}</FONT></TD>'
+        f'<TD ALIGN="LEFT">{html.escape(text)}</TD></TR>'
+        for symbol, color, text in entries
+    )
     yield (
-        '    legend_err_a -> legend_err_b [label="failure path", style=dashed, '
-        f'color="{ERROR_COLOR}", fontcolor="{ERROR_COLOR}", fontsize=8];'
+        '  legend [shape=plaintext, fontsize=9, label=<<TABLE BORDER="1" COLOR="#b0bec5" '
+        f'CELLBORDER="0" CELLSPACING="0" CELLPADDING="3"><TR><TD COLSPAN="2" ALIGN="LEFT">'
+        f"<B>Legend</B></TD></TR>{rows}</TABLE>>];"
     )
-    yield "  }"
 
 
 # --------------------------------------------------------------------------- Mermaid
@@ -199,72 +257,66 @@ def _mermaid_text(text: str) -> str:
     return LEGACY_COMMAND.sub(r"\1#91;", safe)
 
 
-def _mermaid_shape(node_id: str, data: dict[str, object]) -> str:
-    label = f'"{_mermaid_text(str(data["label"]))}"'
-    kind = data["kind"]
-    if kind == "system" and data.get("hub"):
-        return f"{node_id}{{{{{label}}}}}"
-    if kind == "system" and data.get("role") in ("broker", "store", "dlq"):
-        return f"{node_id}[({label})]"
-    if kind == "dlq":
-        return f"{node_id}[({label})]"
-    if kind == "breaker":
-        return f"{node_id}{{{{{label}}}}}"
-    if kind == "alert":
-        return f"{node_id}>{label}]"
-    return f"{node_id}({label})" if kind == "step" else f"{node_id}[{label}]"
+def _mermaid_node(node: Node) -> str:
+    text = "\n".join([*wrap(node.label, 34), *(line for n in node.notes for line in wrap(n, 34))])
+    label = f'"{_mermaid_text(text)}"'
+    shape = node.shape
+    if shape in ("broker", "store", "dlq"):
+        return f"{node.id}[({label})]"
+    if shape == "breaker":
+        return f"{node.id}{{{{{label}}}}}"
+    if shape == "alert":
+        return f"{node.id}>{label}]"
+    if shape in ("step", "hub"):
+        return f"{node.id}({label})"
+    return f"{node.id}[{label}]"
 
 
-def to_mermaid(graph: Graph, direction: str = "LR") -> str:
+def to_mermaid(graph: Graph, direction: str = "LR", view: str = "architecture") -> str:
     """A Mermaid ``flowchart`` that GitHub renders inside Markdown."""
-    ids = _ids(graph)
+    drawing = view_of(graph, view)
+    colors = auth_colors(drawing) if view == "security" else {}
     out = [f"flowchart {direction}"]
-    groups: dict[str, list[str]] = {}
-    for node in _node_order(graph):
-        data = graph.nodes[node]
-        groups.setdefault(
-            str(data.get("cluster") if data["kind"] == "system" else "flow"), []
-        ).append(node)
-    for key, title, _ in (*CLUSTERS, FLOW_CLUSTER):
-        members = groups.get(key, [])
-        if not members:
-            continue
-        out.append(f'  subgraph {key}["{title}"]')
-        for node in members:
-            out.append(f"    {_mermaid_shape(ids[node], graph.nodes[node])}")
+    for key, title, _, inner in lanes_of(drawing):
+        out.append(f'  subgraph {key}["{_mermaid_text(title)}"]')
+        for sub_key, sub_title, _ in inner:
+            members = [n for n in drawing.nodes if n.lane == sub_key]
+            if members:
+                out.append(f'    subgraph {sub_key}["{_mermaid_text(sub_title)}"]')
+                out += [f"      {_mermaid_node(n)}" for n in members]
+                out.append("    end")
+        out += [f"    {_mermaid_node(n)}" for n in drawing.nodes if n.lane == key]
         out.append("  end")
-    error_links: list[int] = []
-    for index, (source, target, data) in enumerate(_edges(graph)):
-        label = _edge_label(data)
-        arrow = (
-            "-.-"
-            if data["kind"] == "note"
-            else "-.->"
-            if data["kind"] in ("error", "alert", "retry", "guard")
-            else "-->"
+    out += [f"  {_mermaid_node(n)}" for n in drawing.nodes if n.lane is None]
+    styles: dict[str, list[int]] = {}
+    for index, edge in enumerate(drawing.edges):
+        arrow = {"error": "-.->", "alert": "-.->", "starts": "-.->", "call": "---"}.get(
+            edge.style, "-->"
         )
-        text = f'|"{_mermaid_text(label)}"|' if label else ""
-        out.append(f"  {ids[source]} {arrow}{text} {ids[target]}")
-        if data["kind"] in ("error", "alert"):
-            error_links.append(index)
-    out.append("  classDef failure fill:#fdecea,stroke:#c62828,color:#000")
-    out.append("  classDef step fill:#fff7e0,stroke:#8d6e63,color:#000")
-    failure = [
-        ids[n] for n in _node_order(graph) if graph.nodes[n]["kind"] in ("dlq", "breaker", "alert")
-    ]
-    steps = [
-        ids[n]
-        for n in _node_order(graph)
-        if graph.nodes[n]["kind"] in ("step", "schedule", "retries")
-    ]
-    if failure:
-        out.append(f"  class {','.join(failure)} failure")
-    if steps:
-        out.append(f"  class {','.join(steps)} step")
-    if error_links:
-        out.append(
-            f"  linkStyle {','.join(str(i) for i in error_links)} stroke:{ERROR_COLOR},stroke-dasharray:4"
-        )
+        text = f'|"{_mermaid_text(chr(10).join(wrap(edge.label)))}"|' if edge.label else ""
+        out.append(f"  {edge.source} {arrow}{text} {edge.target}")
+        if colors and edge.style in ("data", "call"):
+            color = colors.get(edge.auth or "", NO_AUTH_COLOR)
+            dash = ",stroke-dasharray:4" if not edge.auth else ""
+            styles.setdefault(f"stroke:{color},stroke-width:2px{dash}", []).append(index)
+        elif edge.style in ("error", "alert"):
+            styles.setdefault(f"stroke:{ERROR_COLOR},stroke-dasharray:4", []).append(index)
+    classes = {
+        "failure": ("fill:#fdecea,stroke:#c62828,color:#000", ("dlq", "alert")),
+        "guard": ("fill:#fdecea,stroke:#6a1b9a,color:#000", ("breaker",)),
+        "step": ("fill:#fff7e0,stroke:#8d6e63,color:#000", ("step", "schedule")),
+        "hub": ("fill:#ffe9b3,stroke:#000,stroke-width:2px,color:#000", ("hub",)),
+        "noauth": ("fill:#fff,stroke:#c62828,stroke-width:2px,stroke-dasharray:4,color:#000", ()),
+    }
+    for name, (style, shapes) in classes.items():
+        classed = [
+            n.id for n in drawing.nodes if n.shape in shapes or (name == "noauth" and n.warning)
+        ]
+        if classed:
+            out.append(f"  classDef {name} {style}")
+            out.append(f"  class {','.join(classed)} {name}")
+    for style, indexes in styles.items():
+        out.append(f"  linkStyle {','.join(str(i) for i in indexes)} {style}")
     return "\n".join(out) + "\n"
 
 
@@ -276,7 +328,10 @@ def dot_available() -> bool:
 
 
 def render_binary(dot_text: str, output_format: str) -> bytes:
-    """SVG, PNG or PDF bytes from DOT text, through the Graphviz ``dot`` program."""
+    """SVG, PNG or PDF bytes from DOT text, through the Graphviz ``dot`` program.
+
+    PNG is rendered at PNG_DPI, for slides; SVG and PDF are vectors and need no density.
+    """
     import graphviz
 
     if not dot_available():
@@ -285,6 +340,8 @@ def render_binary(dot_text: str, output_format: str) -> bytes:
             hint="install it (Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz) "
             "or use --format mermaid or --format dot",
         )
+    if output_format == "png":
+        dot_text = dot_text.replace("  graph [", f"  graph [dpi={PNG_DPI}, ", 1)
     try:
         data: bytes = graphviz.Source(dot_text).pipe(format=output_format)
     except graphviz.CalledProcessError as error:

@@ -304,7 +304,11 @@ ul.gaps li { margin: 6px 0; }
 ul.gaps ul { padding-left: 18px; }
 pre.mermaid { background: var(--soft); padding: 12px; border-radius: 6px; overflow: auto;
   font: 13px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; }
-.diagram svg { max-width: 100%; height: auto; }
+.diagram { overflow: auto; max-height: 85vh; border: 1px solid var(--line, #d0d7de);
+  border-radius: 6px; }
+.diagram svg { display: block; }
+input.fit { margin: 0 6px 8px 0; } label.fit { color: var(--muted); font-size: 13px; }
+input.fit:checked ~ .diagram svg { max-width: 100%; height: auto; }
 .trend { font-weight: 700; white-space: nowrap; }
 .trend-up { color: var(--ok); } .trend-down { color: var(--bad); }
 .trend-same { color: var(--muted); } .trend-new { color: var(--accent); }
@@ -548,7 +552,10 @@ line {{ f.line }}: {{ f.message|breakable }}</li>
 
 {% if d.diagram %}
 <h3>Diagram</h3>
-{% if d.diagram.svg %}<div class="diagram">{{ d.diagram.svg }}</div>
+{% if d.diagram.svg %}<input type="checkbox" class="fit" id="fit-{{ d.anchor }}">\
+<label class="fit" for="fit-{{ d.anchor }}">fit to page width (the diagram is shown at \
+full size: scroll to pan)</label>
+<div class="diagram">{{ d.diagram.svg }}</div>
 {% else %}<pre class="mermaid">{{ d.diagram.text }}</pre>
 {% endif %}
 {% endif %}
