@@ -42,11 +42,24 @@ def _user_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+class _Unchecked(click.Path):
+    """A path shown as FILE (or DIRECTORY) in --help that click leaves unchecked.
+
+    click's checks print four lines of usage for a folder, a missing or unreadable
+    file or a symbolic link loop; designkit's reader (:mod:`designkit.inputs`) and
+    writer (:mod:`designkit.files`) say what is wrong in one line instead.
+    """
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return value
+
+
 encoding_option = click.option(
     "--encoding",
     default="utf-8",
     show_default=True,
-    help="Text encoding of the input (e.g. cp1252 for files saved by old Windows tools).",
+    help="Text encoding of the input (e.g. cp1252 for files saved by old Windows tools, "
+    "utf-16); a UTF-16 or UTF-32 byte-order mark is followed unless another is given.",
 )
 
 skip_non_designs_option = click.option(
@@ -64,7 +77,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("file", type=_Unchecked(dir_okay=False, allow_dash=True))
 @click.option(
     "--format",
     "output_format",
@@ -93,7 +106,7 @@ def parse(file: str, output_format: str, encoding: str) -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("files", nargs=-1, required=True, type=_Unchecked(dir_okay=False, allow_dash=True))
 @click.option(
     "--format",
     "output_format",
@@ -170,11 +183,11 @@ def _check_lint_ignore(config: Config) -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("files", nargs=-1, required=True, type=_Unchecked(dir_okay=False, allow_dash=True))
 @click.option(
     "--rubric",
     "rubric_path",
-    type=click.Path(dir_okay=False),
+    type=_Unchecked(dir_okay=False),
     help="Rubric YAML (default: the config's, else the built-in integration-maturity rubric).",
 )
 @click.option(
@@ -183,7 +196,7 @@ def _check_lint_ignore(config: Config) -> None:
     type=click.Choice(FORMAT_NAMES),
     help="Report format (default: the config's, else text).",
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here.")
+@click.option("--output", "-o", type=_Unchecked(dir_okay=False), help="Write the report here.")
 @click.option(
     "--report",
     "reports",
@@ -204,12 +217,12 @@ def _check_lint_ignore(config: Config) -> None:
 )
 @click.option(
     "--base-dir",
-    type=click.Path(file_okay=False, exists=True),
+    type=_Unchecked(file_okay=False),
     help="SARIF and GitHub annotation paths are relative to this (default: the current folder).",
 )
 @click.option(
     "--baseline",
-    type=click.Path(dir_okay=False),
+    type=_Unchecked(dir_okay=False),
     help="Compare with this older version of the design: trends, new and fixed findings.",
 )
 @click.option(
@@ -219,12 +232,12 @@ def _check_lint_ignore(config: Config) -> None:
 )
 @click.option(
     "--write-baseline",
-    type=click.Path(dir_okay=False),
+    type=_Unchecked(dir_okay=False),
     help="Record today's open findings in this file (e.g. .designkit-baseline.json); exit 0.",
 )
 @click.option(
     "--baseline-file",
-    type=click.Path(dir_okay=False),
+    type=_Unchecked(dir_okay=False),
     help="Hide the findings this file records (default: the config's baseline, else "
     ".designkit-baseline.json in the project root when it exists).",
 )
@@ -269,6 +282,8 @@ def score(
 
     if baseline and baseline_ref:
         raise UserError("give --baseline or --baseline-ref, not both")
+    if base_dir and not Path(base_dir).is_dir():
+        raise UserError("--base-dir: no such folder", path=base_dir)
     settings = score_settings(
         click.get_current_context(),
         rubric_path=rubric_path,
@@ -341,7 +356,7 @@ def _shown_path(path: str | None) -> str:
 @click.option(
     "--rubric",
     "rubric_path",
-    type=click.Path(dir_okay=False),
+    type=_Unchecked(dir_okay=False),
     help="Rubric YAML for criterion ids (default: the config's, else the built-in one).",
 )
 @click.option("--list", "list_all", is_flag=True, help="List every id that can be explained.")
@@ -379,7 +394,7 @@ def rubric() -> None:
 @click.option(
     "--rubric",
     "rubric_path",
-    type=click.Path(dir_okay=False),
+    type=_Unchecked(dir_okay=False),
     help="Rubric YAML (default: the built-in one).",
 )
 @_user_errors
@@ -392,7 +407,7 @@ def rubric_show(rubric_path: str | None) -> None:
 
 
 @rubric.command("check")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=_Unchecked(dir_okay=False))
 @_user_errors
 def rubric_check(file: str) -> None:
     """Validate a rubric file; errors are 'file:line: message', exit 2."""
@@ -404,11 +419,11 @@ def rubric_check(file: str) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("file", type=_Unchecked(dir_okay=False, allow_dash=True))
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False),
+    type=_Unchecked(dir_okay=False),
     help="Write here (the format follows the suffix unless --format is given).",
 )
 @click.option(
@@ -476,7 +491,7 @@ def diagram(
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@click.argument("file", type=_Unchecked(dir_okay=False))
 @click.option("--output", "-o", required=True, type=click.Path(), help="The project folder.")
 @click.option("--dry-run", is_flag=True, help="List what would change; write nothing.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when the project has drifted.")
@@ -514,6 +529,8 @@ def schema() -> None:
 
 def _refuse_overwrite(output: str | None, force: bool) -> None:
     """Check before any work (and before any question is asked) that the output may be written."""
+    if output and output != "-" and Path(output).is_dir():
+        raise UserError("is a folder; give a file name for the output", path=output)
     if output and output != "-" and Path(output).exists() and not force:
         raise UserError("already exists; pass --force to overwrite it", path=output)
 
@@ -529,11 +546,11 @@ def _write_document(text: str, output: str | None, inputs: tuple[str, ...] = ())
 
 
 @main.command()
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the design here.")
+@click.option("--output", "-o", type=_Unchecked(dir_okay=False), help="Write the design here.")
 @click.option(
     "--answers",
     "answers_file",
-    type=click.Path(dir_okay=False),
+    type=_Unchecked(dir_okay=False),
     help="Answer the questions from this YAML or JSON file instead of prompting.",
 )
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
@@ -568,8 +585,8 @@ def new(output: str | None, answers_file: str | None, force: bool) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the draft here.")
+@click.argument("file", type=_Unchecked(dir_okay=False, allow_dash=True))
+@click.option("--output", "-o", type=_Unchecked(dir_okay=False), help="Write the draft here.")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 @encoding_option
 @_user_errors
@@ -600,8 +617,8 @@ def draft(file: str, output: str | None, force: bool, encoding: str) -> None:
 
 
 @main.command()
-@click.argument("model_file", metavar="MODEL", type=click.Path(dir_okay=False))
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the document here.")
+@click.argument("model_file", metavar="MODEL", type=_Unchecked(dir_okay=False))
+@click.option("--output", "-o", type=_Unchecked(dir_okay=False), help="Write the document here.")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 @encoding_option
 @_user_errors
