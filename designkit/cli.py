@@ -296,6 +296,7 @@ def score(
         ignore=ignore,
         encoding=encoding,
     )
+    _refuse_contradicting_suffixes(output, settings.format, settings.outputs)
     run = score_files(
         list(files),
         rubric_path=settings.rubric,
@@ -339,6 +340,17 @@ def score(
             err=True,
         )
     sys.exit(run.exit_code)
+
+
+def _refuse_contradicting_suffixes(
+    output: str | None, output_format: str, outputs: dict[str, str]
+) -> None:
+    """Before any work: no report goes into a file whose suffix names another format."""
+    from designkit.output_formats import REPORT_SUFFIXES, refuse_contradicting_suffix
+
+    for name, target in ((output_format, output), *outputs.items()):
+        if target:
+            refuse_contradicting_suffix(target, name, REPORT_SUFFIXES, "report")
 
 
 def _shown_path(path: str | None) -> str:
@@ -424,7 +436,8 @@ def rubric_check(file: str) -> None:
     "--output",
     "-o",
     type=_Unchecked(dir_okay=False),
-    help="Write here (the format follows the suffix unless --format is given).",
+    help="Write here (the format follows the suffix unless --format is given; a suffix of "
+    "another format is an error).",
 )
 @click.option(
     "--format",
@@ -439,7 +452,12 @@ def rubric_check(file: str) -> None:
     show_default=True,
     help="Left to right or top to bottom.",
 )
-@click.option("--check", is_flag=True, help="Also run the graph checks; exit 1 when one fails.")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Also run the graph checks; exit 1 when one fails. Without -o it prints only their "
+    "findings, no drawing.",
+)
 @click.option(
     "--allow-empty",
     is_flag=True,
@@ -461,9 +479,10 @@ def diagram(
     DOT and Mermaid need nothing installed; SVG, PNG and PDF need Graphviz. A
     document with no readable architecture exits 1 unless --allow-empty is given.
     """
-    from designkit.diagram.drawing import draw, format_for, has_systems
+    from designkit.diagram.drawing import draw, format_for, graph_findings, has_systems
     from designkit.parse import parse_file
 
+    chosen = format_for(output, output_format)  # a contradicting suffix fails before any work
     parsed = parse_file(file, encoding=encoding)
     if not allow_empty and not has_systems(parsed):
         click.echo(
@@ -472,13 +491,17 @@ def diagram(
             err=True,
         )
         sys.exit(EXIT_FINDINGS)
-    chosen = format_for(output, output_format)
-    data, findings = draw(parsed, chosen, direction, check=check)
+    if check and not output:  # the findings are the output: no drawing, no Graphviz needed
+        data, findings = b"", graph_findings(parsed)
+    else:
+        data, findings = draw(parsed, chosen, direction, check=check)
     if check:
         from designkit.diagnostics import format_text
 
         for diagnostic in findings:
             click.echo(format_text(diagnostic), err=True)
+        if not output:
+            sys.exit(EXIT_FINDINGS if findings else EXIT_OK)
     if output:
         from designkit.files import write_bytes_safely
 
