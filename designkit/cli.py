@@ -43,11 +43,24 @@ def _user_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+class _Unchecked(click.Path):
+    """A path shown as FILE (or DIRECTORY) in --help that click leaves unchecked.
+
+    click's checks print four lines of usage for a folder, a missing or unreadable
+    file or a symbolic link loop; designkit's reader (:mod:`designkit.inputs`) and
+    writer (:mod:`designkit.files`) say what is wrong in one line instead.
+    """
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return value
+
+
 encoding_option = click.option(
     "--encoding",
     default="utf-8",
     show_default=True,
-    help="Text encoding of the input (e.g. cp1252 for files saved by old Windows tools).",
+    help="Text encoding of the input (e.g. cp1252 for files saved by old Windows tools, "
+    "utf-16); a UTF-16 or UTF-32 byte-order mark is followed unless another is given.",
 )
 
 skip_non_designs_option = click.option(
@@ -65,7 +78,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("file", type=_Unchecked(dir_okay=False, allow_dash=True))
 @click.option(
     "--format",
     "output_format",
@@ -94,7 +107,7 @@ def parse(file: str, output_format: str, encoding: str) -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("files", nargs=-1, required=True, type=_Unchecked(dir_okay=False, allow_dash=True))
 @click.option(
     "--format",
     "output_format",
@@ -208,11 +221,11 @@ def _check_lint_ignore(config: Config) -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("files", nargs=-1, required=True, type=_Unchecked(dir_okay=False, allow_dash=True))
 @click.option(
     "--rubric",
     "rubric_path",
-    type=click.Path(dir_okay=False),
+    type=_Unchecked(dir_okay=False),
     help="Rubric YAML (default: the config's, else the built-in integration-maturity rubric).",
 )
 @click.option(
@@ -221,7 +234,7 @@ def _check_lint_ignore(config: Config) -> None:
     type=click.Choice(FORMAT_NAMES),
     help="Report format (default: the config's, else text).",
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here.")
+@click.option("--output", "-o", type=_Unchecked(dir_okay=False), help="Write the report here.")
 @click.option(
     "--report",
     "reports",
@@ -242,12 +255,12 @@ def _check_lint_ignore(config: Config) -> None:
 )
 @click.option(
     "--base-dir",
-    type=click.Path(file_okay=False, exists=True),
+    type=_Unchecked(file_okay=False),
     help="SARIF and GitHub annotation paths are relative to this (default: the current folder).",
 )
 @click.option(
     "--baseline",
-    type=click.Path(dir_okay=False),
+    type=_Unchecked(dir_okay=False),
     help="Compare with this older version of the design: trends, new and fixed findings.",
 )
 @click.option(
@@ -257,12 +270,12 @@ def _check_lint_ignore(config: Config) -> None:
 )
 @click.option(
     "--write-baseline",
-    type=click.Path(dir_okay=False),
+    type=_Unchecked(dir_okay=False),
     help="Record today's open findings in this file (e.g. .designkit-baseline.json); exit 0.",
 )
 @click.option(
     "--baseline-file",
-    type=click.Path(dir_okay=False),
+    type=_Unchecked(dir_okay=False),
     help="Hide the findings this file records (default: the config's baseline, else "
     ".designkit-baseline.json in the project root when it exists).",
 )
@@ -307,6 +320,8 @@ def score(
 
     if baseline and baseline_ref:
         raise UserError("give --baseline or --baseline-ref, not both")
+    if base_dir and not Path(base_dir).is_dir():
+        raise UserError("--base-dir: no such folder", path=base_dir)
     settings = score_settings(
         click.get_current_context(),
         rubric_path=rubric_path,
@@ -319,6 +334,7 @@ def score(
         ignore=ignore,
         encoding=encoding,
     )
+    _refuse_contradicting_suffixes(output, settings.format, settings.outputs)
     run = score_files(
         list(files),
         rubric_path=settings.rubric,
@@ -368,6 +384,17 @@ def score(
     sys.exit(run.exit_code)
 
 
+def _refuse_contradicting_suffixes(
+    output: str | None, output_format: str, outputs: dict[str, str]
+) -> None:
+    """Before any work: no report goes into a file whose suffix names another format."""
+    from designkit.output_formats import REPORT_SUFFIXES, refuse_contradicting_suffix
+
+    for name, target in ((output_format, output), *outputs.items()):
+        if target:
+            refuse_contradicting_suffix(target, name, REPORT_SUFFIXES, "report")
+
+
 def _shown_path(path: str | None) -> str:
     """A path as short as it can be said: relative to the current folder when inside it."""
     if path is None:
@@ -383,7 +410,7 @@ def _shown_path(path: str | None) -> str:
 @click.option(
     "--rubric",
     "rubric_path",
-    type=click.Path(dir_okay=False),
+    type=_Unchecked(dir_okay=False),
     help="Rubric YAML for criterion ids (default: the config's, else the built-in one).",
 )
 @click.option("--list", "list_all", is_flag=True, help="List every id that can be explained.")
@@ -421,7 +448,7 @@ def rubric() -> None:
 @click.option(
     "--rubric",
     "rubric_path",
-    type=click.Path(dir_okay=False),
+    type=_Unchecked(dir_okay=False),
     help="Rubric YAML (default: the built-in one).",
 )
 @_user_errors
@@ -434,7 +461,7 @@ def rubric_show(rubric_path: str | None) -> None:
 
 
 @rubric.command("check")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=_Unchecked(dir_okay=False))
 @_user_errors
 def rubric_check(file: str) -> None:
     """Validate a rubric file; errors are 'file:line: message', exit 2."""
@@ -446,12 +473,13 @@ def rubric_check(file: str) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("file", type=_Unchecked(dir_okay=False, allow_dash=True))
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False),
-    help="Write here (the format follows the suffix unless --format is given).",
+    type=_Unchecked(dir_okay=False),
+    help="Write here (the format follows the suffix unless --format is given; a suffix of "
+    "another format is an error).",
 )
 @click.option(
     "--format",
@@ -477,7 +505,12 @@ def rubric_check(file: str) -> None:
     show_default=True,
     help="Left to right or top to bottom.",
 )
-@click.option("--check", is_flag=True, help="Also run the graph checks; exit 1 when one fails.")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Also run the graph checks; exit 1 when one fails. Without -o it prints only their "
+    "findings, no drawing.",
+)
 @click.option(
     "--allow-empty",
     is_flag=True,
@@ -500,9 +533,10 @@ def diagram(
     DOT and Mermaid need nothing installed; SVG, PNG and PDF need Graphviz. A
     document with no readable architecture exits 1 unless --allow-empty is given.
     """
-    from designkit.diagram.drawing import draw, format_for, has_systems
+    from designkit.diagram.drawing import draw, format_for, graph_findings, has_systems
     from designkit.parse import parse_file
 
+    chosen = format_for(output, output_format)  # a contradicting suffix fails before any work
     parsed = parse_file(file, encoding=encoding)
     if not allow_empty and not has_systems(parsed):
         click.echo(
@@ -513,13 +547,17 @@ def diagram(
             err=True,
         )
         sys.exit(EXIT_FINDINGS)
-    chosen = format_for(output, output_format)
-    data, findings = draw(parsed, chosen, direction, check=check, view=view)
+    if check and not output:  # the findings are the output: no drawing, no Graphviz needed
+        data, findings = b"", graph_findings(parsed)
+    else:
+        data, findings = draw(parsed, chosen, direction, check=check, view=view)
     if check:
         from designkit.diagnostics import format_text
 
         for diagnostic in findings:
             click.echo(format_text(diagnostic), err=True)
+        if not output:
+            sys.exit(EXIT_FINDINGS if findings else EXIT_OK)
     if output:
         from designkit.files import write_bytes_safely
 
@@ -532,7 +570,7 @@ def diagram(
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@click.argument("file", type=_Unchecked(dir_okay=False))
 @click.option("--output", "-o", required=True, type=click.Path(), help="The project folder.")
 @click.option("--dry-run", is_flag=True, help="List what would change; write nothing.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when the project has drifted.")
@@ -570,6 +608,8 @@ def schema() -> None:
 
 def _refuse_overwrite(output: str | None, force: bool) -> None:
     """Check before any work (and before any question is asked) that the output may be written."""
+    if output and output != "-" and Path(output).is_dir():
+        raise UserError("is a folder; give a file name for the output", path=output)
     if output and output != "-" and Path(output).exists() and not force:
         raise UserError("already exists; pass --force to overwrite it", path=output)
 
@@ -585,11 +625,11 @@ def _write_document(text: str, output: str | None, inputs: tuple[str, ...] = ())
 
 
 @main.command()
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the design here.")
+@click.option("--output", "-o", type=_Unchecked(dir_okay=False), help="Write the design here.")
 @click.option(
     "--answers",
     "answers_file",
-    type=click.Path(dir_okay=False),
+    type=_Unchecked(dir_okay=False),
     help="Answer the questions from this YAML or JSON file instead of prompting.",
 )
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
@@ -624,8 +664,8 @@ def new(output: str | None, answers_file: str | None, force: bool) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the draft here.")
+@click.argument("file", type=_Unchecked(dir_okay=False, allow_dash=True))
+@click.option("--output", "-o", type=_Unchecked(dir_okay=False), help="Write the draft here.")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 @encoding_option
 @_user_errors
@@ -656,8 +696,8 @@ def draft(file: str, output: str | None, force: bool, encoding: str) -> None:
 
 
 @main.command()
-@click.argument("model_file", metavar="MODEL", type=click.Path(dir_okay=False))
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the document here.")
+@click.argument("model_file", metavar="MODEL", type=_Unchecked(dir_okay=False))
+@click.option("--output", "-o", type=_Unchecked(dir_okay=False), help="Write the document here.")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 @encoding_option
 @_user_errors

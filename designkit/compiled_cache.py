@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from designkit import __version__
+from designkit.errors import UserError
+from designkit.inputs import RUBRIC, read_input
 
 CACHE_ENV = "DESIGNKIT_CACHE_DIR"
 _FORMAT = 1
@@ -53,23 +55,29 @@ def _entry(kind: str, path: Path, data: bytes) -> Path | None:
 def load(kind: str, path: Path) -> Any | None:
     """The payload kept for ``path`` when every file it was built from is unchanged."""
     try:
-        entry = _entry(kind, path, path.read_bytes())
+        entry = _entry(kind, path, _read(path))
         if entry is None or not entry.is_file():
             return None
         stored = json.loads(entry.read_text("utf-8"))
         for name, expected in stored["files"]:
-            if digest(Path(name).read_bytes()) != expected:
+            if digest(_read(Path(name))) != expected:
                 return None
         return stored["payload"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, UserError, ValueError, KeyError, TypeError):
         return None
+
+
+def _read(path: Path) -> bytes:
+    """A source's bytes through the bounded reader: a FIFO or device given as a rubric is
+    refused (by the loader, with its one line), never read, here either."""
+    return read_input(path, RUBRIC, stdin=False)
 
 
 def store(kind: str, path: Path, sources: Sources, payload: Any) -> None:
     """Keep ``payload`` (JSON data) for the next run; ``sources`` are the files read."""
     try:
         top = next(value for source, value in sources if source == path)
-        data = path.read_bytes()
+        data = _read(path)
         if digest(data) != top:  # changed while it was being read: keep nothing
             return
         entry = _entry(kind, path, data)
@@ -80,5 +88,5 @@ def store(kind: str, path: Path, sources: Sources, payload: Any) -> None:
         temporary = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
         temporary.write_text(json.dumps({"files": files, "payload": payload}), encoding="utf-8")
         os.replace(temporary, entry)
-    except (OSError, StopIteration, TypeError, ValueError):
+    except (OSError, UserError, StopIteration, TypeError, ValueError):
         return

@@ -313,7 +313,7 @@ def to_plantuml(graph: Graph, direction: str = "LR") -> str:
     model = c4_model(graph)
     out = ["@startuml", "!include <C4/C4_Container>", ""]
     out.append("LAYOUT_LEFT_RIGHT()" if direction == "LR" else "LAYOUT_TOP_DOWN()")
-    out.append(f"title {model.name}")
+    out.append(f"title {safe_line(model.name.replace(chr(10), ' '))}")  # one line: no directive
     out.append("")
     for element in model.elements:
         if element.external:

@@ -2,38 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from designkit.diagnostics import Diagnostic
 from designkit.diagram.checks import graph_of
 from designkit.diagram.render import render_binary, to_dot, to_mermaid
 from designkit.errors import UserError
+from designkit.output_formats import diagram_format
 from designkit.parse.document import ParsedDesign
 
 GRAPH_CODES = ("DK401", "DK402", "DK403", "DK404", "DK405", "DK406", "DK407")
-FORMATS = ("svg", "png", "pdf", "dot", "mermaid", "structurizr", "structurizr-json", "plantuml")
-SUFFIXES = {
-    ".svg": "svg",
-    ".png": "png",
-    ".pdf": "pdf",
-    ".dot": "dot",
-    ".gv": "dot",
-    ".mmd": "mermaid",
-    ".mermaid": "mermaid",
-    ".dsl": "structurizr",
-    ".json": "structurizr-json",
-    ".puml": "plantuml",
-    ".plantuml": "plantuml",
-}
 
 
 def format_for(output: str | None, requested: str | None) -> str:
-    """The explicit format, else the output file's suffix, else SVG."""
-    if requested:
-        return requested
-    if output:
-        return SUFFIXES.get(Path(output).suffix.lower(), "svg")
-    return "svg"
+    """The explicit format, else the output file's suffix, else SVG; a suffix that
+    contradicts the format is refused (:mod:`designkit.output_formats`)."""
+    return diagram_format(output, requested)
 
 
 def graph_findings(parsed: ParsedDesign) -> list[Diagnostic]:

@@ -20,14 +20,16 @@ shows.
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from designkit.draft.complete import complete, follows_template
 from designkit.draft.compose import migrate
 from designkit.draft.refs import source_name
+from designkit.inputs import DESIGN, STDIN, read_input
 from designkit.model import DocumentKind
-from designkit.parse import ParsedDesign, parse_design, parse_file
+from designkit.parse import ParsedDesign, parse_design, read_text
 
 MIGRATED = "migrated"
 COMPLETED = "completed"
@@ -77,13 +79,16 @@ def draft_file(path: str | Path, *, encoding: str = "utf-8") -> Draft:
     The draft keeps the file's line endings (a Windows file stays CRLF) and its
     byte-order mark, so that a design that follows the template differs from its
     source only by the added sections. It is always UTF-8, the encoding every other command reads by default.
+    The file is read once, through the bounded reader, for the parse and for both.
     """
-    made = draft_parsed(parse_file(path, encoding=encoding))
-    if str(path) == "-":
+    stdin = str(path) == STDIN
+    name = "<stdin>" if stdin else str(path)
+    data = read_input(path, DESIGN, name=name)
+    made = draft_parsed(parse_design(read_text(data, name, encoding=encoding), name))
+    if stdin:
         return made
-    data = Path(path).read_bytes()
     text = made.text.replace("\n", "\r\n") if _uses_crlf(data) else made.text
-    if data.startswith(b"\xef\xbb\xbf"):  # a byte-order mark the parser skipped
+    if data.startswith(codecs.BOM_UTF8):  # a byte-order mark the parser skipped
         text = "\ufeff" + text
     return replace(made, text=text)
 

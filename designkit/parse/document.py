@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from designkit.diagnostics import Diagnostic, sort_diagnostics
 from designkit.errors import NotADesignError, UserError
+from designkit.inputs import DESIGN, STDIN, decode, read_input
 from designkit.model import Design
 from designkit.parse.extract import extract
 from designkit.parse.front_matter import without_front_matter
 from designkit.parse.markdown import read_tree
 from designkit.parse.sections import Confidence
 
-MAX_BYTES = 8 * 1024 * 1024
+MAX_BYTES = DESIGN.limit
 """Design documents run to tens of kilobytes; anything past this is not one."""
 
 
@@ -54,35 +54,18 @@ class ParsedDesign:
 def read_text(
     data: bytes, path: str, *, encoding: str = "utf-8", max_bytes: int = MAX_BYTES
 ) -> str:
-    """Decode a document, refusing what cannot be a design document with one clear line."""
+    """Decode a document, refusing what cannot be a design document with one clear line.
+
+    For bytes that did not come through :func:`designkit.inputs.read_input` (a
+    version read from git); the size is checked before anything is decoded.
+    """
     if len(data) > max_bytes:
         raise UserError(
             f"file is {len(data) / 1_048_576:.1f} MB; design documents are read up to "
             f"{max_bytes // 1_048_576} MB",
             path=path,
         )
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        raise UserError(
-            "binary file, not a Markdown document (NUL byte found)",
-            path=path,
-            line=data.count(b"\n", 0, nul) + 1,
-        )
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        bad = data[error.start : error.start + 1].hex()
-        raise UserError(
-            f"not valid {encoding} (byte 0x{bad} at column {column})",
-            path=path,
-            line=line,
-            hint="re-save the file as UTF-8, or pass --encoding cp1252 if it came from Windows",
-        ) from None
-    except LookupError:
-        raise UserError(f"unknown encoding {encoding!r}", path=path) from None
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = decode(data, path, encoding=encoding)
     if not text.strip():
         raise UserError("file is empty", path=path)
     return text
@@ -120,19 +103,8 @@ def parse_design(text: str, path: str = "<string>") -> ParsedDesign:
 def parse_file(
     path: str | Path, *, encoding: str = "utf-8", display: str | None = None
 ) -> ParsedDesign:
-    """Read and parse a file; ``-`` reads standard input."""
-    name = display or str(path)
-    if str(path) == "-":
-        data = sys.stdin.buffer.read()
-        name = display or "<stdin>"
-    else:
-        file = Path(path)
-        if file.is_dir():
-            raise UserError("is a folder, not a design document", path=name)
-        try:
-            data = file.read_bytes()
-        except FileNotFoundError:
-            raise UserError("no such file", path=name) from None
-        except OSError as error:
-            raise UserError(f"cannot read: {error.strerror}", path=name) from None
-    return parse_design(read_text(data, name, encoding=encoding), name)
+    """Read and parse a file; ``-`` reads standard input (see :mod:`designkit.inputs`)."""
+    name = display or ("<stdin>" if str(path) == STDIN else str(path))
+    return parse_design(
+        read_text(read_input(path, DESIGN, name=name), name, encoding=encoding), name
+    )

@@ -32,6 +32,7 @@ import jinja2
 from pydantic import ValidationError
 
 from designkit.errors import UserError
+from designkit.inputs import MODEL, decode, read_input
 from designkit.model import (
     CircuitBreaker,
     Compatibility,
@@ -797,18 +798,9 @@ def _view(design: Design) -> dict[str, Any]:
 
 def load_model_file(path: str | Path, *, encoding: str = "utf-8") -> Design:
     """Read a model from JSON or YAML, with one line naming the file and the bad key path."""
-    name = str(path)
-    file = Path(path)
-    try:
-        text = file.read_text(encoding=encoding)
-    except FileNotFoundError:
-        raise UserError("no such file", path=name) from None
-    except IsADirectoryError:
-        raise UserError("is a folder, not a model file", path=name) from None
-    except UnicodeDecodeError:
-        raise UserError(f"not valid {encoding}", path=name) from None
-    except OSError as error:
-        raise UserError(f"cannot read: {error.strerror}", path=name) from None
+    name = "<stdin>" if str(path) == "-" else str(path)
+    raw = read_input(path, MODEL, name=name)
+    text = decode(raw, name, encoding=encoding, document="a JSON or YAML model")
     data = load_mapping(text, name)
     try:
         return Design.model_validate(data)

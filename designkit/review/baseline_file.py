@@ -24,6 +24,7 @@ from pathlib import Path
 
 from designkit.errors import UserError
 from designkit.files import atomic_write
+from designkit.inputs import BASELINE, read_input_text
 from designkit.text_safety import safe_json
 
 DEFAULT_NAME = ".designkit-baseline.json"
@@ -82,12 +83,7 @@ def write_baseline(path: str | Path, findings: Iterable[KnownFinding]) -> int:
 def read_baseline(path: str | Path) -> set[str]:
     """The fingerprints a baseline file records; a broken file is a one-line error."""
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError("no such baseline file", path=str(file)) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise UserError(f"cannot read baseline file: {error}", path=str(file)) from None
+    text = read_input_text(file, BASELINE)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -118,7 +114,7 @@ def baseline_rules(path: str | Path) -> list[tuple[str, int]]:
     ``message`` cannot look like one. Call :func:`read_baseline` first: this
     assumes the file is a valid baseline.
     """
-    text = Path(path).read_text(encoding="utf-8")
+    text = read_input_text(path, BASELINE)
     found: list[tuple[str, int]] = []
     for match in _RULE.finditer(text):
         rule = json.loads(f'"{match.group(1)}"')

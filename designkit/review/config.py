@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from designkit.errors import UserError
+from designkit.inputs import CONFIG, read_input_text
 from designkit.resources import builtin_rubric_path
 
 FORMATS = ("text", "json", "markdown", "summary", "sarif", "junit", "github", "html")
@@ -111,9 +112,11 @@ def _shown(path: Path) -> str:
 
 
 def _has_tool_table(path: Path) -> bool:
+    """Whether a pyproject.toml found on the way up configures designkit; one that
+    cannot be read (a FIFO, a folder, not UTF-8) does not."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_input_text(path, CONFIG)
+    except UserError:
         return False
     return re.search(r"^\s*\[\s*tool\s*\.\s*designkit\s*[\].]", text, re.MULTILINE) is not None
 
@@ -162,10 +165,7 @@ def load_config(path: Path | None = None, *, start: Path | None = None) -> Confi
     if path is None:
         return Config()
     shown = _shown(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise UserError(f"cannot read configuration: {error}", path=shown) from None
+    text = read_input_text(path, CONFIG, name=shown)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 from designkit.errors import UserError
+from designkit.inputs import DESIGN, MB
 
 
 def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
@@ -38,7 +39,26 @@ def read_at_ref(path: str, ref: str) -> tuple[bytes | None, str]:
     label = f"{ref}:{relative}"
     if _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root).returncode != 0:
         raise UserError(f"--baseline-ref: unknown git revision {ref!r}", path=path)
-    shown = _git(["show", f"{ref}:{relative}"], root)
-    if shown.returncode != 0:
-        return None, label
-    return shown.stdout, label
+    return _show(f"{ref}:{relative}", root, label), label
+
+
+def _show(spec: str, root: Path, label: str) -> bytes | None:
+    """``git show SPEC`` (None when it fails: no such file at that revision), reading at
+    most the design size limit plus one byte: an old version is a design document like
+    any other (:mod:`designkit.inputs`)."""
+    limit = DESIGN.limit
+    with subprocess.Popen(
+        ["git", "show", spec], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    ) as process:
+        assert process.stdout is not None
+        data = process.stdout.read(limit + 1)
+        if len(data) > limit:
+            process.kill()
+        process.stdout.close()
+        process.wait()
+    if len(data) > limit:
+        raise UserError(
+            f"more than {limit // MB} MB; design documents are read up to {limit // MB} MB",
+            path=label,
+        )
+    return data if process.returncode == 0 else None

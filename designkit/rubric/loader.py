@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from designkit import compiled_cache
 from designkit.errors import UserError
+from designkit.inputs import RUBRIC, read_input
 from designkit.resources import builtin_rubric_path
 from designkit.rubric.checks import CheckError
 from designkit.rubric.ids import UnknownId, lint_codes, unknown_id_message
@@ -76,11 +77,12 @@ def _read(path: Path, sources: list[tuple[Path, str]]) -> Any:
     from ruamel.yaml.error import MarkedYAMLError
 
     try:
-        data = path.read_bytes()
+        data = read_input(path, RUBRIC, stdin=False)
+    except UserError as error:  # a rubric's errors are RubricErrors, whatever went wrong
+        raise RubricError(error.message, path=error.path, line=error.line) from None
+    try:
         text = data.decode("utf-8")
-    except FileNotFoundError:
-        raise RubricError("no such rubric file", path=str(path)) from None
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
         raise RubricError(f"cannot read rubric: {error}", path=str(path)) from None
     sources.append((path, compiled_cache.digest(data)))
     try:
@@ -263,9 +265,9 @@ def _resolve_extends(name: str, relative_to: Path) -> Path:
 def _raw(
     path: Path, sources: list[tuple[Path, str]], seen: tuple[Path, ...] = ()
 ) -> tuple[dict[str, Any], Any]:
+    node = _read(path, sources)  # first: it says what is wrong with a path resolve() cannot take
     if path.resolve() in seen:
         raise RubricError("extends: rubrics extend each other in a loop", path=str(path))
-    node = _read(path, sources)
     data = _plain(node)
     extends = data.pop("extends", None)
     if extends is None:

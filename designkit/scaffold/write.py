@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from designkit.errors import UserError
 from designkit.files import atomic_write
+from designkit.inputs import PROJECT_FILE, open_regular, read_input_text
 from designkit.scaffold.plan import Plan
 
 MANIFEST = ".designkit-manifest.json"
@@ -71,10 +72,11 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 def _read_manifest(root: Path) -> dict[str, str]:
     path = root / MANIFEST
-    if not path.is_file():
+    if not path.exists():
         return {}
+    text = read_input_text(path, PROJECT_FILE)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(text)
         files = data.get("files", {})
         return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
     except (ValueError, AttributeError, OSError):
@@ -88,7 +90,8 @@ def _decide(target: Path, data: bytes, recorded: str | None, user_owned: bool) -
         return "created"
     if target.is_dir():
         raise UserError("a folder stands where the scaffold writes a file", path=str(target))
-    current = _digest(target.read_bytes())
+    with open_regular(target, PROJECT_FILE) as stream:  # a FIFO here would block a read
+        current = hashlib.file_digest(stream, "sha256").hexdigest()  # type: ignore[arg-type]
     if user_owned:
         return "kept"
     if current == _digest(data):

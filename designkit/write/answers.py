@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from designkit.errors import UserError
+from designkit.inputs import ANSWERS, read_input_text
 from designkit.model import Pattern
 from designkit.write.questions import (
     EXTRA_KEYS,
@@ -130,16 +131,6 @@ def load_answers(path: str | Path, *, today: dt.date | None = None) -> Answers:
     from designkit.render.markdown import load_mapping
 
     name = str(path)
-    file = Path(path)
-    if file.is_dir():
-        raise UserError("is a folder, not an answers file", path=name)
-    try:
-        source = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError("no such file", path=name) from None
-    except UnicodeDecodeError:
-        raise UserError("not valid utf-8", path=name) from None
-    except OSError as error:
-        raise UserError(f"cannot read: {error.strerror}", path=name) from None
+    source = read_input_text(path, ANSWERS)
     data = load_mapping(source, name)
     return validate_answers(data, path=name, source_text=source, today=today)
