@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from designkit.diagram.graph import Graph
+from designkit.diagram.graph import INTEGRATION_LANES, Graph
 
 VIEWS = ("architecture", "systems", "flow", "security")
 
 # top-level lanes in reading order, the integration layer's own lanes inside it
 LANE_ORDER = ("source", "integration", "staging", "warehouse", "target")
-INNER_LANES = ("experience", "process", "system_api", "hub", "broker", "services")
+INNER_LANES = INTEGRATION_LANES
 LANE_COLORS = {
     "source": "#eef5ff",
     "integration": "#f3f0ff",
@@ -224,33 +224,23 @@ def _edges(graph: Graph, view: str, ids: dict[str, str]) -> list[Edge]:
             auth = data.get("auth")
             breaker = data.get("guarded_by") if view == "architecture" else None
             description = str(data["label"]) if data.get("label") else None
-            if isinstance(breaker, str) and breaker in ids:
+            start = a
+            if isinstance(breaker, str) and breaker in ids:  # drawn through its breaker
                 if breaker not in called:
                     called.add(breaker)
                     edges.append(Edge(ids[a], ids[breaker], "call", auth=None))
-                edges.append(
-                    Edge(
-                        ids[breaker],
-                        ids[b],
-                        "data",
-                        label,
-                        str(auth) if auth else None,
-                        back,
-                        description,
-                    )
+                start = breaker
+            edges.append(
+                Edge(
+                    ids[start],
+                    ids[b],
+                    "data",
+                    label,
+                    str(auth) if auth else None,
+                    back,
+                    description,
                 )
-            else:
-                edges.append(
-                    Edge(
-                        ids[a],
-                        ids[b],
-                        "data",
-                        label,
-                        str(auth) if auth else None,
-                        back,
-                        description,
-                    )
-                )
+            )
         elif kind in ("error", "alert", "starts") and view == "architecture":
             edges.append(
                 Edge(ids[a], ids[b], kind, str(data["label"]) if data.get("label") else None)
