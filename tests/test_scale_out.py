@@ -653,7 +653,22 @@ class _Proxy:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.sockets: list[socket.socket] = []
+        self.relayed = {"to broker": 0, "from broker": 0}
+        self.progress = threading.Condition()
         threading.Thread(target=self._accept, daemon=True).start()
+
+    def wait_for(self, to_broker: int, from_broker: int, timeout: float = 120) -> None:
+        """Block until that many bytes went each way (publishing is under way and the
+        broker has answered with confirms): a condition, not a guess at timing."""
+        with self.progress:
+            reached = self.progress.wait_for(
+                lambda: (
+                    self.relayed["to broker"] >= to_broker
+                    and self.relayed["from broker"] >= from_broker
+                ),
+                timeout,
+            )
+        assert reached, f"the publisher relayed only {self.relayed} in {timeout} s"
 
     def _accept(self) -> None:
         while True:
@@ -663,14 +678,16 @@ class _Proxy:
                 return
             upstream = socket.create_connection(self.target)
             self.sockets += [client, upstream]
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+            for a, b, way in ((client, upstream, "to broker"), (upstream, client, "from broker")):
+                threading.Thread(target=self._pipe, args=(a, b, way), daemon=True).start()
 
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    def _pipe(self, source: socket.socket, sink: socket.socket, way: str) -> None:
         try:
             while data := source.recv(65536):
                 sink.sendall(data)
+                with self.progress:
+                    self.relayed[way] += len(data)
+                    self.progress.notify_all()
         except OSError:
             pass
 
@@ -710,7 +727,8 @@ def test_publishing_gives_up_when_the_broker_goes_away(
                 [sys.executable, "-m", "integration_pipeline", "run", "--input", str(big)],
                 cwd=project.root, env=env, stdout=log, stderr=log, text=True,
             )  # fmt: skip
-            time.sleep(1.0)
+            # records flowing and confirms coming back (the handshake is under 1 KB each way)
+            proxy.wait_for(to_broker=1_000_000, from_broker=4_000)
             proxy.kill()
             code = publisher.wait(timeout=60)
             log.seek(0)
