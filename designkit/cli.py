@@ -599,6 +599,37 @@ def scaffold(file: str, output: str, dry_run: bool, check: bool, encoding: str) 
 
 
 @main.command()
+@click.argument("exports", nargs=-1, required=True, type=_Unchecked(), metavar="EXPORT...")
+@click.option(
+    "--output", "-o", required=True, type=click.Path(), help="The assessment folder to write."
+)
+@_user_errors
+def assess(exports: tuple[str, ...], output: str) -> None:
+    """Assess running integrations from their platform exports (Talend, Workato, Mule 4).
+
+    EXPORT is a file or a folder (a Talend project, a Workato package, a Mule
+    application). Writes inventory.md and inventory.json (every job, its trigger,
+    systems, steps, mappings, error handling, and the red flags the export proves,
+    each with file:line) and a current-state design per integration under designs/,
+    ready for `designkit score` and `designkit roadmap`. Secret values are never
+    written anywhere, only where they are.
+    """
+    from designkit.assess.run import assess as run_assessment
+
+    result = run_assessment(exports, output)
+    critical = sum(1 for flag in result.flags if flag.severity.value == "error")
+    click.echo(
+        safe_line(
+            f"{output}: {len(result.inventory.integrations)} integration(s) from "
+            f"{len(result.inventory.exports)} file(s), {len(result.flags)} red flag(s) "
+            f"({critical} critical), {len(result.skipped)} file(s) not recognised"
+        )
+    )
+    for path in result.written:
+        click.echo(safe_line(f"wrote {path}"))
+
+
+@main.command()
 def schema() -> None:
     """Print the JSON Schema of the design model."""
     from designkit.model import Design

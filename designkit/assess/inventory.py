@@ -134,6 +134,11 @@ class ErrorHandling(BaseModel):
     timeout_seconds: float | None = None
     detail: str = ""
     """What the handler does, in the platform's words (``on-error-continue: logs and continues``)."""
+    continues: bool = False
+    """Processing goes on after the failure (on-error-continue, a catch that does not re-raise,
+    die-on-error off): the failed record is gone unless the handler logs or dead-letters it."""
+    logs: bool = False
+    """The handler (or the error output) logs the failure or keeps the failed record."""
     source: Source
 
 
