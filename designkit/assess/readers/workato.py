@@ -45,6 +45,7 @@ from designkit.assess.readers.workato_shapes import (
 from designkit.assess.readers.workato_steps import RecipeWalk
 
 _RECIPE_HEAD = re.compile(rb'"code"\s*:\s*[{"]')
+_STEP_KEY = re.compile(rb'\\?"(?:keyword|provider|recipe_id)\\?"')  # also inside a code string
 
 
 def claims(path: Path, head: bytes) -> bool:
@@ -53,9 +54,7 @@ def claims(path: Path, head: bytes) -> bool:
     if name.endswith((".recipe.json", ".connection.json")):
         return True
     return (
-        name.endswith(".json")
-        and bool(_RECIPE_HEAD.search(head))
-        and (b'"keyword"' in head or b'"provider"' in head or b'"recipe_id"' in head)
+        name.endswith(".json") and bool(_RECIPE_HEAD.search(head)) and bool(_STEP_KEY.search(head))
     )
 
 

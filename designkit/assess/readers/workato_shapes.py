@@ -37,7 +37,7 @@ _OBJECT_KEYS = ("sobject_name", "object", "object_name", "table", "table_name", 
 _URL_KEYS = ("url", "request_url", "endpoint", "base_uri", "base_url", "path")
 NOT_MAPPINGS = frozenset(
     {
-        "sobject_name", "limit", "query_field", "table_list", "flow_id", "mnemonic",
+        "sobject_name", "table", "table_name", "limit", "query_field", "table_list", "flow_id", "mnemonic",
         "verb", "method", "response_type", "request_type", "schema", "output", "url",
         "request_url", "path", "user_logs_enabled", "retry", "retry_count",
         "retry_interval", "max_retry_count", "timeout", "request_timeout",

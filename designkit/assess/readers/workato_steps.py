@@ -197,7 +197,7 @@ class RecipeWalk:
                 kind, direction = StepKind.CALL, "read/write"
             connection = self._use(provider, node, direction)
         self._step(name, component, kind, source, detail, connection)
-        if kind is not StepKind.LOG:
+        if kind is not StepKind.LOG and provider != "workato_variable":
             self._mappings(inputs, name, node, "")
 
     def _catch(
@@ -354,6 +354,8 @@ class RecipeWalk:
             raw = text(value)
             source = Source(file=self.display, line=self._key_line(data, str(key)))
             secret = is_credential_name(str(key))
+            for prop in account_properties(raw):
+                self._property(prop, source)
             self.integration.variables.append(
                 ContextVariable(
                     name=str(key),
