@@ -84,7 +84,7 @@ def test_callable_recipe_with_catch_but_no_retry() -> None:
     assert '"Check_Out_Date__c": "=_dp(' in _line(path, 130)
     # The catch declares max_retry_count 0: an error handler, but no retry entry.
     assert [(e.kind, e.step, e.source.line) for e in recipe.error_handling] == [
-        (ErrorHandlingKind.ON_ERROR, "try 1", 220)
+        (ErrorHandlingKind.ON_ERROR, "update_booking", 220)
     ]
     assert recipe.calls == []
     assert recipe.passes_correlation_id is None
@@ -102,6 +102,12 @@ def test_orchestrator_calls_three_recipes_and_maps_formulas() -> None:
         ("Upsert case", True, 542),
     ]
     assert {c.caller for c in recipe.calls} == {"Submit guest service request"}
+    # The catch protects the three calls; it does not retry them (max_retry_count 0).
+    assert [(e.kind, e.step) for e in recipe.error_handling] == [
+        (ErrorHandlingKind.ON_ERROR, "search_contact"),
+        (ErrorHandlingKind.ON_ERROR, "search_room"),
+        (ErrorHandlingKind.ON_ERROR, "create_case"),
+    ]
     assert recipe.connections == []  # only Workato's own connectors
     kinds = {(m.step, m.target_field): m.kind for m in recipe.mappings}
     assert kinds[("create_case", "parameters.contact_id")] is MappingKind.DIRECT
@@ -128,7 +134,9 @@ def test_custom_connector_and_nested_catch_branches() -> None:
         "check-403",
         "default-error",
     ]
-    assert [e.kind for e in recipe.error_handling] == [ErrorHandlingKind.ON_ERROR]
+    assert [(e.kind, e.step) for e in recipe.error_handling] == [
+        (ErrorHandlingKind.ON_ERROR, "get-states-001")
+    ]
 
 
 def test_shared_connection_files() -> None:
@@ -198,8 +206,8 @@ def test_scheduled_recipe_with_every_feature() -> None:
     assert handling == [
         (ErrorHandlingKind.RETRY, "fetch_orders", 3, 30.0, None, 39),
         (ErrorHandlingKind.TIMEOUT, "fetch_orders", None, None, 45.0, 49),
-        (ErrorHandlingKind.ON_ERROR, "try 4", None, None, None, 88),
-        (ErrorHandlingKind.RETRY, "try 4", 2, 10.0, None, 93),
+        (ErrorHandlingKind.ON_ERROR, "insert_order", None, None, None, 88),
+        (ErrorHandlingKind.RETRY, "insert_order", 2, 10.0, None, 93),
     ]
     assert "stop" in recipe.error_handling[2].detail
     stop = next(s for s in recipe.steps if s.component == "stop")

@@ -83,6 +83,8 @@ class RecipeWalk:
         self.lines = lines
         self.uses: dict[str, _Use] = {}
         self.properties: set[str] = set()
+        self.try_starts: list[int] = []
+        """Index in ``steps`` where each enclosing ``try`` began (its catch protects the rest)."""
 
     def walk(self, code: dict[str, Any]) -> None:
         self._node(code, try_name="")
@@ -119,8 +121,10 @@ class RecipeWalk:
             )
         elif keyword == "try":
             self._step(name, "try", StepKind.OTHER, source, "monitors the steps below for errors")
+            self.try_starts.append(len(self.integration.steps))
             for child in children:
                 self._node(child, try_name=name)
+            self.try_starts.pop()
             return
         elif keyword == "catch":
             self._catch(node, name, children, try_name, source)
@@ -218,23 +222,33 @@ class RecipeWalk:
             for child in children
         ]
         detail = "catch: " + (", ".join(actions) if actions else "does nothing")
+        start = self.try_starts[-1] if self.try_starts else len(self.integration.steps)
+        protected = [
+            step.name
+            for step in self.integration.steps[start:]
+            if step.kind in (StepKind.READ, StepKind.WRITE, StepKind.CALL, StepKind.SUBJOB)
+        ] or [try_name]
         self._step(name, "catch", StepKind.ERROR_HANDLER, source, detail)
-        self.integration.error_handling.append(
-            ErrorHandling(
-                kind=ErrorHandlingKind.ON_ERROR, step=try_name, detail=detail, source=source
+        for step in protected:
+            self.integration.error_handling.append(
+                ErrorHandling(
+                    kind=ErrorHandlingKind.ON_ERROR,
+                    step=step,
+                    detail=f"{detail} (catch {name} of {try_name})",
+                    source=source,
+                )
             )
-        )
         inputs = inputs_of(node)
         attempts = number(inputs.get("max_retry_count"))
-        if attempts:
-            delay = number(inputs.get("retry_interval"))
+        delay = number(inputs.get("retry_interval"))
+        for step in protected if attempts else []:
             self.integration.error_handling.append(
                 ErrorHandling(
                     kind=ErrorHandlingKind.RETRY,
-                    step=try_name,
-                    attempts=int(attempts),
+                    step=step,
+                    attempts=int(attempts or 0),
                     delay_seconds=delay,
-                    detail=f"catch retries the monitored steps {int(attempts)} times"
+                    detail=f"catch {name} retries {try_name} {int(attempts or 0)} times"
                     + (f", {delay:g} s apart" if delay is not None else ""),
                     source=self._source(inputs) if hasattr(inputs, "line") else source,
                 )
