@@ -79,7 +79,7 @@ def _covers(integration: Integration, kind: ErrorHandlingKind, step: Step) -> bo
 def plain_credentials(variables: list[ContextVariable], owner: str = "") -> Iterator[Diagnostic]:
     for variable in variables:
         if variable.secret and variable.has_plain_value:
-            scope = f" (context {variable.scope})" if variable.scope else ""
+            scope = f" ({variable.scope})" if variable.scope else ""
             yield finding(
                 "SEC-01",
                 f"{variable.name}{scope} holds a literal value (not printed); move it to a vault "

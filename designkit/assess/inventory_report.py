@@ -19,9 +19,11 @@ from designkit.assess.inventory import (
     ContextVariable,
     Integration,
     Inventory,
+    Source,
     StepKind,
 )
 from designkit.diagnostics import Diagnostic
+from designkit.rubric.red_flags import red_flag
 from designkit.text_safety import escape_controls, safe_json
 
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]<>&|#!~{}()])")
@@ -33,10 +35,35 @@ def md_text(text: object) -> str:
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", flat)
 
 
+def md_code(text: object) -> str:
+    """Export text as an inline code span (no Markdown or HTML inside one), on one line."""
+    flat = escape_controls(" ".join(str(text).split()))
+    longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
+    ticks = "`" * (longest + 1)
+    return (
+        f"{ticks} {flat} {ticks}"
+        if flat.startswith("`") or flat.endswith("`")
+        else f"{ticks}{flat}{ticks}"
+    )
+
+
 def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines.extend("| " + " | ".join(md_text(value) for value in row) + " |" for row in rows)
     return lines
+
+
+def _where(source: Source, home: str) -> str:
+    """``line 12`` inside the integration's own file, ``file:line`` elsewhere."""
+    if source.file == home:
+        return f"line {source.line}" if source.line else "the whole file"
+    return str(source)
+
+
+def kit_severity(flag: Diagnostic) -> str:
+    """The assessment kit's word (critical, high, medium) for a red flag."""
+    known = red_flag(flag.code)
+    return known.severity if known else flag.severity.value
 
 
 def _variable_value(variable: ContextVariable) -> str:
@@ -53,12 +80,13 @@ def _flags_by_integration(flags: Iterable[Diagnostic]) -> dict[str, list[Diagnos
 
 
 def _integration_section(integration: Integration, flags: list[Diagnostic]) -> list[str]:
-    lines = [f"## {md_text(integration.name)}", ""]
-    lines.append(f"{md_text(integration.platform)}, read from `{md_text(integration.source)}`.")
+    home = integration.source.file
+    lines = ["", f"## {md_text(integration.name)}", ""]
+    lines.append(f"{md_text(integration.platform)}, read from {md_code(integration.source)}.")
     if integration.description:
         lines += ["", md_text(integration.description)]
     lines += ["", "**Triggers**", ""]
-    triggers = [(t.kind.value, t.detail, t.source) for t in integration.triggers]
+    triggers = [(t.kind.value, t.detail, _where(t.source, home)) for t in integration.triggers]
     lines += (
         _table(["Kind", "Detail", "Source"], triggers)
         if triggers
@@ -69,7 +97,15 @@ def _integration_section(integration: Integration, flags: list[Diagnostic]) -> l
             "Systems and connections",
             ["Name", "Connector", "Kind", "Endpoint or object", "Auth", "Direction", "Source"],
             [
-                (c.name, c.connector, c.system_kind, c.endpoint, c.auth, c.direction, c.source)
+                (
+                    c.name,
+                    c.connector,
+                    c.system_kind,
+                    c.endpoint,
+                    c.auth,
+                    c.direction,
+                    _where(c.source, home),
+                )
                 for c in integration.connections
             ],
         ),
@@ -77,7 +113,15 @@ def _integration_section(integration: Integration, flags: list[Diagnostic]) -> l
             "Steps in order",
             ["#", "Name", "Component", "Kind", "Connection", "Detail", "Source"],
             [
-                (n, s.name, s.component, s.kind.value, s.connection, s.detail, s.source)
+                (
+                    n,
+                    s.name,
+                    s.component,
+                    s.kind.value,
+                    s.connection,
+                    s.detail,
+                    _where(s.source, home),
+                )
                 for n, s in enumerate(integration.steps, 1)
             ],
         ),
@@ -85,7 +129,7 @@ def _integration_section(integration: Integration, flags: list[Diagnostic]) -> l
             "Field mappings",
             ["Source expression", "Target field", "Kind", "Step", "Source"],
             [
-                (m.source_expression, m.target_field, m.kind.value, m.step, m.source)
+                (m.source_expression, m.target_field, m.kind.value, m.step, _where(m.source, home))
                 for m in integration.mappings
             ],
         ),
@@ -100,7 +144,7 @@ def _integration_section(integration: Integration, flags: list[Diagnostic]) -> l
                     "" if h.delay_seconds is None else h.delay_seconds,
                     "" if h.timeout_seconds is None else h.timeout_seconds,
                     h.detail,
-                    h.source,
+                    _where(h.source, home),
                 )
                 for h in integration.error_handling
             ],
@@ -109,14 +153,17 @@ def _integration_section(integration: Integration, flags: list[Diagnostic]) -> l
             "Calls to other jobs",
             ["Caller", "Callee", "Synchronous", "Source"],
             [
-                (c.caller, c.callee, "yes" if c.synchronous else "no", c.source)
+                (c.caller, c.callee, "yes" if c.synchronous else "no", _where(c.source, home))
                 for c in integration.calls
             ],
         ),
         (
             "Context variables and properties",
             ["Name", "Value", "Scope", "Source"],
-            [(v.name, _variable_value(v), v.scope, v.source) for v in integration.variables],
+            [
+                (v.name, _variable_value(v), v.scope, _where(v.source, home))
+                for v in integration.variables
+            ],
         ),
     ]
     for title, header, rows in sections:
@@ -130,7 +177,10 @@ def _integration_section(integration: Integration, flags: list[Diagnostic]) -> l
             f"Components designkit does not know (listed above as unknown): {md_text(names)}.",
         ]
     lines += ["", "**Red flags**", ""]
-    rows = [(f.code, f.severity.value, f.message, f"{f.path}:{f.line}") for f in flags]
+    rows = [
+        (f.code, kit_severity(f), f.message, _where(Source(file=f.path, line=f.line), home))
+        for f in flags
+    ]
     lines += _table(["Code", "Severity", "Finding", "Source"], rows) if rows else ["None found."]
     return [*lines, ""]
 
@@ -175,11 +225,18 @@ def inventory_markdown(
     )
     shared = grouped.get("", [])
     if inventory.shared_variables or inventory.shared_connections or shared:
-        lines += ["", "## Shared context, properties and connections", ""]
-        lines += _table(
-            ["Name", "Value", "Scope", "Source"],
-            [(v.name, _variable_value(v), v.scope, v.source) for v in inventory.shared_variables],
-        )
+        lines += ["", "## Shared context, properties and connections"]
+        if inventory.shared_variables:
+            lines += [
+                "",
+                *_table(
+                    ["Name", "Value", "Scope", "Source"],
+                    [
+                        (v.name, _variable_value(v), v.scope, v.source)
+                        for v in inventory.shared_variables
+                    ],
+                ),
+            ]
         if inventory.shared_connections:
             lines += [
                 "",
@@ -198,11 +255,11 @@ def inventory_markdown(
                 "",
                 *_table(
                     ["Code", "Severity", "Finding", "Source"],
-                    [(f.code, f.severity.value, f.message, f"{f.path}:{f.line}") for f in shared],
+                    [(f.code, kit_severity(f), f.message, f"{f.path}:{f.line}") for f in shared],
                 ),
             ]
     for integration in inventory.integrations:
-        lines += ["", *_integration_section(integration, grouped.get(integration.name, []))]
+        lines += _integration_section(integration, grouped.get(integration.name, []))
     if skipped:
         lines += [
             "## Files not read",
@@ -210,7 +267,7 @@ def inventory_markdown(
             "No reader recognised these files; nothing was guessed from them.",
             "",
         ]
-        lines += [f"- `{md_text(path)}`" for path in skipped] + [""]
+        lines += [f"- {md_code(path)}" for path in skipped] + [""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
