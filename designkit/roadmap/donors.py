@@ -1,0 +1,148 @@
+"""Where a roadmap's concrete changes come from: values that already pass in real designs.
+
+A criterion's check reads a few model paths. To satisfy it in a design, the
+planner tries values that satisfy it elsewhere: the sample designs shipped
+with designkit (``samples/``, written to the template by people and reviewed),
+the design's own pattern first. Candidates, smallest first:
+
+1. append one row of a donor's list to the design's list (keeps the design's rows);
+2. set one path to the donor's value;
+3. set every path the check reads to the donor's values.
+
+A few level-4/5 criteria pass in no sample; :data:`SUPPLEMENTS` gives them a
+value, in the rubric's own remediation words. The planner accepts a candidate
+only when re-scoring shows it works (see :mod:`designkit.roadmap.plan`), so a
+donor value is never promised on faith.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from designkit.resources import data_dir
+from designkit.roadmap.changes import Edit, get_path
+
+ROWS_PER_DONOR = 8
+"""Donor list rows tried one by one before replacing a whole list."""
+
+SUPPLEMENTS: Mapping[str, tuple[Edit, ...]] = {
+    "BIZ-EXTRA-KPIS": (
+        Edit(
+            op="append",
+            path="success_criteria.other",
+            value={
+                "metric": "Records in the target before the business cut-off",
+                "target": "99.5%",
+            },
+        ),
+    ),
+    "OPS-RUNBOOK": (
+        Edit(
+            op="append",
+            path="extra_sections",
+            value={
+                "title": "Runbook",
+                "text": "- **Error rate above target**: check the last deployment, inspect "
+                "three failed records, replay the last hour once the cause is fixed",
+            },
+        ),
+    ),
+}
+"""Changes for criteria that pass in no shipped sample, keyed by criterion id (built-in
+rubric only; another rubric's criteria are tried against the samples alone)."""
+
+
+@lru_cache(maxsize=1)
+def donor_models() -> tuple[tuple[str, dict[str, Any]], ...]:
+    """(name, model dump) of every shipped sample design, in file-name order."""
+    from designkit.parse import parse_file
+
+    folder = data_dir("samples")
+    if not folder.is_dir():
+        return ()
+    found: list[tuple[str, dict[str, Any]]] = []
+    for path in sorted(Path(folder).glob("*.md")):
+        parsed = parse_file(str(path))
+        found.append((path.name, parsed.design.model_dump(mode="json")))
+    return tuple(found)
+
+
+def _collect(check: Any, inside_list: bool, into: dict[str, None]) -> None:
+    if isinstance(check, Mapping):
+        for key, value in check.items():
+            if key in ("path", "to") and isinstance(value, str):
+                if value.startswith("/") or not inside_list:
+                    into.setdefault(editable(value), None)
+            elif key == "where":
+                _collect(value, True, into)
+            else:
+                _collect(value, inside_list, into)
+    elif isinstance(check, list):
+        for value in check:
+            _collect(value, inside_list, into)
+
+
+def editable(path: str) -> str:
+    """The model path a check path can be changed at: no filter, no list step, no ``/``."""
+    plain = path.lstrip("/").split("|", 1)[0]
+    return plain.split("[", 1)[0]
+
+
+def check_paths(check: Mapping[str, Any]) -> list[str]:
+    """The model paths (sections, values or whole lists) a check reads, in order."""
+    found: dict[str, None] = {}
+    _collect(check, False, found)
+    return list(found)
+
+
+def _pattern_first(
+    donors: Sequence[tuple[str, dict[str, Any]]], pattern: Any
+) -> list[tuple[str, dict[str, Any]]]:
+    return sorted(donors, key=lambda item: get_path(item[1], "architecture.pattern") != pattern)
+
+
+def candidates(
+    criterion_id: str, check: Mapping[str, Any], model: dict[str, Any]
+) -> Iterator[tuple[Edit, ...]]:
+    """Changes that might satisfy ``check`` in ``model``, smallest first (module docstring)."""
+    supplement = SUPPLEMENTS.get(criterion_id)
+    paths = check_paths(check)
+    donors = _pattern_first(donor_models(), get_path(model, "architecture.pattern"))
+    seen: set[str] = set()
+
+    def fresh(edits: tuple[Edit, ...]) -> bool:
+        key = repr([(e.op, e.path, e.value) for e in edits])
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
+    for _, donor in donors:
+        for path in paths:
+            mine, theirs = get_path(model, path), get_path(donor, path)
+            if isinstance(theirs, list) and isinstance(mine, list | None):
+                for row in theirs[:ROWS_PER_DONOR]:
+                    if row not in (mine or []):
+                        edits = (Edit(op="append", path=path, value=row),)
+                        if fresh(edits):
+                            yield edits
+    for _, donor in donors:
+        for path in paths:
+            theirs = get_path(donor, path)
+            if theirs not in (None, [], {}, "") and theirs != get_path(model, path):
+                edits = (Edit(op="set", path=path, value=theirs),)
+                if fresh(edits):
+                    yield edits
+        if len(paths) > 1:
+            edits = tuple(
+                Edit(op="set", path=path, value=get_path(donor, path))
+                for path in paths
+                if get_path(donor, path) not in (None, [], {}, "")
+            )
+            if edits and fresh(edits):
+                yield edits
+    if supplement is not None and fresh(supplement):
+        yield supplement
