@@ -73,7 +73,9 @@ def donor_models() -> tuple[tuple[str, dict[str, Any]], ...]:
 def _collect(check: Any, inside_list: bool, into: dict[str, None]) -> None:
     if isinstance(check, Mapping):
         for key, value in check.items():
-            if key in ("path", "to") and isinstance(value, str):
+            if key == "to":
+                continue  # the reference a value is compared with: a target, never the fix
+            if key == "path" and isinstance(value, str):
                 if value.startswith("/") or not inside_list:
                     into.setdefault(editable(value), None)
             elif key == "where":
@@ -106,8 +108,9 @@ def _pattern_first(
 
 def candidates(
     criterion_id: str, check: Mapping[str, Any], model: dict[str, Any]
-) -> Iterator[tuple[Edit, ...]]:
-    """Changes that might satisfy ``check`` in ``model``, smallest first (module docstring)."""
+) -> Iterator[tuple[str, tuple[Edit, ...]]]:
+    """(where the values come from, the edits) of each candidate change."""
+    # Changes that might satisfy ``check`` in ``model``, smallest first (module docstring).
     supplement = SUPPLEMENTS.get(criterion_id)
     paths = check_paths(check)
     donors = _pattern_first(donor_models(), get_path(model, "architecture.pattern"))
@@ -120,22 +123,22 @@ def candidates(
         seen.add(key)
         return True
 
-    for _, donor in donors:
+    for name, donor in donors:
         for path in paths:
             mine, theirs = get_path(model, path), get_path(donor, path)
             if isinstance(theirs, list) and isinstance(mine, list | None):
                 for row in theirs[:ROWS_PER_DONOR]:
                     if row not in (mine or []):
-                        edits = (Edit(op="append", path=path, value=row),)
+                        edits: tuple[Edit, ...] = (Edit(op="append", path=path, value=row),)
                         if fresh(edits):
-                            yield edits
-    for _, donor in donors:
+                            yield f"samples/{name}", edits
+    for name, donor in donors:
         for path in paths:
             theirs = get_path(donor, path)
             if theirs not in (None, [], {}, "") and theirs != get_path(model, path):
                 edits = (Edit(op="set", path=path, value=theirs),)
                 if fresh(edits):
-                    yield edits
+                    yield f"samples/{name}", edits
         if len(paths) > 1:
             edits = tuple(
                 Edit(op="set", path=path, value=get_path(donor, path))
@@ -143,6 +146,6 @@ def candidates(
                 if get_path(donor, path) not in (None, [], {}, "")
             )
             if edits and fresh(edits):
-                yield edits
+                yield f"samples/{name}", edits
     if supplement is not None and fresh(supplement):
-        yield supplement
+        yield "designkit's example for this criterion", supplement

@@ -110,6 +110,9 @@ class Item(_Model):
     level_after: int | None
     remediation: str
     changes: list[Edit]
+    source: str
+    """Where the change's values come from (a sample design): an example to adapt to the
+    design's own systems, proven to satisfy the criteria here."""
 
 
 class Blocked(_Model):
@@ -163,6 +166,10 @@ class Roadmap(_Model):
         return all(d.reached for d in self.dimensions)
 
 
+_Found = tuple[str, CriterionResult, Effort, str, tuple[Edit, ...], list[str]]
+"""group, the result it is for, effort, source, edits, the criteria it satisfies."""
+
+
 def parse_target(text: str | int | None, rubric: Rubric) -> int | None:
     """A level 1-5 from a number or a level name (``Centralized``); ``None`` stays ``None``."""
     if text is None:
@@ -206,24 +213,22 @@ def _holding(card: Scorecard) -> set[str]:
 
 
 class _Scorer:
-    """Scores model dumps as the parsed file would be scored, for the search."""
+    """Scores a model dump as ``designkit score`` scores the file it renders to.
+
+    Always through the Markdown: a value the renderer cannot write (a diagram edge
+    without the diagram text) must not count as a fix.
+    """
 
     def __init__(self, parsed: ParsedDesign, rubric: Rubric) -> None:
         self.parsed = parsed
         self.rubric = rubric
 
-    def fast(self, data: dict[str, Any]) -> Scorecard | None:
-        """The scorecard of a model without rendering it (the search; verified later)."""
+    def as_file(self, data: dict[str, Any]) -> Scorecard | None:
+        """The scorecard of the document the model renders to: what ``designkit score`` gives
+        (``None`` when the model does not accept the changed values)."""
         design = to_design(data)
         if design is None:
             return None
-        probe = ParsedDesign(design, [], self.parsed.path, source=self.parsed.source)
-        return score_design(probe, self.rubric)
-
-    def as_file(self, data: dict[str, Any]) -> Scorecard:
-        """The scorecard of the document the model renders to: what ``designkit score`` gives."""
-        design = to_design(data)
-        assert design is not None  # only accepted changes reach here
         markdown = render_with(design, self.parsed.source)
         return score_design(reparse(markdown, self.parsed.path), self.rubric)
 
@@ -233,20 +238,20 @@ def _find_change(
     criterion: Criterion,
     data: dict[str, Any],
     holding: set[str],
-) -> tuple[tuple[Edit, ...], dict[str, Any], Scorecard] | None:
+) -> tuple[str, tuple[Edit, ...], dict[str, Any], Scorecard] | None:
     """The first candidate change that satisfies ``criterion`` and breaks nothing."""
-    for attempt, edits in enumerate(candidates(criterion.id, criterion.check, data)):
+    for attempt, (source, edits) in enumerate(candidates(criterion.id, criterion.check, data)):
         if attempt >= ATTEMPTS_PER_CRITERION:
             return None
         changed = apply_edits(data, edits)
         if evaluate(criterion.check, Context(changed, changed, "")).status != PASS:
             continue
-        card = scorer.fast(changed)
+        card = scorer.as_file(changed)
         if card is None:
             continue
         now = _holding(card)
         if criterion.id not in now and now <= holding:
-            return edits, changed, card
+            return source, edits, changed, card
     return None
 
 
@@ -282,9 +287,9 @@ def plan_roadmap(parsed: ParsedDesign, rubric: Rubric, target: int | None) -> Ro
                 )
     wanted.sort(key=lambda row: row[:4])
     data = parsed.design.model_dump(mode="json")
-    fast = scorer.fast(data)
-    holding = _holding(fast if fast is not None else card)
-    found: list[tuple[str, CriterionResult, Effort, tuple[Edit, ...], list[str]]] = []
+    rendered = scorer.as_file(data)
+    holding = _holding(rendered if rendered is not None else card)
+    found: list[_Found] = []
     blocked: list[Blocked] = []
     dimension_of = {r.id: d.id for d in card.dimensions for r in d.criteria}
     for _, _, _, criterion_id, group, result, effort in wanted:
@@ -304,10 +309,10 @@ def plan_roadmap(parsed: ParsedDesign, rubric: Rubric, target: int | None) -> Ro
                 )
             )
             continue
-        edits, data_after, after = hit
+        source, edits, data_after, after = hit
         now = _holding(after)
-        satisfied = [criterion_id] + sorted(holding - now - {criterion_id})
-        found.append((group, result, effort, edits, satisfied))
+        satisfied = [criterion_id, *sorted(holding - now - {criterion_id})]
+        found.append((group, result, effort, source, edits, satisfied))
         data, holding = data_after, now
     return _verified(parsed, scorer, card, goals, found, blocked, target)
 
@@ -317,7 +322,7 @@ def _verified(
     scorer: _Scorer,
     card: Scorecard,
     goals: dict[str, int],
-    found: Sequence[tuple[str, CriterionResult, Effort, tuple[Edit, ...], list[str]]],
+    found: Sequence[_Found],
     blocked: list[Blocked],
     target: int | None,
 ) -> Roadmap:
@@ -329,16 +334,19 @@ def _verified(
     current = card
     if found:
         rendered = scorer.as_file(data)
-        if [d.level for d in rendered.dimensions] != [d.level for d in card.dimensions]:
+        if rendered is not None and [d.level for d in rendered.dimensions] != [
+            d.level for d in card.dimensions
+        ]:
             notices.append(
                 "rendered back to Markdown the design scores differently before any change; "
                 "the levels after each item are those of the rendered document"
             )
     items: list[Item] = []
-    for group, result, effort, edits, satisfied in found:
+    for group, result, effort, source, edits, satisfied in found:
         dimension = dimension_of[result.id]
         data = apply_edits(data, edits)
         after = scorer.as_file(data)
+        assert after is not None  # every change was accepted on a rendered, valid model
         before_level = next(d.level for d in current.dimensions if d.id == dimension.id)
         after_level = next(d.level for d in after.dimensions if d.id == dimension.id)
         items.append(
@@ -354,6 +362,7 @@ def _verified(
                 level_after=after_level,
                 remediation=result.remediation,
                 changes=list(edits),
+                source=source,
             )
         )
         current = after
