@@ -239,7 +239,7 @@ def test_output_never_overwrites_the_design(tmp_path: Path) -> None:
 
 def test_document_text_is_escaped_in_markdown_and_text(tmp_path: Path) -> None:
     source = (SAMPLES / "hub-spoke-hr-payroll.md").read_text(encoding="utf-8")
-    first, rest = source.split("\n", 1)
+    _first, rest = source.split("\n", 1)
     design = tmp_path / "design.md"
     design.write_text("# Integration Design: HR <img src=x> | \x1b[31m\n" + rest, encoding="utf-8")
     markdown = CliRunner().invoke(main, ["roadmap", str(design)]).output

@@ -17,7 +17,8 @@ donor value is never promised on faith.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,36 @@ SUPPLEMENTS: Mapping[str, tuple[Edit, ...]] = {
 }
 """Changes for criteria that pass in no shipped sample, keyed by criterion id (built-in
 rubric only; another rubric's criteria are tried against the samples alone)."""
+
+
+_ERROR_METRIC = re.compile(r"error|fail", re.IGNORECASE)
+
+
+def _error_alert_at_target(model: dict[str, Any]) -> tuple[Edit, ...] | None:
+    """The design's own error-rate metric alerting at its own error-rate target.
+
+    No sample's alert is stricter than its own target, so no donor value can serve;
+    the target is the design's decision and is never loosened to fit the alert.
+    """
+    target = get_path(model, "success_criteria.error_rate_percent")
+    metrics = get_path(model, "observability.metrics")
+    if not isinstance(target, int | float) or not isinstance(metrics, list):
+        return None
+    shown = f"{target:g}"
+    rows = [dict(row) for row in metrics if isinstance(row, dict)]
+    hits = [
+        row for row in rows if _ERROR_METRIC.search(f"{row.get('name')} {row.get('description')}")
+    ]
+    if not hits:
+        return None
+    hits[0]["alert_threshold"] = f"> {shown}% for 5 minutes"
+    return (Edit(op="set", path="observability.metrics", value=rows),)
+
+
+DERIVED: Mapping[str, Callable[[dict[str, Any]], tuple[Edit, ...] | None]] = {
+    "OPS-ERROR-ALERT-STRICTER-THAN-TARGET": _error_alert_at_target,
+}
+"""Changes computed from the design's own values, for criteria that relate two of them."""
 
 
 @lru_cache(maxsize=1)
@@ -112,6 +143,10 @@ def candidates(
     """(where the values come from, the edits) of each candidate change."""
     # Changes that might satisfy ``check`` in ``model``, smallest first (module docstring).
     supplement = SUPPLEMENTS.get(criterion_id)
+    derive = DERIVED.get(criterion_id)
+    derived = derive(model) if derive is not None else None
+    if derived:
+        yield "the design's own values", derived
     paths = check_paths(check)
     donors = _pattern_first(donor_models(), get_path(model, "architecture.pattern"))
     seen: set[str] = set()
