@@ -630,6 +630,77 @@ def assess(exports: tuple[str, ...], output: str) -> None:
 
 
 @main.command()
+@click.argument("file", type=_Unchecked(dir_okay=False, allow_dash=True))
+@click.option(
+    "--target",
+    metavar="LEVEL",
+    help="Level 1-5 or its name (e.g. Centralized) for every dimension "
+    "(default: each dimension's next level).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["markdown", "json", "text"]),
+    default="markdown",
+    show_default=True,
+    help="Roadmap format.",
+)
+@click.option("--output", "-o", type=_Unchecked(dir_okay=False), help="Write the roadmap here.")
+@click.option(
+    "--rubric",
+    "rubric_path",
+    type=_Unchecked(dir_okay=False),
+    help="Rubric YAML (default: the built-in integration-maturity rubric).",
+)
+@encoding_option
+@_user_errors
+def roadmap(
+    file: str,
+    target: str | None,
+    output_format: str,
+    output: str | None,
+    rubric_path: str | None,
+    encoding: str,
+) -> None:
+    """Plan the changes that bring the design in FILE to a target level, grouped as
+    critical fixes, quick wins, strategic improvements and optimisation.
+
+    Each item names the criteria it satisfies, its effort (S/M/L) and a concrete
+    change to the design model; the levels promised are those `designkit score`
+    gives once the changes are made (each is re-scored while planning). Exit 1
+    when criteria no document change satisfies block the target (they are
+    listed); 2 when FILE is no design or an option is wrong; else 0.
+    """
+    from designkit.parse import parse_file
+    from designkit.roadmap import parse_target, plan_roadmap
+    from designkit.roadmap.render import render as render_roadmap
+    from designkit.rubric import load_rubric
+
+    rubric_model = load_rubric(rubric_path)
+    level = parse_target(target, rubric_model)
+    plan = plan_roadmap(parse_file(file, encoding=encoding), rubric_model, level)
+    text = render_roadmap(plan, output_format)
+    if output and output != "-":
+        from designkit.files import write_text_safely
+
+        write_text_safely(output, text, inputs=(file,))
+    else:
+        click.echo(text, nl=False)
+    if not plan.reachable:
+        for dimension in plan.dimensions:
+            if not dimension.reached:
+                blockers = ", ".join(dimension.blocked_by) or "no criterion (needs assessment)"
+                click.echo(
+                    safe_line(
+                        f"designkit: {file}: {dimension.name} cannot reach level "
+                        f"{dimension.target} by document changes; blocked by {blockers}"
+                    ),
+                    err=True,
+                )
+        sys.exit(EXIT_FINDINGS)
+
+
+@main.command()
 def schema() -> None:
     """Print the JSON Schema of the design model."""
     from designkit.model import Design

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "api-led-salesforce-sap-orders.md"
-DATA_DIRS = ("designkit/_data/templates/", "designkit/_data/rubrics/")
+DATA_DIRS = ("designkit/_data/templates/", "designkit/_data/rubrics/", "designkit/_data/samples/")
 PACKAGE_DATA = ("designkit/rubric/red_flags.yaml",)
 """Data files inside the package itself (the red-flag library), not force-included."""
 TIMEOUT = 900

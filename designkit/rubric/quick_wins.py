@@ -18,7 +18,7 @@ from designkit.rubric.scorecard import CriterionResult, QuickWin
 _ONE_LINE_KINDS = frozenset({"present", "regex", "compare", "equals", "one_of", "any", "not"})
 
 
-def _one_line_fix(check: Mapping[str, Any]) -> bool:
+def one_line_fix(check: Mapping[str, Any]) -> bool:
     """Whether a failing check can be fixed by changing one line of the document.
 
     One value, one row among many (``any``) or one more row (``count`` of at least
@@ -31,7 +31,7 @@ def _one_line_fix(check: Mapping[str, Any]) -> bool:
     if kind == "count":
         return isinstance(args, Mapping) and args.get("min", 0) <= 1 and "max" not in args
     if kind == "any_of":
-        return any(_one_line_fix(sub) for sub in args)
+        return any(one_line_fix(sub) for sub in args)
     return False
 
 
@@ -48,7 +48,7 @@ def quick_wins(
     if len(blockers) != 1:
         return []
     (blocker,) = blockers
-    if not (blocker.template_default or _one_line_fix(criteria[blocker.id].check)):
+    if not (blocker.template_default or one_line_fix(criteria[blocker.id].check)):
         return []
     return [
         QuickWin(
