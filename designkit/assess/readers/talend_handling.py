@@ -23,7 +23,9 @@ from designkit.assess.inventory import (
     TriggerKind,
 )
 from designkit.assess.readers.talend_parts import (
+    ComponentKind,
     classify,
+    endpoint_system,
     number,
     plain_value,
     route_trigger,
@@ -52,6 +54,9 @@ class Node:
             self.params.setdefault(param.get("name", ""), param)
         self.name = self.value("UNIQUE_NAME") or self.component
         self.kind = classify(self.component)
+        if self.component == "cMessagingEndpoint":
+            system = endpoint_system(plain_value(self.value("URI")))
+            self.kind = ComponentKind(StepKind.CALL, system, "read/write") if system else self.kind
 
     def value(self, *names: str) -> str:
         """The first of ``names`` that has a non-empty value, as written (a Java expression)."""
@@ -209,8 +214,13 @@ class JobBehaviour:
                 step=",".join(self._targets(node.name, "ITERATE")) or node.name,
                 attempts=attempts,
                 delay_seconds=delay,
-                detail=f"{node.name} loops: {words.strip()}"
-                + (f"; {sleeps[0].name} pauses {sleeps[0].value('PAUSE')} s" if sleeps else ""),
+                detail=" ".join(
+                    [
+                        f"{node.name} ({plain_value(node.value('LABEL')) or 'loop'})",
+                        f"runs {attempts} times" if attempts else "loops while a condition holds",
+                        f"; {sleeps[0].name} pauses {sleeps[0].value('PAUSE')} s" if sleeps else "",
+                    ]
+                ).strip(),
                 source=self.src(node.element),
             )
         )
@@ -260,9 +270,7 @@ class JobBehaviour:
             kind = TriggerKind.EVENT
             topic = node.value("TOPIC", "QUEUE", "TO", "DESTINATION", "QUEUE_NAME")
             detail = f"{node.component} consumes {plain_value(topic)}" if topic else node.component
-        elif node.component.startswith("c") and not any(
-            link.get("target") == node.name for link in self.links
-        ):
+        elif self._starts_route(node):
             uri = plain_value(node.value("URI"))
             found = route_trigger(node.component, uri)
             if found:
@@ -278,6 +286,13 @@ class JobBehaviour:
             self.integration.triggers.append(
                 Trigger(kind=kind, detail=detail, source=self.src(node.element))
             )
+
+    def _starts_route(self, node: Node) -> bool:
+        """A Camel component with links going out and none coming in begins its route."""
+        if not node.component.startswith("c") or node.kind.step is StepKind.ERROR_HANDLER:
+            return False
+        ends = [(link.get("source"), link.get("target")) for link in self.links]
+        return any(s == node.name for s, _ in ends) and not any(t == node.name for _, t in ends)
 
     def _error_links(self) -> None:
         handling = self.integration.error_handling

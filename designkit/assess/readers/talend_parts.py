@@ -190,7 +190,7 @@ _TRANSFORMS = {
     "tDenormalizeSortedRow",
 }
 _ROUTE_TRIGGERS = {
-    "cTimer": ("schedule", "file"),
+    "cTimer": ("schedule", ""),
     "cQuartz": ("schedule", ""),
     "cREST": ("webhook", "http"),
     "cSOAP": ("webhook", "http"),
@@ -247,8 +247,25 @@ def classify(component: str) -> ComponentKind:
     if component in ("cMessageRouter", "cRecipientList", "cLoadBalancer", "cSplitter", "cLoop"):
         return ComponentKind(StepKind.ROUTE)
     if component in _ROUTE_TRIGGERS:
-        return ComponentKind(StepKind.CALL, _ROUTE_TRIGGERS[component][1], "read/write")
+        system = _ROUTE_TRIGGERS[component][1]
+        return ComponentKind(StepKind.CALL if system else StepKind.TRIGGER, system, "read/write")
     return ComponentKind(StepKind.UNKNOWN)
+
+
+def endpoint_system(uri: str) -> str:
+    """The system a Camel endpoint URI reaches, from its scheme (``http4:``, ``jms:``, ``file:``)."""
+    scheme = uri.split(":", 1)[0].lower() if ":" in uri else ""
+    for system, schemes in (
+        ("http", ("http", "http4", "https", "https4", "jetty", "cxf", "cxfrs", "rest", "servlet")),
+        ("queue", ("jms", "activemq", "kafka", "amqp", "rabbitmq", "mqtt", "sjms")),
+        ("file", ("file",)),
+        ("ftp", ("ftp", "ftps", "sftp")),
+        ("email", ("smtp", "smtps", "imap", "imaps", "pop3")),
+        ("database", ("jdbc", "sql", "jpa")),
+    ):
+        if scheme in schemes:
+            return system
+    return "application" if scheme else ""
 
 
 def route_trigger(component: str, uri: str) -> tuple[str, str] | None:
