@@ -16,6 +16,7 @@ external scheduler, so a job without a trigger component is ``manual``.
 
 from __future__ import annotations
 
+import heapq
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -146,7 +147,13 @@ class _Job(JobBehaviour):
         self.document = document
         self.process = process
         self.nodes = [Node(e) for e in children(process, "node")]
+        self.by_name = {node.name: node for node in self.nodes}
+        self.outgoing: dict[str, list[ET.Element]] = {}
+        self.incoming: dict[str, list[ET.Element]] = {}
         self.links = children(process, "connection")
+        for link in self.links:  # indexed once: per-component scans would make big jobs quadratic
+            self.outgoing.setdefault(link.get("source", ""), []).append(link)
+            self.incoming.setdefault(link.get("target", ""), []).append(link)
         self.integration = Integration(
             name=name, platform=PLATFORM, source=_source(document, process)
         )
@@ -193,26 +200,26 @@ class _Job(JobBehaviour):
     def _in_flow_order(self) -> list[Node]:
         """Components ordered along the links (Kahn's algorithm), ties in document order."""
         position = {node.name: index for index, node in enumerate(self.nodes)}
-        incoming = {node.name: 0 for node in self.nodes}
-        outgoing: dict[str, list[str]] = {node.name: [] for node in self.nodes}
+        waiting = dict.fromkeys(position, 0)
         for link in self.links:
             source, target = link.get("source", ""), link.get("target", "")
-            if source in outgoing and target in incoming and source != target:
-                outgoing[source].append(target)
-                incoming[target] += 1
-        ready = sorted((n for n, count in incoming.items() if count == 0), key=position.__getitem__)
-        order: list[str] = []
+            if source in position and target in waiting and source != target:
+                waiting[target] += 1
+        ready = [position[name] for name, count in waiting.items() if count == 0]
+        heapq.heapify(ready)
+        order: list[int] = []
         while ready:
-            current = ready.pop(0)
+            current = heapq.heappop(ready)
             order.append(current)
-            for target in outgoing[current]:
-                incoming[target] -= 1
-                if incoming[target] == 0:
-                    ready.append(target)
-                    ready.sort(key=position.__getitem__)
-        order += [n.name for n in self.nodes if n.name not in set(order)]  # cycles
-        by_name = {node.name: node for node in self.nodes}
-        return [by_name[name] for name in dict.fromkeys(order)]
+            for link in self.outgoing.get(self.nodes[current].name, []):
+                target = link.get("target", "")
+                if target in waiting and target != self.nodes[current].name:
+                    waiting[target] -= 1
+                    if waiting[target] == 0:
+                        heapq.heappush(ready, position[target])
+        placed = set(order)
+        order += [index for index in range(len(self.nodes)) if index not in placed]  # cycles
+        return [self.nodes[index] for index in dict.fromkeys(order)]
 
     def _component(self, node: Node) -> None:
         job = self.integration
@@ -240,7 +247,8 @@ class _Job(JobBehaviour):
         if node.component == "tRunJob":
             self._run_job(node)
         for node_data in children(node.element, "nodeData"):
-            job.mappings.extend(read_mappings(self.document, node.name, node_data, self.links))
+            into = self.incoming.get(node.name, [])
+            job.mappings.extend(read_mappings(self.document, node.name, node_data, into))
             for table, flag in reject_outputs(node_data):
                 job.error_handling.append(
                     ErrorHandling(

@@ -101,6 +101,9 @@ class JobBehaviour:
     integration: Integration
     nodes: list[Node]
     links: list[ET.Element]
+    outgoing: dict[str, list[ET.Element]]
+    incoming: dict[str, list[ET.Element]]
+    by_name: dict[str, Node]
 
     def src(self, element: ET.Element) -> Source:
         return Source(file=self.document.path, line=self.document.line(element))
@@ -228,9 +231,8 @@ class JobBehaviour:
     def _targets(self, source: str, connector: str = "") -> list[str]:
         return [
             link.get("target", "")
-            for link in self.links
-            if link.get("source") == source
-            and (not connector or link.get("connectorName") == connector)
+            for link in self.outgoing.get(source, [])
+            if not connector or link.get("connectorName") == connector
         ]
 
     def _reachable(self, start: str) -> list[Node]:
@@ -240,7 +242,8 @@ class JobBehaviour:
                 if target not in seen:
                     seen.add(target)
                     todo.append(target)
-        return [n for n in self.nodes if n.name in seen and n.name != start]
+        seen.discard(start)
+        return [self.by_name[name] for name in sorted(seen) if name in self.by_name]
 
     def _trigger(self, node: Node) -> None:
         kind, detail = None, ""
@@ -291,8 +294,7 @@ class JobBehaviour:
         """A Camel component with links going out and none coming in begins its route."""
         if not node.component.startswith("c") or node.kind.step is StepKind.ERROR_HANDLER:
             return False
-        ends = [(link.get("source"), link.get("target")) for link in self.links]
-        return any(s == node.name for s, _ in ends) and not any(t == node.name for _, t in ends)
+        return bool(self.outgoing.get(node.name)) and not self.incoming.get(node.name)
 
     def _error_links(self) -> None:
         handling = self.integration.error_handling

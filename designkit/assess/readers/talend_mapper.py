@@ -18,21 +18,21 @@ from designkit.assess.readers.talend_parts import mapping_kind
 from designkit.assess.xml_source import XmlDocument, local_name
 
 
-def lookup_tables(node_data: ET.Element, step: str, links: list[ET.Element]) -> set[str]:
+def lookup_tables(node_data: ET.Element, links_in: list[ET.Element]) -> set[str]:
+    """Input tables after the first, and flows drawn into the tMap as lookups."""
     inputs = [t.get("name", "") for t in node_data if local_name(t.tag) == "inputTables"]
     found = set(inputs[1:])
-    for link in links:
-        if link.get("target") == step and (
-            link.get("lineStyle") == "8" or link.get("connectorName") == "LOOKUP"
-        ):
+    for link in links_in:
+        if link.get("lineStyle") == "8" or link.get("connectorName") == "LOOKUP":
             found.add(link.get("label") or link.get("metaname") or "")
     return found - {""}
 
 
 def read_mappings(
-    document: XmlDocument, step: str, node_data: ET.Element, links: list[ET.Element]
+    document: XmlDocument, step: str, node_data: ET.Element, links_in: list[ET.Element]
 ) -> list[FieldMapping]:
-    lookups = lookup_tables(node_data, step, links)
+    """The tMap's mappings; ``links_in`` are the links drawn into it."""
+    lookups = lookup_tables(node_data, links_in)
     mappings: list[FieldMapping] = []
     for table in node_data:
         if local_name(table.tag) not in ("varTables", "outputTables"):
