@@ -316,3 +316,25 @@ def test_the_folder_never_replaces_a_file_edited_since_the_last_run(tmp_path: Pa
     with pytest.raises(UserError, match="not overwritten"):
         _Folder(tmp_path).plan("mine.md", "x\n")
     assert (tmp_path / "designs/a.md").read_text() == "filled in after the interview\n"
+
+
+def test_camel_http4_is_plain_http() -> None:
+    route = (
+        integration().connections[1].model_copy(update={"endpoint": "http4://erp.example.com/x"})
+    )
+    assert ("SEC-02", 20) in codes(integration_flags(integration(connections=[route])))
+
+
+def test_a_job_called_by_another_gets_a_called_trigger_citing_the_call() -> None:
+    from designkit.assess.inventory import JobCall
+    from designkit.assess.run import link_calls
+
+    child = integration(name="Child", triggers=[])
+    parent = integration(calls=[JobCall(caller="Orders_To_ERP", callee="child", source=at(70))])
+    inventory = Inventory(integrations=[parent, child])
+    link_calls(inventory)
+    link_calls(inventory)  # idempotent
+    assert [(t.kind.value, t.detail, t.source.line) for t in child.triggers] == [
+        ("called", "called by Orders_To_ERP", 70)
+    ]
+    assert [t.kind.value for t in parent.triggers] == ["schedule"]

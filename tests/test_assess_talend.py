@@ -29,7 +29,10 @@ def job(path: Path) -> Integration:
 
 def facts(items: list) -> list[tuple]:  # type: ignore[type-arg]
     return [
-        (*item.model_dump(exclude={"source"}, mode="json").values(), item.source.line)
+        (
+            *item.model_dump(exclude={"source", "continues", "logs"}, mode="json").values(),
+            item.source.line,
+        )
         for item in items
     ]
 
@@ -368,3 +371,11 @@ def test_item_with_a_foreign_root_is_refused(tmp_path: Path) -> None:
         talend.read(other, "pom_0.1.item")
     assert raised.value.line == 3
     assert "not a Talend export" in str(raised.value) and "<project>" in str(raised.value)
+
+
+def test_die_on_error_off_goes_on_and_logs_to_stderr() -> None:
+    integration = job(DEMO / "process/Spatial/test_vector/IO/test_PostGisLinkDragAndDrop_0.1.item")
+    (handler,) = [h for h in integration.error_handling if h.kind.value == "die_on_error"]
+    assert (handler.continues, handler.logs) == (True, True)
+    fetch = job(DEMO / "process/Spatial/test_vector/readme_first_0.1.item").error_handling[0]
+    assert (fetch.continues, fetch.logs) == (False, False)

@@ -31,6 +31,8 @@ from designkit.rubric.red_flags import red_flag
 _SEVERITY = {"critical": Severity.ERROR, "high": Severity.WARNING, "medium": Severity.INFO}
 _LOCAL_SYSTEMS = frozenset({"file", "local", "memory", "log", "variable"})
 _CALL_KINDS = frozenset({StepKind.READ, StepKind.WRITE, StepKind.CALL})
+_PLAIN_HTTP = frozenset({"http", "http4"})
+"""Schemes of unencrypted HTTP (``http4`` is Apache Camel's, in Talend ESB routes)."""
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 
 Rule = Callable[[Integration], Iterator[Diagnostic]]
@@ -95,8 +97,9 @@ def _sec01(integration: Integration) -> Iterator[Diagnostic]:
 
 def _sec02(integration: Integration) -> Iterator[Diagnostic]:
     for connection in integration.connections:
-        if connection.endpoint.lower().startswith("http://"):
-            host = urlsplit(connection.endpoint).hostname or ""
+        parts = urlsplit(connection.endpoint)
+        if parts.scheme.lower() in _PLAIN_HTTP:
+            host = parts.hostname or ""
             if host in _LOOPBACK:
                 continue
             yield finding(

@@ -18,7 +18,7 @@ from pathlib import Path
 from designkit.assess.current_design import current_state_markdown
 from designkit.assess.errors import ExportError
 from designkit.assess.flags import integration_flags, inventory_flags
-from designkit.assess.inventory import Inventory
+from designkit.assess.inventory import Inventory, Trigger, TriggerKind
 from designkit.assess.inventory_report import inventory_json, inventory_markdown
 from designkit.assess.readers import reader_modules
 from designkit.diagnostics import Diagnostic
@@ -87,6 +87,7 @@ def read_exports(paths: Sequence[str]) -> tuple[Inventory, list[str]]:
             inventory.integrations.extend(contents.integrations)
             inventory.shared_variables.extend(contents.shared_variables)
             inventory.shared_connections.extend(contents.shared_connections)
+    link_calls(inventory)
     if not inventory.integrations:
         raise UserError(
             "no job, recipe or flow found in the exports given",
@@ -94,6 +95,29 @@ def read_exports(paths: Sequence[str]) -> tuple[Inventory, list[str]]:
             hint="give Talend .item files, Workato recipe JSON or a Mule 4 project folder",
         )
     return inventory, skipped
+
+
+def link_calls(inventory: Inventory) -> None:
+    """A job another job calls gets a ``called`` trigger citing the call, across files.
+
+    Readers see one file at a time; only here are all jobs known. Names match
+    exactly or case-insensitively; a call to a job not in the exports stays as read.
+    """
+    by_name = {integration.name.casefold(): integration for integration in inventory.integrations}
+    for caller in inventory.integrations:
+        for call in caller.calls:
+            callee = by_name.get(call.callee.casefold())
+            if callee is None or callee is caller:
+                continue
+            if any(
+                t.kind is TriggerKind.CALLED and t.source == call.source for t in callee.triggers
+            ):
+                continue
+            callee.triggers.append(
+                Trigger(
+                    kind=TriggerKind.CALLED, detail=f"called by {caller.name}", source=call.source
+                )
+            )
 
 
 def _design_names(inventory: Inventory) -> dict[int, str]:

@@ -117,11 +117,15 @@ class JobBehaviour:
                 what = (
                     "stops the job on the first error" if stops else "errors skipped, job goes on"
                 )
+                # With die-on-error off Talend's generated code prints the error to stderr
+                # and skips the row: the failure is logged, the record itself is not kept.
                 handling.append(
                     ErrorHandling(
                         kind=ErrorHandlingKind.DIE_ON_ERROR,
                         step=node.name,
                         detail=f"{name}={raw.strip().lower()}: {what}",
+                        continues=not stops,
+                        logs=not stops,
                         source=at,
                     )
                 )
