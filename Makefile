@@ -34,6 +34,8 @@ demo: $(STAMP)
 	  if command -v dot >/dev/null; then $(BIN)/designkit diagram "$$f" -o "$$out.svg"; fi; \
 	done
 	@echo "wrote build/demo/*.mmd (and *.svg with Graphviz)"
+	@echo "== designkit assess tests/data/exports -o build/demo/assessment (Talend, Workato, Mule exports)"
+	@$(BIN)/designkit assess tests/data/exports -o build/demo/assessment/$$(date +%s) | head -1
 	@echo "== designkit new --answers tests/data/answers/event-driven.yaml"
 	@$(BIN)/designkit new --answers tests/data/answers/event-driven.yaml -o build/demo/new-design.md --force
 	@$(BIN)/designkit score build/demo/new-design.md --format text | head -3

@@ -35,6 +35,12 @@ def test_assess_writes_inventory_and_designs_and_never_a_secret(tmp_path: Path) 
     design = out / "designs" / "nightly-order-sync.md"
     text = design.read_text()
     assert "**Type**: Improvement Roadmap" in text and "nightly_order_sync.recipe.json" in text
+    roadmap = (out / "roadmap.md").read_text()
+    assert "Preliminary, static assessment" in roadmap
+    assert "| SEC-01 | critical |" in roadmap and "nightly_order_sync.recipe.json:32" in roadmap
+    assert sorted(p.name for p in out.glob("roadmaps/*.md")) == sorted(
+        p.name for p in out.glob("designs/*.md")
+    )
     code, report, _ = run("score", str(design), "--format", "json")
     assert code in (0, 1)  # scored: findings, never unusable
     card = json.loads(report)
@@ -43,12 +49,12 @@ def test_assess_writes_inventory_and_designs_and_never_a_secret(tmp_path: Path) 
 
 
 def test_a_rerun_replaces_its_own_files_but_not_an_edited_design(tmp_path: Path) -> None:
-    out = tmp_path / "a"
-    assert run("assess", str(EXPORTS / "workato"), "-o", str(out))[0] == 0
-    assert run("assess", str(EXPORTS / "workato"), "-o", str(out))[0] == 0
+    out, synthetic = tmp_path / "a", str(EXPORTS / "workato" / "synthetic")
+    assert run("assess", synthetic, "-o", str(out))[0] == 0
+    assert run("assess", synthetic, "-o", str(out))[0] == 0
     design = out / "designs" / "nightly-order-sync.md"
     design.write_text(design.read_text() + "\nInterview notes.\n")
-    code, _, stderr = run("assess", str(EXPORTS / "workato"), "-o", str(out))
+    code, _, stderr = run("assess", synthetic, "-o", str(out))
     assert code == 2 and "nightly-order-sync.md" in stderr and "not overwritten" in stderr
     assert design.read_text().endswith("Interview notes.\n")
     assert stderr.count("\n") == 1 and "Traceback" not in stderr

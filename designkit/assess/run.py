@@ -21,9 +21,14 @@ from designkit.assess.flags import integration_flags, inventory_flags
 from designkit.assess.inventory import Inventory, Trigger, TriggerKind
 from designkit.assess.inventory_report import inventory_json, inventory_markdown
 from designkit.assess.readers import reader_modules
+from designkit.assess.roadmap_index import RoadmapEntry, roadmap_index
 from designkit.diagnostics import Diagnostic
 from designkit.errors import UserError
 from designkit.files import write_text_safely
+from designkit.parse import parse_design
+from designkit.roadmap import plan_roadmap
+from designkit.roadmap.render import render as render_roadmap
+from designkit.rubric import load_rubric
 from designkit.scaffold.slugs import integration_slug
 
 MANIFEST = ".designkit-assessment.json"
@@ -180,7 +185,7 @@ class _Folder:
 
 
 def assess(paths: Sequence[str], out_dir: str | Path) -> Assessment:
-    """Read ``paths`` and write the inventory and a current-state design per integration."""
+    """Read ``paths`` and write the inventory, a current-state design and a roadmap per integration."""
     inventory, skipped = read_exports(paths)
     flags = inventory_flags(inventory)
     assessment = Assessment(inventory=inventory, flags=flags, skipped=skipped)
@@ -190,11 +195,20 @@ def assess(paths: Sequence[str], out_dir: str | Path) -> Assessment:
     folder = _Folder(root)
     folder.plan("inventory.md", inventory_markdown(inventory, flags, skipped))
     folder.plan("inventory.json", inventory_json(inventory, flags, skipped))
+    rubric = load_rubric()
+    entries = []
     for index, name in _design_names(inventory).items():
         integration = inventory.integrations[index]
         relative = f"designs/{name}.md"
-        folder.plan(relative, current_state_markdown(integration, integration_flags(integration)))
+        own_flags = integration_flags(integration)
+        text = current_state_markdown(integration, own_flags)
+        folder.plan(relative, text)
         assessment.designs[integration.name] = root / relative
+        plan = plan_roadmap(parse_design(text, relative), rubric, None)
+        roadmap_file = f"roadmaps/{name}.md"
+        folder.plan(roadmap_file, render_roadmap(plan, "markdown"))
+        entries.append(RoadmapEntry(integration.name, relative, roadmap_file, plan, own_flags))
+    folder.plan("roadmap.md", roadmap_index(entries))
     root.mkdir(parents=True, exist_ok=True)
     assessment.written = folder.commit()
     return assessment
