@@ -35,7 +35,7 @@ demo: $(STAMP)
 	done
 	@echo "wrote build/demo/*.mmd (and *.svg with Graphviz)"
 	@echo "== designkit assess tests/data/exports -o build/demo/assessment (Talend, Workato, Mule exports)"
-	@$(BIN)/designkit assess tests/data/exports -o build/demo/assessment/$$(date +%s) | head -1
+	@$(BIN)/designkit assess tests/data/exports -o build/demo/assessment | head -1
 	@echo "== designkit new --answers tests/data/answers/event-driven.yaml"
 	@$(BIN)/designkit new --answers tests/data/answers/event-driven.yaml -o build/demo/new-design.md --force
 	@$(BIN)/designkit score build/demo/new-design.md --format text | head -3
