@@ -13,7 +13,6 @@ red-flag code whose meaning changed in designkit 0.2 adds a migration warning.
 
 from __future__ import annotations
 
-import gc
 import io
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
@@ -160,9 +159,6 @@ def score_files(
     hide = read_baseline(Path(known_findings)) if known_findings and not write_baseline else None
     entries: list[KnownFinding] = []
     failed_gate = False
-    # What exists now (the rubric, compiled checks, imported modules) lives to the end:
-    # the collector need not walk it again after every design.
-    gc.freeze()
     for file in files:
         try:
             parsed = parse_file(file, encoding=encoding)
