@@ -7,12 +7,13 @@ and picks the exit code. Heavy modules are imported inside the commands so that
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar, cast
 
 import click
 
@@ -335,36 +336,42 @@ def score(
         encoding=encoding,
     )
     _refuse_contradicting_suffixes(output, settings.format, settings.outputs)
-    run = score_files(
-        list(files),
-        rubric_path=settings.rubric,
-        output_format=settings.format,
-        fail_under=settings.fail_under,
-        fail_on=settings.fail_on,
-        encoding=settings.encoding,
-        base_dir=Path(base_dir) if base_dir else None,
-        baseline=baseline,
-        baseline_ref=baseline_ref,
-        known_findings=settings.baseline,
-        write_baseline=write_baseline,
-        ignore=settings.ignore,
-        ignore_source=settings.ignore_source,
-        extra_formats=list(settings.outputs),
-        skip_non_designs=skip_non_designs,
-    )
+    from contextlib import ExitStack
+
+    from designkit.files import text_written_safely
+
+    # Each report is written as the designs are scored, a file through a temporary one
+    # renamed at the end: an error half-way leaves the previous report in place.
+    with ExitStack() as files_open:
+        sinks = [
+            (name, files_open.enter_context(text_written_safely(target, inputs=files)))
+            for name, target in settings.outputs.items()
+        ]
+        if output:
+            stream = files_open.enter_context(text_written_safely(output, inputs=files))
+        else:
+            stream = cast(TextIO, _Echo())
+        sinks.insert(0, (settings.format, stream))
+        run = score_files(
+            list(files),
+            rubric_path=settings.rubric,
+            fail_under=settings.fail_under,
+            fail_on=settings.fail_on,
+            encoding=settings.encoding,
+            base_dir=Path(base_dir) if base_dir else None,
+            baseline=baseline,
+            baseline_ref=baseline_ref,
+            known_findings=settings.baseline,
+            write_baseline=write_baseline,
+            ignore=settings.ignore,
+            ignore_source=settings.ignore_source,
+            skip_non_designs=skip_non_designs,
+            sinks=sinks,
+        )
     for message in run.warnings:
         click.echo(safe_line(f"designkit: warning: {message}"), err=True)
     for message in run.errors:
         click.echo(safe_line(f"designkit: {message}"), err=True)
-    from designkit.files import write_text_safely
-
-    for name, target in settings.outputs.items():
-        if name in run.extra_reports:
-            write_text_safely(target, run.extra_reports[name], inputs=files)
-    if output:
-        write_text_safely(output, run.report, inputs=files)
-    else:
-        click.echo(run.report, nl=False)
     if run.written_baseline is not None:
         click.echo(
             safe_line(
@@ -382,6 +389,14 @@ def score(
             err=True,
         )
     sys.exit(run.exit_code)
+
+
+class _Echo(io.TextIOBase):
+    """Standard output as a stream, written through ``click.echo`` as the reports always were."""
+
+    def write(self, text: str) -> int:
+        click.echo(text, nl=False)
+        return len(text)
 
 
 def _refuse_contradicting_suffixes(

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 from designkit.errors import UserError
 
@@ -22,12 +24,51 @@ def write_bytes_safely(path: str | Path, data: bytes, *, inputs: Iterable[str | 
     Refuses to overwrite any of ``inputs``: a report written over the design
     it was made from would lose what the user wrote.
     """
+    atomic_write(_checked_target(path, inputs), data)
+
+
+def _checked_target(path: str | Path, inputs: Iterable[str | Path]) -> Path:
     target = Path(path)
     if target.exists() and any(target.resolve() == Path(p).resolve() for p in inputs if p != "-"):
         raise UserError("refusing to overwrite an input document with the output", path=str(target))
     if target.is_dir():
         raise UserError("is a folder; give a file name for the report", path=str(target))
-    atomic_write(target, data)
+    return target
+
+
+@contextmanager
+def text_written_safely(path: str | Path, *, inputs: Iterable[str | Path] = ()) -> Iterator[TextIO]:
+    """A UTF-8 text stream that becomes ``path`` only when the ``with`` block ends normally.
+
+    For a report written as it is produced (``designkit score`` over hundreds of
+    designs): the text goes to a temporary file in the same folder, renamed over
+    ``path`` at the end, so an error or an interrupt half-way leaves the user's
+    previous file as it was and no half report. The checks of
+    :func:`write_bytes_safely` come first, before any work is done.
+    """
+    target = _checked_target(path, inputs)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_umask()
+        handle, temporary = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+        )
+    except OSError as error:
+        raise UserError(f"cannot write: {error.strerror}", path=str(target)) from None
+    stream = os.fdopen(handle, "w", encoding="utf-8", newline="")
+    try:
+        yield stream
+    except BaseException:
+        stream.close()
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    try:
+        stream.close()
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise UserError(f"cannot write: {error.strerror}", path=str(target)) from None
 
 
 def _umask() -> int:

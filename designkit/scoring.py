@@ -13,15 +13,17 @@ red-flag code whose meaning changed in designkit 0.2 adds a migration warning.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import io
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TextIO
 
 from designkit import __version__
 from designkit.errors import NotADesignError, UserError
 from designkit.model import Design
 from designkit.parse import ParsedDesign, parse_design, parse_file, read_text
-from designkit.report import ReportContext, render_report
+from designkit.report import ReportContext, open_writer
 from designkit.review.baseline_file import (
     KnownFinding,
     baseline_rules,
@@ -97,6 +99,10 @@ def _old_version(
     return parse_design(read_text(data, label, encoding=encoding), label), label
 
 
+Sink = tuple[str, TextIO]
+"""A report format and the stream it is written to as the designs are scored."""
+
+
 def score_files(
     files: list[str],
     *,
@@ -114,12 +120,20 @@ def score_files(
     extra_formats: Sequence[str] = (),
     ignore_source: IdSource | None = None,
     skip_non_designs: bool = False,
+    sinks: Sequence[Sink] | None = None,
 ) -> ScoreRun:
     """Score ``files``; see the module docstring for the optional comparisons and filters.
 
     ``ignore_source`` says where ``ignore`` was written (``--ignore`` by default), so
     an unknown id is reported there. With ``skip_non_designs`` a file that is no
     integration document (a README beside the designs) is passed by silently.
+
+    Without ``sinks`` the run keeps everything (``cards``, ``designs``, ``comparisons``,
+    ``report`` and ``extra_reports``), for a library caller looking at the results.
+    With them, each report is written to its stream design by design and the run
+    keeps only what is small per design (the exit code, errors, hidden counts, the
+    known-findings entries to write): memory does not grow with the number of files.
+    ``output_format`` and ``extra_formats`` are then ignored; the sinks name them.
     """
     if baseline is not None and len(files) != 1:
         raise UserError("--baseline compares one design; use --baseline-ref for several files")
@@ -131,62 +145,100 @@ def score_files(
     if known_findings is not None and write_baseline is None:
         run.warnings += _check_baseline_ids(Path(known_findings), known)
     rubric = without_ignored(loaded, ignore)
-    diagrams: dict[str, str] = {}
-    wants_html = "html" in (output_format, *extra_formats)
+    keep = sinks is None
+    buffers: list[tuple[str, io.StringIO]] = []
+    if sinks is None:
+        buffers = [(output_format, io.StringIO())]
+        buffers += [(extra, io.StringIO()) for extra in dict.fromkeys(extra_formats)]
+        sinks = buffers
+    context = ReportContext(
+        rubric=rubric, base_dir=base_dir or Path.cwd(), tool_version=__version__
+    )
+    writers = [open_writer(name, stream, context) for name, stream in sinks]
+    wants_html = any(name == "html" for name, _ in sinks)
+    hide = read_baseline(Path(known_findings)) if known_findings and not write_baseline else None
+    entries: list[KnownFinding] = []
+    failed_gate = False
     for file in files:
         try:
             parsed = parse_file(file, encoding=encoding)
             card = score_design(parsed, rubric, ignore_lint=ignore_lint)
-            if baseline is not None or baseline_ref is not None:
-                old, label = _old_version(file, baseline, baseline_ref, encoding)
-                old_card = (
-                    score_design(old, rubric, ignore_lint=ignore_lint) if old is not None else None
-                )
-                run.comparisons[card.file] = compare(
-                    card, parsed.design, old_card, old.design if old else None, label
-                )
-            elif roadmap_changes(parsed.design):  # its Current column is its own baseline
-                run.comparisons[card.file] = compare(
-                    card, parsed.design, card, parsed.design, ROADMAP_BASELINE
-                ).model_copy(update={"roadmap_only": True})
-            run.cards.append(card)
-            run.designs[card.file] = parsed.design
-            if wants_html:
-                from designkit.diagram.drawing import embeddable
-
-                diagrams[parsed.path] = embeddable(parsed)
+            comparison = _comparison(
+                parsed, card, file, rubric, ignore_lint, encoding, baseline, baseline_ref
+            )
+            diagram = _diagram(parsed) if wants_html else None
         except NotADesignError as error:
             if not skip_non_designs:
                 run.errors.append(str(error))
+            continue
         except UserError as error:
             run.errors.append(str(error))
+            continue
+        design = parsed.design
+        del parsed  # its source text and tokens: the card and the model say the rest
+        hidden = 0
+        if write_baseline is not None:
+            entries += [entry for _, entry in _known(card, design, Path(write_baseline))]
+        elif hide is not None:
+            card, hidden = _without_known(card, design, Path(known_findings or ""), hide)
+        if hidden:
+            run.hidden[card.file] = hidden
+        card_context = replace(
+            context,
+            comparisons={card.file: comparison} if comparison is not None else {},
+            hidden={card.file: hidden} if hidden else {},
+            diagrams={card.file: diagram} if diagram is not None else {},
+        )
+        for writer in writers:
+            writer.add(card, card_context)
+        failed_gate = failed_gate or fails_gate(card, fail_on, fail_under)
+        if keep:
+            run.cards.append(card)
+            run.designs[card.file] = design
+            if comparison is not None:
+                run.comparisons[card.file] = comparison
     if write_baseline is not None:
-        target = Path(write_baseline)
-        entries = [
-            entry for card in run.cards for _, entry in _known(card, run.designs[card.file], target)
-        ]
-        run.written_baseline = write_known(target, entries)
-    elif known_findings is not None:
-        _hide_known(run, Path(known_findings))
-    context = ReportContext(
-        rubric=rubric,
-        base_dir=base_dir or Path.cwd(),
-        tool_version=__version__,
-        diagrams=diagrams,
-        comparisons=run.comparisons,
-        hidden=run.hidden,
-    )
-    if run.cards:
-        run.report = render_report(run.cards, output_format, context)
-        for extra in dict.fromkeys(extra_formats):
-            run.extra_reports[extra] = render_report(run.cards, extra, context)
+        run.written_baseline = write_known(Path(write_baseline), entries)
+    for writer in writers:
+        writer.end()
+    if buffers:
+        run.report = buffers[0][1].getvalue()
+        run.extra_reports = {name: stream.getvalue() for name, stream in buffers[1:]}
     if run.errors:
         run.exit_code = EXIT_UNUSABLE
     elif write_baseline is not None:
         run.exit_code = EXIT_OK
-    elif any(fails_gate(card, fail_on, fail_under) for card in run.cards):
+    elif failed_gate:
         run.exit_code = EXIT_BELOW
     return run
+
+
+def _comparison(
+    parsed: ParsedDesign,
+    card: Scorecard,
+    file: str,
+    rubric: Rubric,
+    ignore_lint: Sequence[str],
+    encoding: str,
+    baseline: str | None,
+    baseline_ref: str | None,
+) -> Comparison | None:
+    """The design against its previous version, or its roadmap's Current column."""
+    if baseline is not None or baseline_ref is not None:
+        old, label = _old_version(file, baseline, baseline_ref, encoding)
+        old_card = score_design(old, rubric, ignore_lint=ignore_lint) if old is not None else None
+        return compare(card, parsed.design, old_card, old.design if old else None, label)
+    if roadmap_changes(parsed.design):  # its Current column is its own baseline
+        return compare(card, parsed.design, card, parsed.design, ROADMAP_BASELINE).model_copy(
+            update={"roadmap_only": True}
+        )
+    return None
+
+
+def _diagram(parsed: ParsedDesign) -> str:
+    from designkit.diagram.drawing import embeddable
+
+    return embeddable(parsed)
 
 
 def _known(
@@ -227,25 +279,22 @@ def _check_baseline_ids(baseline: Path, known: KnownIds) -> list[str]:
     return check_ids(first_lines, known, IdSource(_shown(baseline), first_lines, "hiding"))
 
 
-def _hide_known(run: ScoreRun, baseline: Path) -> None:
-    """Drop the findings the known-findings file records; count them per file."""
-    known = read_baseline(baseline)
-    cards: list[Scorecard] = []
-    for card in run.cards:
-        hidden = {
-            id(finding)
-            for finding, entry in _known(card, run.designs[card.file], baseline)
-            if entry.fingerprint in known
-        }
-        if hidden:
-            run.hidden[card.file] = len(hidden)
-            card = with_findings(
-                card,
-                [f for f in card.findings if id(f) not in hidden],
-                [e for e in card.lint_errors if id(e) not in hidden],
-            )
-        cards.append(card)
-    run.cards = cards
+def _without_known(
+    card: Scorecard, design: Design, baseline: Path, known: Collection[str]
+) -> tuple[Scorecard, int]:
+    """``card`` less the findings the known-findings file records, and how many it hid."""
+    hidden = {
+        id(finding)
+        for finding, entry in _known(card, design, baseline)
+        if entry.fingerprint in known
+    }
+    if not hidden:
+        return card, 0
+    return with_findings(
+        card,
+        [f for f in card.findings if id(f) not in hidden],
+        [e for e in card.lint_errors if id(e) not in hidden],
+    ), len(hidden)
 
 
 def _shown(path: Path) -> str:

@@ -92,9 +92,23 @@ def escape_controls(text: object, keep: str = "") -> str:
     GitHub annotation keeps ``\\r\\n`` for percent-encoding); whole lines go through
     :func:`safe_line`, which also stops workflow commands.
     """
+    value = str(text)
+    if value.isprintable():  # no Cc, Cf, Cs, Zl or Zp: nothing to escape (the common case)
+        return value
     if keep:
-        return UNSAFE.sub(lambda m: m.group() if m.group() in keep else _shown(m), str(text))
-    return UNSAFE.sub(_shown, str(text))
+        return UNSAFE.sub(lambda m: m.group() if m.group() in keep else _shown(m), value)
+    return UNSAFE.sub(_shown, value)
+
+
+def _printable_lines(text: str) -> bool:
+    """True when ``text`` holds no :data:`UNSAFE` character but line feeds and tabs.
+
+    ``str.isprintable`` is false for every :data:`UNSAFE` character (and for a few
+    harmless ones, such as a no-break space, which then take the regular path), and
+    runs in C: a megabyte of report is checked in a millisecond, where the regular
+    expression takes ten times that.
+    """
+    return text.replace("\n", "").replace("\t", "").isprintable()
 
 
 def safe_line(text: object) -> str:
@@ -104,8 +118,10 @@ def safe_line(text: object) -> str:
     ``##\\[`` and a leading ``::`` becomes ``\\::``, so that no CI runner reads the
     line as a workflow command. Applying it twice changes nothing more.
     """
-    line = LEGACY_COMMAND.sub(r"\1\\[", escape_controls(text))
-    return COMMAND_START.sub(r"\1\\:", line)
+    line = escape_controls(text)
+    if "#" in line:
+        line = LEGACY_COMMAND.sub(r"\1\\[", line)
+    return COMMAND_START.sub(r"\1\\:", line) if ":" in line else line
 
 
 def safe_lines(text: str) -> str:
@@ -133,7 +149,9 @@ def safe_json(text: str) -> str:
     as ``\\uXXXX``, which decodes to the very same data. Outside strings JSON has
     neither ``#`` nor such characters, and no line of it starts with ``::``.
     """
-    return LEGACY_COMMAND.sub(r"\1\\u005b", UNSAFE_NON_C0.sub(_json_escape, text))
+    if not _printable_lines(text):
+        text = UNSAFE_NON_C0.sub(_json_escape, text)
+    return LEGACY_COMMAND.sub(r"\1\\u005b", text) if "#" in text else text
 
 
 def _reference(match: re.Match[str]) -> str:
@@ -150,6 +168,8 @@ def safe_markup(text: str) -> str:
     line feed), and C1, format and separator characters. Other C0 controls are
     left to the writer: XML 1.0 cannot carry them at all.
     """
-    text = UNSAFE_NON_C0.sub(_reference, text).replace("\r", "&#13;")
-    text = LEGACY_COMMAND.sub(r"\1&#91;", text)
-    return COMMAND_START.sub(r"\1&#58;", text)
+    if not _printable_lines(text):
+        text = UNSAFE_NON_C0.sub(_reference, text).replace("\r", "&#13;")
+    if "#" in text:
+        text = LEGACY_COMMAND.sub(r"\1&#91;", text)
+    return COMMAND_START.sub(r"\1&#58;", text) if ":" in text else text

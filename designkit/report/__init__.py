@@ -1,7 +1,11 @@
 """Scorecards -> text for people and tools. One module per format, one ``render`` each.
 
 Every module exposes ``render(cards, context) -> str``; ``cards`` holds one
-scorecard per scored file (several files also get a summary). The formats CI
+scorecard per scored file (several files also get a summary). Each also has a
+``Writer`` (:class:`ReportWriter`): ``add`` one scorecard as it is scored, ``end``
+once, the text written to a stream as it is produced, so that ``designkit score``
+over a thousand designs holds one design at a time, not all of them
+(``render`` is that writer into a string: one way to write each format). The formats CI
 reads (SARIF, JUnit, GitHub annotations) also carry ``designkit lint``'s
 diagnostics: those modules expose ``render_lint(diagnostics, context) -> str``
 too, writing the same document through the same helpers (artifact locations,
@@ -12,9 +16,11 @@ way a score finding does.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+import io
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, TextIO
 
 from designkit.diagnostics import Diagnostic, Severity
 from designkit.review.trends import Comparison
@@ -53,11 +59,64 @@ class ReportContext:
     hidden: dict[str, int] = field(default_factory=dict)  # file -> findings a baseline file hid
 
 
+class ReportWriter(Protocol):
+    """One report written design by design: what a format must keep to its end is small.
+
+    ``add`` takes one scorecard with a context that holds (at least) its own
+    comparison, hidden count and diagram; ``end`` writes what only the whole run
+    knows (a summary, totals) and nothing when no scorecard was added.
+    """
+
+    def add(self, card: Scorecard, context: ReportContext) -> None: ...
+
+    def end(self) -> None: ...
+
+
+def open_writer(output_format: str, out: TextIO, context: ReportContext) -> ReportWriter:
+    """The :class:`ReportWriter` of one of :data:`FORMATS`, writing to ``out``."""
+    module = importlib.import_module(FORMATS[output_format])
+    writer: ReportWriter = module.Writer(out, context)
+    return writer
+
+
+def render_with(
+    writer: Callable[[TextIO, ReportContext], ReportWriter],
+    cards: Sequence[Scorecard],
+    context: ReportContext,
+) -> str:
+    """Scorecards through a format's writer into one string (what ``render`` returns)."""
+    out = io.StringIO()
+    instance = writer(out, context)
+    for card in cards:
+        instance.add(card, context)
+    instance.end()
+    return out.getvalue()
+
+
 def render_report(cards: Sequence[Scorecard], output_format: str, context: ReportContext) -> str:
     """Render scorecards in one of :data:`FORMATS`."""
     module = importlib.import_module(FORMATS[output_format])
     text: str = module.render(cards, context)
     return text
+
+
+def rubric_remediations(context: ReportContext) -> dict[str, str]:
+    """What to add for each criterion of the rubric, in neutral words: worked out once per
+    report, not once per design."""
+    from designkit.rubric.wording import fill
+
+    return {c.id: fill(c.remediation, None) for _, c in context.rubric.criteria()}
+
+
+def with_card_remediations(base: dict[str, str], card: Scorecard) -> dict[str, str]:
+    """``base`` plus the remediation of each finding whose criterion it lacks (a copy then)."""
+    missing = [f for f in card.findings if f.criterion not in base]
+    if not missing:
+        return base
+    found = dict(base)
+    for finding in missing:
+        found.setdefault(finding.criterion, finding.remediation)
+    return found
 
 
 def remediations(cards: Sequence[Scorecard], context: ReportContext) -> dict[str, str]:

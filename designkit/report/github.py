@@ -13,8 +13,9 @@ titled with its code, at its line and column.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
+from designkit.report import render_with
 from designkit.report.sarif import relative_path
 from designkit.report.trend_view import MAX_VALUES, hidden_note
 from designkit.report.trend_view import headline as trend_headline
@@ -95,28 +96,43 @@ def _summary(card: Scorecard, context: ReportContext) -> str:
     )
 
 
+def _card_lines(card: Scorecard, context: ReportContext) -> list[str]:
+    comparison = context.comparisons.get(card.file)
+    new = {(f.criterion, f.field) for f in comparison.new_findings} if comparison else set()
+    lines = [
+        _annotation(card, f, context, (f.criterion, f.field) in new)
+        for f in card.findings
+        if not f.suppressed
+    ]
+    lines += [
+        command(
+            "warning" if n.severity == "warning" else "notice",
+            n.message,
+            file=relative_path(n.path or card.file, context.base_dir),
+            line=max(1, n.line or 1),
+            title="designkit",
+        )
+        for n in card.notices
+    ]
+    lines.append(_summary(card, context))
+    return lines
+
+
+class Writer:
+    """Annotations are lines of their own: each design's are written as it is scored."""
+
+    def __init__(self, out: TextIO, context: ReportContext) -> None:
+        self.out = out
+
+    def add(self, card: Scorecard, context: ReportContext) -> None:
+        self.out.write("".join(line + "\n" for line in _card_lines(card, context)))
+
+    def end(self) -> None:
+        return None
+
+
 def render(cards: Sequence[Scorecard], context: ReportContext) -> str:
-    lines: list[str] = []
-    for card in cards:
-        comparison = context.comparisons.get(card.file)
-        new = {(f.criterion, f.field) for f in comparison.new_findings} if comparison else set()
-        lines += [
-            _annotation(card, f, context, (f.criterion, f.field) in new)
-            for f in card.findings
-            if not f.suppressed
-        ]
-        lines += [
-            command(
-                "warning" if n.severity == "warning" else "notice",
-                n.message,
-                file=relative_path(n.path or card.file, context.base_dir),
-                line=max(1, n.line or 1),
-                title="designkit",
-            )
-            for n in card.notices
-        ]
-        lines.append(_summary(card, context))
-    return "\n".join(lines) + "\n" if lines else ""
+    return render_with(Writer, cards, context)
 
 
 LINT_COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}

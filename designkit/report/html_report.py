@@ -18,14 +18,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup, escape
 
-from designkit.report import remediations as remediations_for
+from designkit.report import render_with, rubric_remediations, with_card_remediations
+from designkit.report.spool import Spool
 from designkit.report.trend_view import MAX_VALUES, headline, hidden_note
 from designkit.report.verdict_view import (
     BASIS,
@@ -190,7 +191,11 @@ def _diagram(text: str | None) -> dict[str, Any] | None:
 
 
 def _card_view(
-    card: Scorecard, index: int, context: ReportContext, remediations: dict[str, str]
+    card: Scorecard,
+    index: int,
+    context: ReportContext,
+    remediations: dict[str, str],
+    explanations: Callable[[Sequence[Finding]], list[Explanation]],
 ) -> dict[str, Any]:
     overall = card.overall
     verdict, tone = VERDICTS.get(overall.verdict, (overall.verdict.value, "warn"))
@@ -219,19 +224,8 @@ def _card_view(
         if card.file in context.comparisons
         else "",
         "hidden": hidden_note(context.hidden[card.file]) if context.hidden.get(card.file) else "",
-        "explanations": _explanations(open_findings, context),
+        "explanations": explanations(open_findings),
     }
-
-
-def _explanations(findings: Sequence[Finding], context: ReportContext) -> list[Explanation]:
-    """The ``designkit explain`` text of each criterion with an open finding, in order."""
-    criteria = {c.id: (d, c) for d, c in context.rubric.criteria()}
-    seen: dict[str, Explanation] = {}
-    for finding in findings:
-        if finding.criterion in criteria and finding.criterion not in seen:
-            dimension, criterion = criteria[finding.criterion]
-            seen[finding.criterion] = explain_criterion(dimension, criterion, context.rubric)
-    return list(seen.values())
 
 
 TEMPLATE = """\
@@ -610,22 +604,97 @@ _ENVIRONMENT.filters["breakable"] = breakable
 _TEMPLATE = _ENVIRONMENT.from_string(TEMPLATE)
 
 
-def render(cards: Sequence[Scorecard], context: ReportContext) -> str:
-    remediations = remediations_for(cards, context)
-    designs = [_card_view(card, i, context, remediations) for i, card in enumerate(cards)]
-    if len(cards) == 1:
-        title = f"designkit scorecard: {cards[0].name or cards[0].file}"
-    else:
-        title = f"designkit scorecards: {len(cards)} designs"
-    rubric = context.rubric
-    return _TEMPLATE.render(
-        title=title,
-        designs=designs,
-        rubric={"id": rubric.id, "name": rubric.name, "version": rubric.version},
-        version=context.tool_version,
-        levels=sorted(rubric.levels.items()),
-        arrows=ARROWS,
-        max_values=MAX_VALUES,
-        basis=BASIS[0].upper() + BASIS[1:],
-        next_words=dimension_next,
+def _parts(template: str) -> tuple[str, str, str, str]:
+    """:data:`TEMPLATE` cut where the page is written in parts: the head, the summary
+    table, one design's section (the body of the loop over designs) and the footer."""
+    summary = template.index("{% if designs|length > 1 %}")
+    loop = "{% for d in designs %}\n{% set card = d.card %}"
+    section = template.index(loop)
+    footer = template.index("{% endfor %}\n<footer>")
+    return (
+        template[:summary],
+        template[summary:section],
+        template[section + len("{% for d in designs %}\n") : footer],
+        template[footer + len("{% endfor %}\n") :],
     )
+
+
+_HEAD, _SUMMARY, _SECTION, _FOOTER = (_ENVIRONMENT.from_string(t) for t in _parts(TEMPLATE))
+
+
+def _summary_row(view: dict[str, Any]) -> dict[str, Any]:
+    """What the summary table shows of a design: a few words, not its scorecard."""
+    card: Scorecard = view["card"]
+    overall = {"score": card.overall.score, "level": card.overall.level}
+    return {
+        "card": {"file": card.file, "overall": overall},
+        **{k: view[k] for k in ("anchor", "name", "risk", "tone", "verdict", "target_words")},
+        "open_count": view["open_count"],
+    }
+
+
+class Writer:
+    """Each design's section as it is scored, into a temporary file: the summary table and
+    the page title come first but count the designs. Explanations of a criterion are
+    worked out once per report, not once per design."""
+
+    def __init__(self, out: TextIO, context: ReportContext) -> None:
+        self.out = out
+        self.context = context
+        self.remediations = rubric_remediations(context)
+        self.explained: dict[str, Explanation] = {}
+        self.sections = Spool()
+        self.rows: list[dict[str, Any]] = []
+        self.first_title = ""
+
+    def _explanations(self, findings: Sequence[Finding]) -> list[Explanation]:
+        criteria: dict[str, tuple[Any, Any]] | None = None
+        seen: dict[str, Explanation] = {}
+        for finding in findings:
+            if finding.criterion in seen:
+                continue
+            if finding.criterion not in self.explained:
+                if criteria is None:
+                    criteria = {c.id: (d, c) for d, c in self.context.rubric.criteria()}
+                if finding.criterion not in criteria:
+                    continue
+                dimension, criterion = criteria[finding.criterion]
+                self.explained[finding.criterion] = explain_criterion(
+                    dimension, criterion, self.context.rubric
+                )
+            seen[finding.criterion] = self.explained[finding.criterion]
+        return list(seen.values())
+
+    def add(self, card: Scorecard, context: ReportContext) -> None:
+        remediations = with_card_remediations(self.remediations, card)
+        view = _card_view(card, len(self.rows), context, remediations, self._explanations)
+        self.sections.write(_SECTION.render(d=view, **self._globals()))
+        self.rows.append(_summary_row(view))
+        if len(self.rows) == 1:
+            self.first_title = f"designkit scorecard: {card.name or card.file}"
+
+    def _globals(self) -> dict[str, Any]:
+        rubric = self.context.rubric
+        return {
+            "rubric": {"id": rubric.id, "name": rubric.name, "version": rubric.version},
+            "version": self.context.tool_version,
+            "levels": sorted(rubric.levels.items()),
+            "arrows": ARROWS,
+            "max_values": MAX_VALUES,
+            "basis": BASIS[0].upper() + BASIS[1:],
+            "next_words": dimension_next,
+        }
+
+    def end(self) -> None:
+        if not self.rows:
+            return
+        count = len(self.rows)
+        title = self.first_title if count == 1 else f"designkit scorecards: {count} designs"
+        names = {"title": title, "designs": self.rows, **self._globals()}
+        self.out.write(_HEAD.render(names) + _SUMMARY.render(names))
+        self.sections.copy_to(self.out)
+        self.out.write(_FOOTER.render(names))
+
+
+def render(cards: Sequence[Scorecard], context: ReportContext) -> str:
+    return render_with(Writer, cards, context)

@@ -26,9 +26,10 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
-from designkit.report import remediations as remediations_for
+from designkit.report import render_with, rubric_remediations, with_card_remediations
+from designkit.report.spool import Spool
 from designkit.report.trend_view import headline, level_change
 from designkit.report.verdict_view import BASIS, target_words, verdict_words, weakest_words
 from designkit.rubric.scorecard import CriterionResult, Scorecard, Status
@@ -149,9 +150,37 @@ def _suite(
     return suite, counts
 
 
+class Writer:
+    """Each design's ``<testsuite>`` as it is scored, into a temporary file: the totals
+    are attributes of ``<testsuites>``, which comes first."""
+
+    _HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="designkit"'
+
+    def __init__(self, out: TextIO, context: ReportContext) -> None:
+        self.out = out
+        self.remediations = rubric_remediations(context)
+        self.suites = Spool()
+        self.totals = {"tests": 0, "failures": 0, "errors": 0}  # junit-10.xsd: no "skipped"
+
+    def add(self, card: Scorecard, context: ReportContext) -> None:
+        remediations = with_card_remediations(self.remediations, card)
+        suite, counts = _suite(card, remediations, context)
+        ET.indent(suite, level=1)  # as if indented inside <testsuites>
+        self.suites.write("\n  " + safe_markup(ET.tostring(suite, encoding="unicode")))
+        for key in self.totals:
+            self.totals[key] += counts[key]
+
+    def end(self) -> None:
+        if self.suites.empty:
+            return
+        totals = "".join(f' {key}="{value}"' for key, value in self.totals.items())
+        self.out.write(f"{self._HEAD}{totals}>")
+        self.suites.copy_to(self.out)
+        self.out.write("\n</testsuites>\n")
+
+
 def render(cards: Sequence[Scorecard], context: ReportContext) -> str:
-    remediations = remediations_for(cards, context)
-    return _document("designkit", [_suite(card, remediations, context) for card in cards])
+    return render_with(Writer, cards, context)
 
 
 def _document(name: str, suites: Sequence[tuple[ET.Element, dict[str, int]]]) -> str:

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import TYPE_CHECKING, TextIO
 
 from designkit.report.trend_view import MAX_VALUES, headline, hidden_note, level_change
 from designkit.report.verdict_view import (
@@ -292,24 +293,28 @@ def _section(
     return lines
 
 
-def _summary(cards: Sequence[Scorecard], rows: int) -> list[str]:
+def _summary_row(card: Scorecard) -> str:
+    overall = card.overall
+    open_count = sum(1 for f in card.findings if not f.suppressed)
+    score = "–" if overall.score is None else f"{overall.score:.1f}"
+    level = "–" if overall.level is None else str(overall.level)
+    risk = "–" if overall.risk is None else overall.risk.value
+    return (
+        f"| `{_code(card.file)}` | {_design_name(card)} | {score} | {level} | {risk} "
+        f"| {_BADGES[overall.verdict]} | {escape(target_words(overall))} | {open_count} |"
+    )
+
+
+def _summary(rows: Sequence[str], shown: int, total: int) -> list[str]:
+    """The table of files: the first ``shown`` of ``rows``, of ``total`` files in all."""
     lines = [
         "| File | Design | Score | Level | Risk | Verdict | Target | Open findings |",
         "| --- | --- | ---: | ---: | --- | --- | --- | ---: |",
+        *rows[:shown],
     ]
-    for card in cards[:rows]:
-        overall = card.overall
-        open_count = sum(1 for f in card.findings if not f.suppressed)
-        score = "–" if overall.score is None else f"{overall.score:.1f}"
-        level = "–" if overall.level is None else str(overall.level)
-        risk = "–" if overall.risk is None else overall.risk.value
-        lines.append(
-            f"| `{_code(card.file)}` | {_design_name(card)} | {score} | {level} | {risk} "
-            f"| {_BADGES[overall.verdict]} | {escape(target_words(overall))} | {open_count} |"
-        )
-    if rows < len(cards):
+    if shown < total:
         lines.append("")
-        lines.append(f"… {len(cards) - rows} more files not shown; see the full report.")
+        lines.append(f"… {total - shown} more files not shown; see the full report.")
     return [*lines, ""]
 
 
@@ -319,15 +324,21 @@ def _document(
     files: int,
     rows: int,
     context: ReportContext | None = None,
+    *,
+    summary_rows: Sequence[str] | None = None,
+    total: int | None = None,
 ) -> str:
-    if len(cards) == 1:
+    """The comment; ``cards`` may be the first of ``total`` files (those that can be shown)."""
+    total = len(cards) if total is None else total
+    if total == 1:
         lines = _section(cards[0], shown, "## designkit scorecard: ", context)
     else:
-        lines = [f"## designkit scorecards: {len(cards)} files", "", *_summary(cards, rows)]
+        table = [_summary_row(card) for card in cards] if summary_rows is None else summary_rows
+        lines = [f"## designkit scorecards: {total} files", "", *_summary(table, rows, total)]
         for card in cards[:files]:
             lines += _section(card, shown, "### ", context)
-        if files < len(cards):
-            lines.append(f"… {len(cards) - files} more files not shown; see the full report.")
+        if files < total:
+            lines.append(f"… {total - files} more files not shown; see the full report.")
     return "\n".join(safe_line(line) for line in lines).rstrip() + "\n"
 
 
@@ -343,19 +354,88 @@ def _largest(fits: Callable[[int], bool], high: int) -> int:
     return low
 
 
-def render(cards: Sequence[Scorecard], context: ReportContext, budget: int = BUDGET) -> str:
-    def document(shown: int | None, files: int, rows: int) -> str:
-        return _document(cards, shown, files, rows, context)
+def _fit(
+    cards: Sequence[Scorecard],
+    context: ReportContext | None,
+    budget: int,
+    summary_rows: Sequence[str],
+    total: int,
+) -> str:
+    """The fullest comment within ``budget``. ``cards`` and ``summary_rows`` may stop short of
+    ``total`` once they alone overflow it: what comes after them could never be shown."""
 
-    full = document(None, len(cards), len(cards))
-    if len(full) <= budget:
-        return full
+    def document(shown: int | None, files: int, rows: int) -> str:
+        return _document(cards, shown, files, rows, context, summary_rows=summary_rows, total=total)
+
+    complete = len(cards) == total
+    if complete:
+        full = document(None, total, total)
+        if len(full) <= budget:
+            return full
     # The summary keeps as many rows as fit in a quarter of the budget.
-    rows = _largest(lambda n: len("\n".join(_summary(cards, n))) <= budget // 4, len(cards))
+    rows = _largest(
+        lambda n: len("\n".join(_summary(summary_rows, n, total))) <= budget // 4,
+        len(summary_rows),
+    )
     # Then every file at least its dimensions; the findings share what is left.
-    most = max((len(card.findings) for card in cards), default=0)
-    if len(document(0, len(cards), rows)) <= budget:
-        shown = _largest(lambda n: len(document(n, len(cards), rows)) <= budget, most)
-        return document(shown, len(cards), rows)
+    if complete and len(document(0, total, rows)) <= budget:
+        most = max((len(card.findings) for card in cards), default=0)
+        shown = _largest(lambda n: len(document(n, total, rows)) <= budget, most)
+        return document(shown, total, rows)
     files = _largest(lambda n: len(document(0, n, rows)) <= budget, len(cards))
     return document(0, files, rows)
+
+
+def _slim(card: Scorecard) -> Scorecard:
+    """What a section shows of a card: its criterion results stay behind (most of its size)."""
+    return card.model_copy(
+        update={"dimensions": [d.model_copy(update={"criteria": []}) for d in card.dimensions]}
+    )
+
+
+class Writer:
+    """The comment has a size limit, so it is written at the end; what it can show is kept.
+
+    A design is kept while the smallest sections (no findings shown) of the kept ones
+    fit the budget, and a summary row while the rows fit a quarter of it: past that
+    nothing more can be shown, so a thousand designs keep as much as forty.
+    """
+
+    def __init__(self, out: TextIO, context: ReportContext, budget: int = BUDGET) -> None:
+        self.out = out
+        self.budget = budget
+        self.cards: list[Scorecard] = []
+        self.comparisons: dict[str, Comparison] = {}
+        self.hidden: dict[str, int] = {}
+        self.smallest = 0  # characters of the kept cards' sections with no findings shown
+        self.rows: list[str] = []
+        self.row_chars = 0
+        self.total = 0
+        self.context = context
+
+    def add(self, card: Scorecard, context: ReportContext) -> None:
+        self.total += 1
+        if self.row_chars <= self.budget // 4:
+            row = _summary_row(card)
+            self.rows.append(row)
+            self.row_chars += len(row) + 1
+        if self.smallest <= self.budget:
+            self.cards.append(_slim(card))
+            self.smallest += len(
+                "\n".join(safe_line(x) for x in _section(card, 0, "### ", context))
+            )
+            if card.file in context.comparisons:
+                self.comparisons[card.file] = context.comparisons[card.file]
+            if context.hidden.get(card.file):
+                self.hidden[card.file] = context.hidden[card.file]
+
+    def end(self) -> None:
+        if not self.total:
+            return
+        context = replace(self.context, comparisons=self.comparisons, hidden=self.hidden)
+        self.out.write(_fit(self.cards, context, self.budget, self.rows, self.total))
+
+
+def render(cards: Sequence[Scorecard], context: ReportContext, budget: int = BUDGET) -> str:
+    rows = [_summary_row(card) for card in cards]
+    return _fit(cards, context, budget, rows, len(cards))

@@ -28,12 +28,16 @@ import os
 import re
 from collections.abc import Sequence
 from pathlib import Path, PurePath, PureWindowsPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
+from pydantic_core import to_json
+
 from designkit.project import REPOSITORY_URL
+from designkit.report import render_with
 from designkit.report.markdown import escape
 from designkit.report.rule_docs import documented_ids, help_uri
+from designkit.report.spool import Spool
 from designkit.report.verdict_view import BASIS, verdict_words
 from designkit.review.explain import explain_criterion
 from designkit.rubric.schema import Criterion, Dimension, Rubric
@@ -336,62 +340,85 @@ def _comparison_properties(card: Scorecard, context: ReportContext) -> dict[str,
     return found
 
 
+def _scorecard_properties(card: Scorecard, context: ReportContext) -> dict[str, Any]:
+    return {
+        "file": artifact_uri(card.file, context.base_dir),
+        "name": card.name,
+        "score": card.overall.score,
+        "level": card.overall.level,
+        "risk": card.overall.risk.value if card.overall.risk else None,
+        "verdict": verdict_words(card.overall),
+        "verdictReasons": card.overall.reasons,
+        "targetLevel": card.overall.target_level,
+        "meetsTarget": card.overall.meets_target,
+        "needsAssessment": card.overall.needs_assessment,
+        "lintErrors": card.overall.lint_errors,
+        "basis": BASIS,
+        **_comparison_properties(card, context),
+    }
+
+
+class _Rules:
+    """The run's rules, in order, and the index results refer to them by."""
+
+    def __init__(self, context: ReportContext) -> None:
+        self.rules: list[dict[str, Any]] = []
+        self.index: dict[str, int] = {}
+        self.documented = documented_ids(context.rubric)
+        for dimension, criterion in context.rubric.criteria():
+            if criterion.enabled and criterion.id not in self.index:
+                self.index[criterion.id] = len(self.rules)
+                self.rules.append(_rule(dimension, criterion, context.rubric, self.documented))
+
+    def of_finding(self, finding: Finding) -> int:
+        if finding.criterion not in self.index:
+            self.index[finding.criterion] = len(self.rules)
+            self.rules.append(_rule_from_finding(finding, self.documented))
+        return self.index[finding.criterion]
+
+    def of_notice(self) -> int:
+        if NOTICE_RULE["id"] not in self.index:
+            self.index[NOTICE_RULE["id"]] = len(self.rules)
+            self.rules.append(_with_help_uri(NOTICE_RULE, self.documented))
+        return self.index[NOTICE_RULE["id"]]
+
+
+def _card_results(
+    card: Scorecard, context: ReportContext, rules: _Rules, artifacts: Artifacts
+) -> list[dict[str, Any]]:
+    comparison = context.comparisons.get(card.file)
+    new = {_same(f) for f in comparison.new_findings} if comparison else set()
+    results: list[dict[str, Any]] = []
+    for finding in card.findings:
+        index = rules.of_finding(finding)
+        state = None
+        if comparison is not None and not comparison.roadmap_only:  # "new since baseline"
+            state = "new" if _same(finding) in new or not comparison.baseline_found else "unchanged"
+        results.append(_result(card, finding, index, artifacts, state))
+    for notice in card.notices:
+        results.append(_notice(card, notice, rules.of_notice(), artifacts))
+    return results
+
+
+def _run_properties(rubric: Rubric, scorecards: object) -> dict[str, Any]:
+    return {
+        "rubric": {"id": rubric.id, "name": rubric.name, "version": rubric.version},
+        "scorecards": scorecards,
+    }
+
+
 def sarif_log(cards: Sequence[Scorecard], context: ReportContext) -> dict[str, Any]:
     """The SARIF log as a JSON-ready dict."""
-    rules: list[dict[str, Any]] = []
-    index: dict[str, int] = {}
-    documented = documented_ids(context.rubric)
+    rules = _Rules(context)
     artifacts = Artifacts(context.base_dir)
-    for dimension, criterion in context.rubric.criteria():
-        if criterion.enabled and criterion.id not in index:
-            index[criterion.id] = len(rules)
-            rules.append(_rule(dimension, criterion, context.rubric, documented))
-    results: list[dict[str, Any]] = []
-    for card in cards:
-        comparison = context.comparisons.get(card.file)
-        new = {_same(f) for f in comparison.new_findings} if comparison else set()
-        for finding in card.findings:
-            if finding.criterion not in index:
-                index[finding.criterion] = len(rules)
-                rules.append(_rule_from_finding(finding, documented))
-            state = None
-            if comparison is not None and not comparison.roadmap_only:  # "new since baseline"
-                state = (
-                    "new" if _same(finding) in new or not comparison.baseline_found else "unchanged"
-                )
-            results.append(_result(card, finding, index[finding.criterion], artifacts, state))
-        for notice in card.notices:
-            if NOTICE_RULE["id"] not in index:
-                index[NOTICE_RULE["id"]] = len(rules)
-                rules.append(_with_help_uri(NOTICE_RULE, documented))
-            results.append(_notice(card, notice, index[NOTICE_RULE["id"]], artifacts))
-    rubric = context.rubric
+    results = [r for card in cards for r in _card_results(card, context, rules, artifacts)]
+    scorecards = [_scorecard_properties(card, context) for card in cards]
     return _log(
-        rules,
+        rules.rules,
         results,
         artifacts,
         context.tool_version,
-        {
-            "rubric": {"id": rubric.id, "name": rubric.name, "version": rubric.version},
-            "scorecards": [
-                {
-                    "file": artifact_uri(card.file, context.base_dir),
-                    "name": card.name,
-                    "score": card.overall.score,
-                    "level": card.overall.level,
-                    "risk": card.overall.risk.value if card.overall.risk else None,
-                    "verdict": verdict_words(card.overall),
-                    "verdictReasons": card.overall.reasons,
-                    "targetLevel": card.overall.target_level,
-                    "meetsTarget": card.overall.meets_target,
-                    "needsAssessment": card.overall.needs_assessment,
-                    "lintErrors": card.overall.lint_errors,
-                    "basis": BASIS,
-                    **_comparison_properties(card, context),
-                }
-                for card in cards
-            ],
-        },
+        _run_properties(context.rubric, scorecards),
     )
 
 
@@ -425,8 +452,68 @@ def _log(
     }
 
 
+_RESULTS = "\x00results\x00"
+_SCORECARDS = "\x00scorecards\x00"
+"""Placeholders in the log written at the end, where the spooled arrays go."""
+
+
+class Writer:
+    """Results are written as each design is scored, into a temporary file: the rules and
+    folder bases they name come first in the log but are known only at the end (a finding
+    of a criterion the rubric lacks, a notice, a file outside the base folder).
+
+    Each item is serialised by pydantic-core (several times faster than ``json.dumps``,
+    the same text) and indented to its place in the log.
+    """
+
+    def __init__(self, out: TextIO, context: ReportContext) -> None:
+        self.out = out
+        self.context = context
+        self.rules = _Rules(context)
+        self.artifacts = Artifacts(context.base_dir)
+        self.results = Spool()  # $.runs[0].results[*], 8 spaces in
+        self.scorecards = Spool()  # $.runs[0].properties.scorecards[*], 10 spaces in
+        self.count = 0
+
+    @staticmethod
+    def _append(spool: Spool, value: Any, indent: str) -> None:
+        text = indent + safe_json(to_json(value, indent=2).decode("utf-8"))
+        spool.write(("\n" if spool.empty else ",\n") + text.replace("\n", "\n" + indent))
+
+    def add(self, card: Scorecard, context: ReportContext) -> None:
+        self.count += 1
+        for result in _card_results(card, context, self.rules, self.artifacts):
+            self._append(self.results, result, " " * 8)
+        self._append(self.scorecards, _scorecard_properties(card, context), " " * 10)
+
+    def end(self) -> None:
+        if not self.count:
+            return
+        log = _log(
+            self.rules.rules,
+            _RESULTS,  # type: ignore[arg-type]
+            self.artifacts,
+            self.context.tool_version,
+            _run_properties(self.context.rubric, _SCORECARDS),
+        )
+        text = safe_json(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"
+        for placeholder, spool, indent in (
+            (_RESULTS, self.results, " " * 6),
+            (_SCORECARDS, self.scorecards, " " * 8),
+        ):
+            before, text = text.split(json.dumps(placeholder), 1)
+            self.out.write(before)
+            if spool.empty:
+                self.out.write("[]")
+            else:
+                self.out.write("[")
+                spool.copy_to(self.out)
+                self.out.write("\n" + indent + "]")
+        self.out.write(text)
+
+
 def render(cards: Sequence[Scorecard], context: ReportContext) -> str:
-    return safe_json(json.dumps(sarif_log(cards, context), indent=2, ensure_ascii=False)) + "\n"
+    return render_with(Writer, cards, context)
 
 
 # ---------------------------------------------------------------- designkit lint

@@ -10,9 +10,11 @@ reads outcomes, the reviewers' reports keep the references.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
+from designkit.report import render_with
 from designkit.report.markdown import escape
+from designkit.report.spool import Spool
 from designkit.report.verdict_view import BASIS, kind_words, target_words, verdict_words
 from designkit.rubric.maturity import AREA_STATUS, stakeholder_label
 from designkit.rubric.schema import RubricSeverity
@@ -142,27 +144,50 @@ def _design(card: Scorecard, context: ReportContext, heading: str) -> list[str]:
     ]
 
 
+def _row(card: Scorecard) -> str:
+    overall = card.overall
+    score = "–" if overall.score is None else f"{overall.score:.1f} / 5"
+    label = "not yet assessable" if overall.score is None else stakeholder_label(overall.score)
+    return safe_line(
+        f"| {escape(card.name or card.file)} | {score} | {label} | {verdict_words(overall)} |"
+    )
+
+
+class Writer:
+    """The table of designs comes first and counts them, so the sections wait in a
+    temporary file (:class:`~designkit.report.spool.Spool`) and one row per design in memory."""
+
+    def __init__(self, out: TextIO, context: ReportContext) -> None:
+        self.out = out
+        self.sections = Spool()
+        self.pending: str | None = None  # the last section: the report's end is stripped
+        self.rows: list[str] = []
+
+    def add(self, card: Scorecard, context: ReportContext) -> None:
+        section = "\n".join(safe_line(line) for line in _design(card, context, "##"))
+        if self.pending is not None:
+            self.sections.write(self.pending + "\n")
+        self.pending = section
+        self.rows.append(_row(card))
+
+    def end(self) -> None:
+        if self.pending is None:
+            return
+        if len(self.rows) == 1:
+            head = ["# Integration maturity summary", ""]
+        else:
+            head = [
+                f"# Integration maturity summary: {len(self.rows)} designs",
+                "",
+                "| Design | Overall | Maturity | Verdict |",
+                "| --- | ---: | --- | --- |",
+                *self.rows,
+                "",
+            ]
+        self.out.write("\n".join(safe_line(line) for line in head) + "\n")
+        self.sections.copy_to(self.out)
+        self.out.write(self.pending.rstrip() + "\n")
+
+
 def render(cards: Sequence[Scorecard], context: ReportContext) -> str:
-    if len(cards) == 1:
-        lines = ["# Integration maturity summary", "", *_design(cards[0], context, "##")]
-    else:
-        lines = [
-            f"# Integration maturity summary: {len(cards)} designs",
-            "",
-            "| Design | Overall | Maturity | Verdict |",
-            "| --- | ---: | --- | --- |",
-        ]
-        for card in cards:
-            overall = card.overall
-            score = "–" if overall.score is None else f"{overall.score:.1f} / 5"
-            label = (
-                "not yet assessable" if overall.score is None else stakeholder_label(overall.score)
-            )
-            lines.append(
-                f"| {escape(card.name or card.file)} | {score} | {label} "
-                f"| {verdict_words(overall)} |"
-            )
-        lines.append("")
-        for card in cards:
-            lines += _design(card, context, "##")
-    return "\n".join(safe_line(line) for line in lines).rstrip() + "\n"
+    return render_with(Writer, cards, context)

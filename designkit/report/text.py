@@ -7,8 +7,9 @@ document text shows its control characters escaped and cannot start a line of it
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
+from designkit.report import render_with
 from designkit.report.trend_view import MAX_VALUES, hidden_note, level_change
 from designkit.report.trend_view import headline as trend_headline
 from designkit.report.verdict_view import (
@@ -124,19 +125,40 @@ def _card(card: Scorecard, context: ReportContext) -> list[str]:
     return lines
 
 
+def _row(card: Scorecard) -> str:
+    overall = card.overall
+    level = "-" if overall.level is None else str(overall.level)
+    risk = "-" if overall.risk is None else overall.risk.value
+    score = "-" if overall.score is None else f"{overall.score:.1f}"
+    return safe_line(f"{card.file:<48} {score:>7} {level:>5} {risk:<8}  {verdict_words(overall)}")
+
+
+class Writer:
+    """Each design's block as it is scored; the table of several files at the end, from
+    one short row per design (all that is kept)."""
+
+    def __init__(self, out: TextIO, context: ReportContext) -> None:
+        self.out = out
+        self.pending: str | None = None  # the last block: the report's end is stripped
+        self.rows: list[str] = []
+
+    def add(self, card: Scorecard, context: ReportContext) -> None:
+        # Names, values, messages and paths come from the documents: one safe line each.
+        block = "\n".join(safe_line(line) for line in _card(card, context))
+        if self.pending is not None:
+            self.out.write(self.pending + "\n\n")
+        self.pending = block
+        self.rows.append(_row(card))
+
+    def end(self) -> None:
+        if self.pending is None:
+            return
+        text = self.pending
+        if len(self.rows) > 1:
+            header = safe_line(f"{'file':<48} {'score':>7} {'level':>5} {'risk':<8}  verdict")
+            text += "\n\n" + "\n".join([header, *self.rows])
+        self.out.write(text.rstrip() + "\n")
+
+
 def render(cards: Sequence[Scorecard], context: ReportContext) -> str:
-    lines: list[str] = []
-    for card in cards:
-        lines += [*_card(card, context), ""]
-    if len(cards) > 1:
-        lines.append(f"{'file':<48} {'score':>7} {'level':>5} {'risk':<8}  verdict")
-        for card in cards:
-            overall = card.overall
-            level = "-" if overall.level is None else str(overall.level)
-            risk = "-" if overall.risk is None else overall.risk.value
-            score = "-" if overall.score is None else f"{overall.score:.1f}"
-            lines.append(
-                f"{card.file:<48} {score:>7} {level:>5} {risk:<8}  {verdict_words(overall)}"
-            )
-    # Names, values, messages and paths come from the documents: one safe line each.
-    return "\n".join(safe_line(line) for line in lines).rstrip() + "\n"
+    return render_with(Writer, cards, context)

@@ -141,13 +141,30 @@ class _Plan:
     remediation_per_design: bool  # has placeholders a failing design's values fill
 
 
-_PLANS: dict[int, tuple[Criterion, _Plan]] = {}
+_PLANS: dict[int, tuple[Rubric, dict[int, _Plan]]] = {}
+"""Plans per rubric (by identity, the rubric kept alive with them), for the last few
+rubrics only: a process that loads a rubric again and again (a test suite, a server)
+does not keep every copy it ever scored with."""
+
+_RUBRICS_KEPT = 4
 
 
-def _plan(criterion: Criterion) -> _Plan:
-    hit = _PLANS.get(id(criterion))
-    if hit is not None and hit[0] is criterion:
+def _plans(rubric: Rubric) -> dict[int, _Plan]:
+    hit = _PLANS.get(id(rubric))
+    if hit is not None and hit[0] is rubric:
         return hit[1]
+    while len(_PLANS) >= _RUBRICS_KEPT:
+        del _PLANS[next(iter(_PLANS))]
+    plans: dict[int, _Plan] = {}
+    _PLANS[id(rubric)] = (rubric, plans)
+    return plans
+
+
+def _plan(criterion: Criterion, plans: dict[int, _Plan]) -> _Plan:
+    """The criterion's plan, made on first use; its rubric keeps the criterion (and its id)."""
+    plan = plans.get(id(criterion))
+    if plan is not None:
+        return plan
     plan = _Plan(
         criterion=criterion,
         check=compile_check(criterion.check),
@@ -160,7 +177,7 @@ def _plan(criterion: Criterion) -> _Plan:
         remediation=wording.fill(criterion.remediation, None),
         remediation_per_design=bool(wording.placeholders(criterion.remediation)),
     )
-    _PLANS[id(criterion)] = (criterion, plan)  # the criterion is kept alive with its plan
+    plans[id(criterion)] = plan
     return plan
 
 
@@ -317,11 +334,12 @@ def score_design(
     dimensions: list[DimensionResult] = []
     findings: list[Finding] = []
     wins: list[QuickWin] = []
+    plans = _plans(rubric)
     for dimension in rubric.dimensions:
         results: list[CriterionResult] = []
         criteria = {c.id: c for c in dimension.criteria if c.enabled}
         for criterion in criteria.values():
-            plan = _plan(criterion)
+            plan = _plan(criterion, plans)
             result = _evaluate_criterion(plan, scope)
             if accepted and result.status in (Status.FAIL, Status.UNKNOWN):
                 reason = next(
