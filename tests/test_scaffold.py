@@ -260,9 +260,8 @@ def test_generated_project_runs_on_its_sample_data(design: Path, tmp_path: Path)
     if design.stem == "etl-warehouse-nightly":  # nothing loaded: the run failed, exit 1
         assert first.returncode == 1, first.stderr[-2000:]
         assert summary["dead_lettered"] == 20
-        assert first.stderr.strip().splitlines()[-1].startswith(
-            "run failed: 0 of 20 records loaded, 20 dead-lettered"
-        )
+        verdict = first.stderr.strip().splitlines()[-1]
+        assert verdict.startswith("run failed: 0 of 20 records loaded, 20 dead-lettered")
         listed = _run(tmp_path, env, "dlq", "list")
         assert "required field 'amount_usd' is missing" in listed.stdout
     else:

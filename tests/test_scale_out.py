@@ -342,9 +342,8 @@ def final_state(project: Project) -> tuple[dict[str, int], dict[str, tuple[str, 
         )
     )
     for row in json.loads(listed.stdout):
-        message_id, status, stage, error_class, attempts = (
-            row["id"], row["status"], row["stage"], row["error_class"], row["attempts"]
-        )
+        message_id, status, stage = row["id"], row["status"], row["stage"]
+        error_class, attempts = row["error_class"], row["attempts"]
         assert status == "queued"
         key = archive[message_id]
         assert key not in dead, f"{key} twice in the DLQ"
