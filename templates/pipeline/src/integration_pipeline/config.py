@@ -346,6 +346,7 @@ class PipelineConfig(_Strict):
 ENV_OVERRIDES: dict[str, tuple[str, ...]] = {
     "PIPELINE_TRANSPORT": ("transport",),
     "PIPELINE_STATE": ("state",),
+    "PIPELINE_TARGET_KIND": ("target", "kind"),
     "PIPELINE_HOST": ("trigger", "host"),
     "PIPELINE_PORT": ("trigger", "port"),
     "PIPELINE_METRICS_PORT": ("monitoring", "metrics_port"),
