@@ -82,7 +82,10 @@ FAULTS: dict[str, tuple[str, int]] = {
 TRIES = {"timeout": 5, "rate_limited": 5, "server_error": 4}
 CLASS_OF = {"57014": "timeout", "53300": "rate_limited", "40001": "server_error"}
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+pytestmark = [  # `services`: needs RabbitMQ and PostgreSQL (make test-fast leaves it out)
+    pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL"),
+    pytest.mark.services,
+]
 
 
 # -- services -------------------------------------------------------------------------
