@@ -220,6 +220,8 @@ def test_compose_matches_what_the_code_exposes(design: Path, projects: dict[str,
             assert wanted in ("service_healthy", "service_completed_successfully"), name
             if wanted == "service_healthy":
                 assert services[dependency].get("healthcheck", {}).get("test"), dependency
+        check = service.get("healthcheck", {})
+        assert check.get("disable") is True or check["test"][0] in ("CMD", "CMD-SHELL"), name
         for key, value in (service.get("environment") or {}).items():
             if re.search(r"PASS|SECRET|TOKEN|_URL$", key):
                 assert INTERPOLATED.search(str(value)), f"{name}: {key} holds a literal secret"
@@ -236,7 +238,8 @@ def test_compose_matches_what_the_code_exposes(design: Path, projects: dict[str,
         )  # fmt: skip
     worker = services["worker"]
     assert worker["deploy"]["replicas"] >= 2
-    assert worker["healthcheck"]["test"][1:] == ["health", "--live"]
+    slug = config_module.load_config(out / "config" / "pipeline.yaml", {}).integration.slug
+    assert worker["healthcheck"]["test"] == ["CMD", slug, "health", "--live"]
     assert "health" in commands
     config = config_module.load_config(
         out / "config" / "pipeline.yaml",
