@@ -1,12 +1,13 @@
 # Two commands set everything up on a fresh machine:
 #   make demo   - builds .venv and runs designkit end to end on samples/ (into build/demo)
-#   make test   - builds .venv and runs the whole test suite
+#   make test   - builds .venv and runs the whole test suite (what CI runs)
+#   make test-fast - the same without the RabbitMQ/PostgreSQL and Chromium tests
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint golden bench clean readme readme-images dist rules-doc
+.PHONY: demo test test-fast lint golden bench clean readme readme-images dist rules-doc
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +50,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# No broker, database or browser needed (markers `services` and `browser`, pyproject.toml).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not services and not browser"
 
 lint: $(STAMP)
 	$(BIN)/ruff check designkit tests benchmarks templates/pipeline scripts

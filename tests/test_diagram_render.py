@@ -71,6 +71,7 @@ def test_every_view_renders_to_svg_with_graphviz(path: Path) -> None:
             assert "Warning" not in svg and "Error" not in svg
 
 
+@pytest.mark.browser
 def test_mermaid_cli_renders_every_sample(tmp_path: Path) -> None:
     """One mermaid-cli run over a Markdown file holding every chart (one browser start);
     it fails on the first chart Mermaid cannot parse."""
@@ -109,6 +110,7 @@ def test_mermaid_cli_renders_every_sample(tmp_path: Path) -> None:
         ElementTree.fromstring(text)
 
 
+@pytest.mark.browser
 def test_mermaid_cli_fails_on_a_broken_chart(tmp_path: Path) -> None:
     """The renderer really checks: a chart with an unclosed subgraph label is refused."""
     binary = mmdc()

@@ -285,6 +285,7 @@ def _chromium(page: Path, profile: Path, *extra: str) -> subprocess.CompletedPro
     )
 
 
+@pytest.mark.browser
 def test_chromium_renders_the_page_and_runs_no_payload(tmp_path: Path) -> None:
     _require_chromium()
     cards = [hostile_card(), score_path(API_LED)]

@@ -50,6 +50,7 @@ def test_readme_pictures_exist_and_are_referenced() -> None:
         assert width >= 1000 and height >= 1000
 
 
+@pytest.mark.browser
 def test_the_pictures_are_rendered_by_the_documented_command(tmp_path: Path) -> None:
     if shutil.which("chromium") is None:
         if os.environ.get("CI"):

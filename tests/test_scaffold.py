@@ -255,14 +255,17 @@ def test_generated_project_runs_on_its_sample_data(design: Path, tmp_path: Path)
     every record to the DLQ, with its envelope, instead of losing it."""
     env = _project(design, tmp_path)
     first = _run(tmp_path, env, "run")
-    assert first.returncode == 0, first.stderr[-2000:]
     summary = json.loads(first.stdout.strip().splitlines()[-1])
     assert summary["read"] == 20
-    if design.stem == "etl-warehouse-nightly":
+    if design.stem == "etl-warehouse-nightly":  # nothing loaded: the run failed, exit 1
+        assert first.returncode == 1, first.stderr[-2000:]
         assert summary["dead_lettered"] == 20
+        verdict = first.stderr.strip().splitlines()[-1]
+        assert verdict.startswith("run failed: 0 of 20 records loaded, 20 dead-lettered")
         listed = _run(tmp_path, env, "dlq", "list")
         assert "required field 'amount_usd' is missing" in listed.stdout
     else:
+        assert first.returncode == 0, first.stderr[-2000:]
         assert summary["loaded"] == 20 and summary["dead_lettered"] == 0
         again = json.loads(_run(tmp_path, env, "run").stdout.strip().splitlines()[-1])
         assert again["loaded"] == 0 and again["skipped_duplicates"] == 20

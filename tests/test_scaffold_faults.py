@@ -265,14 +265,14 @@ def _assert_dlq_envelopes(project: Path, env: dict[str, str], stem: str) -> None
         )  # fmt: skip
         return done.stdout
 
-    listed = [line.split("\t") for line in cli("dlq", "list").splitlines()]
+    listed = json.loads(cli("dlq", "list", "--format", "json"))
     assert listed
-    stages = {row[2] for row in listed}
+    stages = {row["stage"] for row in listed}
     assert "transform" in stages
     if stem != "etl-warehouse-nightly":
         assert "load" in stages
     for row in listed:
-        envelope = json.loads(cli("dlq", "show", row[0]))
+        envelope = json.loads(cli("dlq", "show", str(row["id"])))
         for key in (
             "payload", "source", "stage", "error_class", "error_message", "classification",
             "attempts", "first_failure_at", "last_failure_at", "correlation_id", "status",

@@ -2,8 +2,9 @@
 
 Files copied verbatim from ``templates/pipeline/`` (the runtime, its tests) are checked
 against the template itself; the manifest only lists hashes. What remains (config with
-provenance, README, pyproject, Dockerfile, CI workflow, alerts, dashboard, sample data,
-``user_hooks.py``) is reviewed like code. Regenerate with ``make golden``.
+provenance, README, pyproject, Dockerfile, .dockerignore, compose.yaml, .env.example,
+CI workflow, alerts, Prometheus config, dashboard, sample data, ``user_hooks.py``) is
+reviewed like code. Regenerate with ``make golden``.
 """
 
 from __future__ import annotations

@@ -26,9 +26,11 @@ from designkit.scaffold import plan_project
 from designkit.scaffold.context import (
     HISTOGRAM_TOP_BUCKET_SECONDS,
     Threshold,
+    build_monitoring,
     parse_threshold,
     prometheus_duration,
 )
+from designkit.scaffold.dashboard import OVERVIEW_TITLE
 
 SAMPLES = sorted((Path(__file__).parent.parent / "samples").glob("*.md"))
 _PROMQL_WORDS = {"sum", "rate", "max", "by", "le", "stage", "or", "vector", "histogram_quantile"}
@@ -213,7 +215,10 @@ def test_dashboard_has_a_row_per_design_dashboard(design: Path, tmp_path: Path) 
     assert 36 <= board["schemaVersion"] <= 41
     parsed = parse_file(str(design))
     rows = [p for p in board["panels"] if p["type"] == "row"]
-    assert [r["title"] for r in rows] == [d.name for d in parsed.design.observability.dashboards]
+    assert rows[0]["title"] == OVERVIEW_TITLE  # every design, the ETL one without dashboards
+    assert [r["title"] for r in rows[1:]] == [
+        d.name for d in parsed.design.observability.dashboards
+    ]
     ids = [p["id"] for p in board["panels"]]
     assert len(set(ids)) == len(ids)
     current = None
@@ -226,11 +231,32 @@ def test_dashboard_has_a_row_per_design_dashboard(design: Path, tmp_path: Path) 
         assert current is not None
         counts[current] += 1
         assert panel["type"] in ("timeseries", "stat", "text")
-        assert panel["description"].startswith(f"{design.name}:")
+        if current != OVERVIEW_TITLE:
+            assert panel["description"].startswith(f"{design.name}:")
+        assert panel["type"] == "text" or panel["targets"], panel["title"]
         for target in panel.get("targets", []):
             used = _metric_tokens(target["expr"])
             assert used and used <= registered, used - registered
     assert all(counts.values()), counts
+    overview = [p["title"] for p in board["panels"][1 : 1 + counts[OVERVIEW_TITLE]]]
+    assert counts[OVERVIEW_TITLE] == 6, overview
+    for word in ("Throughput", "Error rate", "latency", "Dead letters", "breaker", "Retries"):
+        assert any(word in title for title in overview), word
+    # the design's thresholds, as the alert rules read them, are the panels' thresholds
+    steps = {
+        p["title"]: [s["value"] for s in p["fieldConfig"]["defaults"]["thresholds"]["steps"]]
+        for p in board["panels"][1 : 1 + counts[OVERVIEW_TITLE]]
+    }
+    alert_rules = build_monitoring(parsed, design.name).rules
+    for rule in alert_rules:
+        if rule.kind == "errors" and not rule.note:
+            assert rule.value in steps["Error rate"]
+        if rule.kind == "dlq" and not rule.note:  # "> 25" on a count turns red at 26
+            assert rule.op == ">" and rule.value is not None
+            assert rule.value + 1 in steps["Dead letters waiting"]
+    assert steps["Circuit breaker (0 closed, 1 open, 2 half-open)"] == [None, 1, 2]
+    if design.stem == "etl-warehouse-nightly":  # "> 1%" in its metrics table
+        assert steps["Error rate"] == [None, 0.01]
     if design.stem == "event-driven-shopify-netsuite":
         titles = [p["title"] for p in board["panels"]]
         assert "Error rate" in titles and any("Circuit breaker" in t for t in titles)
@@ -283,8 +309,8 @@ def test_adversarial_monitoring_stays_valid(tmp_path: Path) -> None:
     assert "<" not in raw and ">" not in raw
     board = json.loads(raw)
     rows = [p for p in board["panels"] if p["type"] == "row"]
-    assert len(rows) == 2 and "</script>" in rows[0]["title"]
-    assert "{{ x }}" in rows[0]["title"]
+    assert len(rows) == 3 and "</script>" in rows[1]["title"]
+    assert "{{ x }}" in rows[1]["title"]
     assert board["title"].startswith("Evil")
 
 

@@ -82,7 +82,10 @@ FAULTS: dict[str, tuple[str, int]] = {
 TRIES = {"timeout": 5, "rate_limited": 5, "server_error": 4}
 CLASS_OF = {"57014": "timeout", "53300": "rate_limited", "40001": "server_error"}
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+pytestmark = [  # `services`: needs RabbitMQ and PostgreSQL (make test-fast leaves it out)
+    pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL"),
+    pytest.mark.services,
+]
 
 
 # -- services -------------------------------------------------------------------------
@@ -332,7 +335,7 @@ def wait_until_done(project: Project, expected: Expected, timeout: float = RUN_T
 def final_state(project: Project) -> tuple[dict[str, int], dict[str, tuple[str, int, str]]]:
     """(key -> write count in the target, key -> (error class, attempts, stage) in the DLQ)."""
     loaded = dict(project.sql("SELECT event_id, _write_count FROM SCHEMA.order_event"))
-    listed = project.cli("dlq", "list")
+    listed = project.cli("dlq", "list", "--format", "json")
     assert listed.returncode == 0, listed.stderr
     dead: dict[str, tuple[str, int, str]] = {}
     archive = dict(
@@ -341,8 +344,9 @@ def final_state(project: Project) -> tuple[dict[str, int], dict[str, tuple[str, 
             (KEY_SOURCE,),
         )
     )
-    for line in listed.stdout.splitlines():
-        message_id, status, stage, error_class, attempts, _cid, _message = line.split("\t", 6)
+    for row in json.loads(listed.stdout):
+        message_id, status, stage = row["id"], row["status"], row["stage"]
+        error_class, attempts = row["error_class"], row["attempts"]
         assert status == "queued"
         key = archive[message_id]
         assert key not in dead, f"{key} twice in the DLQ"
@@ -823,9 +827,9 @@ def test_embedded_transport_with_postgres_state(
         assert again["skipped_duplicates"] == len(good)  # the marks are in the database
         assert project.counts() == (len(good), len(poison))  # the payload is queued once
         assert not (project.root / "var" / "dlq.sqlite").exists()
-        listed = project.cli("dlq", "list").stdout.splitlines()
+        listed = json.loads(project.cli("dlq", "list", "--format", "json").stdout)
         assert len(listed) == len(poison)
-        entry_id = listed[0].split("\t")[0]
+        entry_id = str(listed[0]["id"])
         shown = json.loads(project.cli("dlq", "show", entry_id).stdout)
         assert shown["error_class"] == "validation" and shown["attempts"] == 2  # two runs
         assert project.cli("dlq", "discard", entry_id).stdout.strip() == f"discarded {entry_id}"

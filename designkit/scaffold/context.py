@@ -343,6 +343,7 @@ def _trigger(
         "path": prov.take("trigger.webhook.path", reading.path or "/records", line if reading.path else None),
         "signature_header": prov.take("trigger.webhook.signature_header", header, header_line if header else None),
         "text": Value(text or "", line),
+        "command": Value(rules.container_command(reading, text), line),
     }  # fmt: skip
 
 
@@ -428,6 +429,10 @@ class AlertRule:
     summary: str = ""
     description: str = ""
     note: str | None = None
+    # the comparison as numbers, for the dashboard's panel thresholds (rules written out)
+    op: str = ""
+    value: float | None = None
+    quantile: float | None = None
 
 
 @dataclass
@@ -570,6 +575,7 @@ def _metric_rule(
     else:
         expr = EXPRESSIONS[kind]
     rule.expr = f"{expr} {reading.op} {promql_number(reading.value)}"
+    rule.op, rule.value, rule.quantile = reading.op, reading.value, reading.quantile
     rule.for_ = prometheus_duration(reading.for_seconds)
     rule.summary = _go_template_text(f"{name}: {description or name} {text}")
     notes = [source]
@@ -644,6 +650,7 @@ def build_monitoring(parsed: ParsedDesign, design_file: str) -> Monitoring:
         dlq_rule.note = "the design states no numeric DLQ alert threshold"
     else:
         dlq_rule.expr = f"{EXPRESSIONS['dlq']} > {dlq.alert_threshold}"
+        dlq_rule.op, dlq_rule.value = ">", float(dlq.alert_threshold)
         dlq_rule.summary = f"More than {dlq.alert_threshold} dead letters waiting"
         dlq_rule.description = _go_template_text(
             f"{dlq_rule.source}: {dlq.monitoring or dlq.alert_threshold}"
@@ -667,7 +674,7 @@ def build_monitoring(parsed: ParsedDesign, design_file: str) -> Monitoring:
         AlertRule(
             name="CircuitBreakerOpen", kind="breaker", line=breaker_line, severity="critical",
             source=breaker_where, threshold_text="open",
-            expr=f"{EXPRESSIONS['breaker']} == 1",
+            expr=f"{EXPRESSIONS['breaker']} == 1", op="==", value=1.0,
             summary="The target's circuit breaker is open: deliveries are paused",
             description=_go_template_text(f"{breaker_where} is open (state 1)"),
         )

@@ -190,6 +190,18 @@ class TriggerReading:
     unread: str | None = None
 
 
+def container_command(reading: TriggerReading, text: str | None) -> str:
+    """The image's default command: ``serve`` for a trigger that keeps running (a
+    webhook, a schedule, a file the design says arrives), ``run`` for a one-shot job
+    (the design names no trigger, or one the runtime does not build: the container then
+    processes the input once and exits, for an outside scheduler to start again)."""
+    if reading.kind in ("webhook", "schedule"):
+        return "serve"
+    if reading.unread is None and (text or "").strip():
+        return "serve"
+    return "run"
+
+
 def _schedule_words(text: str) -> str | None:
     cron = _CRON_TEXT.search(text)
     if cron:

@@ -145,6 +145,12 @@ def run(config_path: str, input_path: str | None) -> None:
         if server is not None:
             server.shutdown()
     click.echo(json.dumps(summary.__dict__))
+    from .reports import run_failure
+
+    failure = run_failure(summary.read, summary.loaded, summary.dead_lettered, config.run)
+    if failure is not None:  # finished, but the target saw too little of the work
+        click.echo(f"run failed: {failure}", err=True)
+        sys.exit(1)
 
 
 @main.command()
@@ -300,8 +306,12 @@ def _entry_id(config: PipelineConfig, value: str) -> Any:
 @click.option(
     "--status", default="queued", type=click.Choice(["queued", "replayed", "discarded", "all"])
 )
-def dlq_list(config_path: str, status: str) -> None:
-    """One line per entry."""
+@click.option(
+    "--format", "output", default="text", show_default=True, type=click.Choice(["text", "json"]),
+    help="text: a header and aligned columns; json: an array for scripts ([] when empty).",
+)  # fmt: skip
+def dlq_list(config_path: str, status: str, output: str) -> None:
+    """One row per entry (its payload: `dlq show ID`)."""
     config, queue = _queue(config_path)
     try:
         if config.transport == "rabbitmq":
@@ -318,11 +328,11 @@ def dlq_list(config_path: str, status: str) -> None:
             entries = queue.list(None if status == "all" else status, limit=10_000)
     except _service_errors(config) as error:
         _unavailable(error)
-    for entry in entries:
-        click.echo(
-            f"{entry.id}\t{entry.status}\t{entry.stage}\t{entry.error_class}\t"
-            f"{entry.attempts}\t{entry.correlation_id}\t{entry.error_message}"
-        )
+    from .reports import dlq_json, dlq_rows, dlq_table
+
+    redact = [*config.logging.redact, *(f.name for f in config.entity.fields if f.sensitive)]
+    rows = dlq_rows(entries, redact)
+    click.echo(dlq_json(rows) if output == "json" else dlq_table(rows, status))
 
 
 @dlq.command("show")

@@ -8,7 +8,9 @@ validates and the runtime interprets, never as code.
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -301,6 +303,19 @@ class Postgres(_Strict):
         return value
 
 
+class RunPolicy(_Strict):
+    """When ``run`` counts as failed (exit 1) although it finished.
+
+    A run that loaded nothing while it sent records to the DLQ did no work the target
+    will see: a scheduler or CI must notice, so that fails by default. Partial success
+    (some loaded, some dead-lettered) exits 0 unless ``max_dead_letter_ratio`` is set.
+    """
+
+    fail_when_nothing_loaded: bool = True
+    # exit 1 when dead-lettered / read exceeds this (0.1: more than 10 %); None: no limit
+    max_dead_letter_ratio: float | None = Field(default=None, ge=0, le=1)
+
+
 class PipelineConfig(_Strict):
     integration: Integration
     trigger: Trigger = Field(default_factory=Trigger)
@@ -322,14 +337,52 @@ class PipelineConfig(_Strict):
     monitoring: Monitoring = Field(default_factory=Monitoring)
     success_criteria: SuccessCriteria = Field(default_factory=SuccessCriteria)
     logging: Logging = Field(default_factory=Logging)
+    run: RunPolicy = Field(default_factory=RunPolicy)
+
+
+# Settings a container sets without editing the file: compose.yaml and the Dockerfile use
+# them (a container must listen on 0.0.0.0, the file's default stays 127.0.0.1 so a
+# laptop run is never reachable from the network). An empty variable changes nothing.
+ENV_OVERRIDES: dict[str, tuple[str, ...]] = {
+    "PIPELINE_TRANSPORT": ("transport",),
+    "PIPELINE_STATE": ("state",),
+    "PIPELINE_TARGET_KIND": ("target", "kind"),
+    "PIPELINE_HOST": ("trigger", "host"),
+    "PIPELINE_PORT": ("trigger", "port"),
+    "PIPELINE_METRICS_PORT": ("monitoring", "metrics_port"),
+}
+
+
+def _apply_environment(data: object, environ: Mapping[str, str]) -> dict[tuple[str, ...], str]:
+    """Write the ENV_OVERRIDES that are set into ``data``; returns path -> variable."""
+    used: dict[tuple[str, ...], str] = {}
+    if not isinstance(data, dict):
+        return used
+    for name, path in ENV_OVERRIDES.items():
+        value = environ.get(name, "")
+        if not value:
+            continue
+        node = data
+        for key in path[:-1]:
+            child = node.get(key)
+            if child is None:
+                child = node[key] = {}
+            if not isinstance(child, dict):
+                break
+            node = child
+        else:
+            node[path[-1]] = value
+            used[path] = name
+    return used
 
 
 class ConfigError(Exception):
     """The configuration cannot be used; the message names the file and the setting."""
 
 
-def load_config(path: str | Path) -> PipelineConfig:
-    """Read and validate the YAML; one clear line per problem, never a traceback."""
+def load_config(path: str | Path, environ: Mapping[str, str] | None = None) -> PipelineConfig:
+    """Read and validate the YAML, then the ENV_OVERRIDES set in ``environ`` (default:
+    the process environment); one clear line per problem, never a traceback."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
@@ -340,9 +393,13 @@ def load_config(path: str | Path) -> PipelineConfig:
         raise ConfigError(f"{file}: no such configuration file") from None
     except YAMLError as error:
         raise ConfigError(f"{file}: invalid YAML: {error}") from None
+    used = _apply_environment(data, os.environ if environ is None else environ)
     try:
         return PipelineConfig.model_validate(data)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
+        variable = used.get(tuple(str(part) for part in first["loc"]))
+        if variable is not None:
+            where = f"{where} (from {variable})"
         raise ConfigError(f"{file}: {where}: {first['msg']}") from None

@@ -3,7 +3,8 @@
 Rules are free text in the design ("customer_id is required", "email must be a valid
 email"), so each rule is read as: the entity fields it names, plus its ``check`` kind.
 A rule that is itself a safe expression (``total >= 0``) is evaluated as a predicate.
-``business`` rules that are neither are reported once and left to ``user_hooks.py``.
+Rules the runtime cannot check (prose that names no field and is not enforced elsewhere)
+are listed in one start-up warning, so the log says once what still needs a person.
 
 Actions: ``reject`` -> the record goes to the DLQ (classification validation);
 ``transform`` -> the value is normalised (trimmed, type-coerced) and re-checked;
@@ -25,6 +26,7 @@ from .mapping import _coerce
 
 BEFORE_LOAD = ("on_receipt", "pre_send")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SIGNATURE_WORDS = re.compile(r"hmac|signature|signed", re.IGNORECASE)
 
 
 class AlertAndQueue(ValidationFailed):
@@ -55,13 +57,38 @@ class Validator:
                 predicate = None
             words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", rule.rule))
             fields = [name for name in self.types if name in words]
-            if predicate is None and not fields and warn is not None:
-                warn(f"validation rule {rule.rule!r} names no field; implement it in user_hooks.py")
             self.rules.append(_Compiled(rule, fields, predicate))
+        self.unenforced = [r.config.rule for r in self.rules if not self._enforced(r)]
+        if self.unenforced and warn is not None:  # once, one line: what needs a person
+            names = ", ".join(repr(rule) for rule in self.unenforced)
+            warn(
+                f"{len(self.unenforced)} validation rule(s) not enforced: {names}; write each"
+                " `rule` in config/pipeline.yaml as an expression (`total >= 0`) or name the"
+                " fields it checks"
+            )
         # on_receipt rules before pre_send ones, each group in the design's order
         self.ordered = sorted(self.rules, key=lambda r: r.config.when != "on_receipt")
         self.after_load = any(r.config.when == "post_receive" for r in self.rules)
         self._plans: dict[str | None, list[tuple[_Compiled, str | None]]] = {}
+
+    def _enforced(self, rule: _Compiled) -> bool:
+        """Whether the runtime checks this rule without the user's help.
+
+        An expression or a rule naming fields is checked here; "Required fields" with
+        no names is what the entity's ``required`` flags already enforce on every record;
+        a signature rule is what the webhook verifies when its header is configured.
+        The rest (reference data, business rules in prose) needs a person.
+        """
+        if rule.predicate is not None or rule.fields:
+            return True
+        if rule.config.check == "required":
+            return True
+        webhook = self.config.trigger.webhook
+        return bool(
+            self.config.trigger.kind == "webhook"
+            and webhook.signature_header
+            and SIGNATURE_WORDS.search(rule.config.rule)
+        )
 
     def _passes(self, rule: _Compiled, record: dict[str, Any], field: str | None) -> bool:
         if rule.predicate is not None and field is None:
