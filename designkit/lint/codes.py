@@ -165,6 +165,20 @@ _PARSER: tuple[CodeDoc, ...] = (
         "Write the value the way the template does (When: Pre-send, Post-receive or On "
         "receipt), or set it in config/pipeline.yaml after scaffolding.",
     ),
+    CodeDoc(
+        "DK502",
+        "scaffold-unmapped-required-field",
+        Severity.WARNING,
+        "A required canonical field has no mapping row, so the pipeline rejects every record",
+        "The generated pipeline checks required fields before it loads; a required field "
+        "that no Mapping Specifications row fills is empty in every record, so every record "
+        "is dead-lettered and `run` exits 1. The design is incomplete there, and scaffolding "
+        "says so before the first run does.",
+        ("| amount | decimal | Direct | amount_usd | decimal | |",),
+        ("(no Mapping Specifications row with Target Field amount_usd)",),
+        "Add a Mapping Specifications row whose Target Field is the required field, or mark "
+        "the field not required in the canonical model.",
+    ),
 )
 
 _LABEL = re.compile(r"^(PASS|FAIL|FIX):\s?(.*)$")

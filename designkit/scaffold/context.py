@@ -243,6 +243,7 @@ def build_context(parsed: ParsedDesign, design_name: str) -> Context:
         "table": snake_name(model.entity, fallback="records"),
     }  # fmt: skip
     diagnostics: list[Diagnostic] = []
+    diagnostics += _unmapped_required(parsed, fields, mappings, design_name)
     trigger = _trigger(parsed, prov, design_name, diagnostics)
     validation = []
     for index, row in enumerate(design.data.validation_rules):
@@ -311,6 +312,27 @@ def build_context(parsed: ParsedDesign, design_name: str) -> Context:
         circuit_breaker=breaker, dead_letter_queue=dlq, idempotency=idempotency, alerts=alerts,
         success_criteria=success, redact=redact, diagnostics=diagnostics, trigger=trigger,
     )  # fmt: skip
+
+
+def _unmapped_required(
+    parsed: ParsedDesign, fields: list[FieldInfo], mappings: list[MappingInfo], design_name: str
+) -> list[Diagnostic]:
+    """Required fields no mapping fills: every record would be dead-lettered (DK502)."""
+    if not mappings:  # no mapping table at all: the scaffold copies fields by name
+        return []
+    targets = {m.target.value for m in mappings}
+    found = []
+    for index, info in enumerate(fields):
+        if info.required.value and info.name.value not in targets:
+            found.append(Diagnostic(
+                "DK502", Severity.WARNING,
+                f"required field {info.original!r} has no mapping row: the pipeline will "
+                "dead-letter every record until it is mapped",
+                path=design_name, line=info.name.line or 0,
+                field=f"data.canonical_model.fields[{index}]",
+                hint="add a Mapping Specifications row with this Target Field, or make it optional",
+            ))  # fmt: skip
+    return found
 
 
 def _trigger(
