@@ -57,8 +57,8 @@ def _protocol(header_timeout: float) -> type[H11Protocol]:
                 self._head_timer.cancel()
                 self._head_timer = None
 
-        def connection_made(self, transport: asyncio.BaseTransport) -> None:  # type: ignore[override]
-            super().connection_made(transport)  # type: ignore[arg-type]
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
             self._arm()
 
         def data_received(self, data: bytes) -> None:

@@ -25,9 +25,9 @@ from prometheus_client import Counter, Gauge
 from .config import PipelineConfig
 from .errors import PipelineError
 from .http_auth import secret
+from .http_server import ControlServer
 from .pipeline import Pipeline, RunSummary
 from .schedule import Schedule, Scheduler, parse_schedule
-from .http_server import ControlServer
 from .webhook import ControlApp, Inbox, header_fields
 
 INBOX = "var/inbox.sqlite"
