@@ -195,6 +195,26 @@ def test_requests_past_the_concurrency_limit_get_503(serve: Any, tmp_path: Path)
         assert sorted(r[0] for r in db.execute("SELECT order_id FROM records")) == ["W1", "W2"]
 
 
+def test_a_head_over_max_header_bytes_is_refused(serve: Any) -> None:
+    """Sent whole, a 4 KiB head over a 2 KiB cap gets 431; sent in pieces, h11 stops
+    buffering it at the cap with 400. Either way the connection is closed."""
+    _, port, stream = serve({"max_header_bytes": 2048})
+    body = json.dumps(RECORD).encode()
+    big = _head(len(body), extra=f"X-Big: {'a' * 4096}\r\n")
+    with _connect(port) as sock:
+        sock.sendall(big + body)
+        answer = _until_closed(sock)
+    assert _status_and_body(answer) == (431, {"error": "request head over 2048 bytes"})
+    with _connect(port) as sock:
+        sock.sendall(big[:3000])  # the head is not complete: never parsed
+        assert _until_closed(sock).startswith(b"HTTP/1.1 400 ")
+    with _connect(port) as sock:  # a 1 KiB header fits
+        extra = f"X-Big: {'a' * 1024}\r\nConnection: close\r\n"
+        sock.sendall(_head(len(body), extra=extra) + body)
+        assert _until_closed(sock).startswith(b"HTTP/1.1 202 ")
+    assert all(json.loads(line) for line in stream.getvalue().splitlines())
+
+
 def test_a_body_over_the_cap_is_refused_before_it_is_read(serve: Any) -> None:
     _, port, _ = serve(max_body_bytes=200)
     with _connect(port) as sock:  # a gigabyte announced, nothing sent: answered at once

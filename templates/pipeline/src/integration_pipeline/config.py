@@ -235,7 +235,7 @@ class Server(_Strict):
     # a body not complete this long after its head: 408 and the connection is closed
     body_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)
     keep_alive_seconds: float = Field(default=5.0, gt=0, le=3600)  # idle keep-alive connection
-    max_header_bytes: int = Field(default=16_384, ge=1024, le=1_048_576)  # larger heads: 400
+    max_header_bytes: int = Field(default=16_384, ge=1024, le=1_048_576)  # larger heads: 431
     # open connections beyond this get 503 (uvicorn's limit_concurrency)
     max_connections: int = Field(default=1000, ge=1, le=1_000_000)
     # webhook requests being read or stored at once (and the threads that store them);

@@ -128,11 +128,13 @@ class ControlServer:
             log_config=None,  # its records go to the JSON log (start / stop)
             log_level=level.lower(),
             access_log=True,  # whether a line is written is the handler's (start)
-            timeout_keep_alive=max(1, round(settings.keep_alive_seconds)),
+            # uvicorn annotates these two as int; it hands them to call_later and
+            # asyncio.timeout, which take fractions of a second as well
+            timeout_keep_alive=settings.keep_alive_seconds,  # type: ignore[arg-type]
             # uvicorn counts the new connection itself: +1 lets max_connections be served
             limit_concurrency=settings.max_connections + 1,
             h11_max_incomplete_event_size=settings.max_header_bytes,
-            timeout_graceful_shutdown=max(1, round(settings.shutdown_grace_seconds)),
+            timeout_graceful_shutdown=settings.shutdown_grace_seconds,  # type: ignore[arg-type]
             server_header=False,
             proxy_headers=False,  # X-Forwarded-For is not trusted unless a proxy is known
         )

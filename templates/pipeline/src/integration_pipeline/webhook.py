@@ -8,7 +8,7 @@ the caller get ``202`` with one correlation id per record, so a crash after the 
 loses nothing: the worker finds the record in the inbox on restart. The caller's
 ``X-Correlation-ID`` is kept (``ID`` for one record, ``ID-1``, ``ID-2``... for an array).
 
-Answers: 202 accepted; 400 not JSON, nested deeper than ``server.max_json_depth``, or
+Answers: 202 accepted; 431 request head over ``server.max_header_bytes``; 400 not JSON, nested deeper than ``server.max_json_depth``, or
 not an object / array of objects; 401 signature missing or wrong (when
 ``signature_header`` is set; checked on the raw bytes before any parsing); 408 body not
 complete within ``server.body_timeout_seconds``; 413 body over ``max_body_bytes``
@@ -170,6 +170,13 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
+def _head_size(scope: Scope) -> int:
+    """The request head's size as sent, near enough: the request line and each header."""
+    line = len(scope["method"]) + len(scope.get("raw_path") or b"") + 12
+    line += len(scope.get("query_string") or b"") + 1
+    return line + sum(len(key) + len(value) + 4 for key, value in scope["headers"])
+
+
 class ControlApp:
     """The ASGI application behind ``serve``: /health, /metrics and (with ``inbox``) the
     webhook. A plain ASGI callable rather than a framework: three routes, and the body
@@ -209,7 +216,11 @@ class ControlApp:
         if scope["type"] != "http":  # lifespan is off; websockets are not served
             return
         method, path = scope["method"], scope["path"]
-        if self.webhook is not None and self.inbox is not None and path == self.webhook.path:
+        if _head_size(scope) > self.settings.max_header_bytes:
+            # h11 caps a head still arriving; one that came whole in a read is sized here
+            error = f"request head over {self.settings.max_header_bytes} bytes"
+            await self._send(send, method, 431, {"error": error}, close=True)
+        elif self.webhook is not None and self.inbox is not None and path == self.webhook.path:
             if method == "POST":
                 await self._webhook(scope, receive, send)
             else:
