@@ -24,8 +24,11 @@ server process's CPU (user + system, from /proc) per request from the first requ
 until the last record is loaded, so the worker's mapping and loading count too. The two
 sides run in alternating pairs (benchmarks/paired.py); the CPU ratio is new over old.
 
+The new server writes one JSON access line per request, which the old one does not;
+``--access-log off`` turns it off to compare the same log volume.
+
 Run it with ``python benchmarks/webhook_bench.py [--requests N] [--concurrency C]
-[--pairs P] [--json]``.
+[--pairs P] [--access-log on|off] [--json]``.
 """
 
 from __future__ import annotations
@@ -66,11 +69,17 @@ HEADER_SOURCES = ("X-Shopify-Topic", "X-Shopify-Triggered-At", "X-Shopify-Shop-D
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def scaffold(folder: Path, baseline: str | None) -> Path:
+def scaffold(folder: Path, baseline: str | None, *, access_log: bool = True) -> Path:
     project = folder / ("old" if baseline else "new")
     result = CliRunner().invoke(designkit_main, ["scaffold", str(DESIGN), "-o", str(project)])
     if result.exit_code != 0:
         raise SystemExit(result.output)
+    if not access_log:  # the old server writes no access line: compare like with like
+        yaml = YAML()
+        config_file = project / "config" / "pipeline.yaml"
+        config = yaml.load(config_file)
+        config["server"]["access_log"] = False
+        yaml.dump(config, config_file)
     if baseline:
         runtime = project / "src" / "integration_pipeline"
         template = ROOT / "templates" / "pipeline" / "src" / "integration_pipeline"
@@ -227,11 +236,16 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--pairs", type=int, default=5)
     parser.add_argument("--baseline", default="fc53b50")
+    parser.add_argument(
+        "--access-log", choices=["on", "off"], default="on",
+        help="the new server's server.access_log (the old one writes no access line)",
+    )  # fmt: skip
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        new, old = scaffold(folder, None), scaffold(folder, args.baseline)
+        new = scaffold(folder, None, access_log=args.access_log == "on")
+        old = scaffold(folder, args.baseline)
         _path, batch = requests(new, args.requests)
         runs: dict[str, list[dict[str, float]]] = {"new": [], "old": []}
 
@@ -261,7 +275,8 @@ def main() -> None:
         return
     print(
         f"{args.requests} signed POSTs, {args.concurrency} connections, "
-        f"{int(summary['pairs'])} pairs (medians; rps min-max)"
+        f"{int(summary['pairs'])} pairs, new server's access log {args.access_log}"
+        " (medians; rps min-max)"
     )
     for name, label in (("old", "stdlib ThreadingHTTPServer"), ("new", "uvicorn + ASGI")):
         r = report[name]
