@@ -177,11 +177,7 @@ def serve(config_path: str, port: int | None) -> None:
     done = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: done.set())
-    service.start()
-    click.echo(
-        f"serving {config.trigger.kind} on http://{config.trigger.host}:{service.server.port}",
-        err=True,
-    )
+    service.start()  # its "serving" JSON line says where; stderr carries JSON lines only
     try:
         done.wait()
     finally:

@@ -223,6 +223,32 @@ class Webhook(_Strict):
     max_backlog: int = Field(default=10_000, ge=1)  # accepted, unfinished records; then 503
 
 
+class Server(_Strict):
+    """``serve``'s HTTP server (uvicorn, see http_server.py): /health, /metrics, the webhook.
+
+    Each bound is what keeps one slow or hostile client from holding the process: the
+    standard library's server had none, so a client that never finished its headers held
+    a thread for ever.
+    """
+
+    # a request head (request line and headers) not complete this long after the
+    # connection opened, or after the previous answer on it: the connection is closed
+    header_timeout_seconds: float = Field(default=10.0, gt=0, le=3600)
+    # a body not complete this long after its head: 408 and the connection is closed
+    body_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)
+    keep_alive_seconds: float = Field(default=5.0, gt=0, le=3600)  # idle keep-alive connection
+    max_header_bytes: int = Field(default=16_384, ge=1024, le=1_048_576)  # larger heads: 431
+    # open connections beyond this get 503 (uvicorn's limit_concurrency)
+    max_connections: int = Field(default=1000, ge=1, le=1_000_000)
+    # webhook requests being read or stored at once (and the threads that store them);
+    # beyond this: 503 with Retry-After
+    max_concurrent_requests: int = Field(default=64, ge=1, le=10_000)
+    max_json_depth: int = Field(default=64, ge=1, le=1000)  # deeper webhook bodies: 400
+    # SIGTERM: requests in progress get this long to finish before they are cancelled
+    shutdown_grace_seconds: float = Field(default=30.0, gt=0, le=3600)
+    access_log: bool = True  # one JSON line per answered request
+
+
 class Trigger(_Strict):
     """What starts a run under ``serve`` (``run`` always processes the input once)."""
 
@@ -319,6 +345,7 @@ class RunPolicy(_Strict):
 class PipelineConfig(_Strict):
     integration: Integration
     trigger: Trigger = Field(default_factory=Trigger)
+    server: Server = Field(default_factory=Server)
     # where records travel between stages and where the shared state lives (issue: scale out)
     transport: Literal["embedded", "rabbitmq"] = "embedded"
     state: Literal["sqlite", "postgres"] = "sqlite"

@@ -8,8 +8,10 @@ that looks like a secret are replaced, at any depth.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sys
+import traceback
 from collections.abc import Iterable
 from typing import IO, Any
 
@@ -72,3 +74,38 @@ def make_logger(
         ],
         wrapper_class=structlog.make_filtering_bound_logger(levels[level]),
     )
+
+
+_LEVELS = {logging.DEBUG: "debug", logging.INFO: "info", logging.WARNING: "warning"}
+
+
+class StdlibToJson(logging.Handler):
+    """Writes the standard library's log records (uvicorn's ``uvicorn.error`` and
+    ``uvicorn.access``, ``asyncio``) as lines of the pipeline's JSON log, so an operator's
+    log shipper never meets a plain-text line or a multi-line traceback: an exception
+    becomes one ``exception`` field. The access line keeps the path without its query
+    string, where callers sometimes put tokens."""
+
+    def __init__(self, log: Any) -> None:
+        super().__init__()
+        self.log = log
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            fields: dict[str, Any] = {"step": "http", "logger": record.name}
+            args = record.args
+            if record.name == "uvicorn.access" and isinstance(args, tuple) and len(args) == 5:
+                client, method, path, _version, status = args
+                event = "http request"
+                fields.update(
+                    client=str(client), method=str(method),
+                    path=str(path).split("?", 1)[0], status=int(str(status)),
+                )  # fmt: skip
+            else:
+                event = record.getMessage()
+            if record.exc_info and record.exc_info[0] is not None:
+                fields["exception"] = "".join(traceback.format_exception(*record.exc_info))
+            level = _LEVELS.get(record.levelno, "error" if record.levelno > 30 else "debug")
+            getattr(self.log, level)(event, **fields)
+        except Exception:  # a log line must never take the server down
+            self.handleError(record)

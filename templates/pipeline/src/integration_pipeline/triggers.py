@@ -20,14 +20,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge
 
 from .config import PipelineConfig
 from .errors import PipelineError
 from .http_auth import secret
+from .http_server import ControlServer
 from .pipeline import Pipeline, RunSummary
 from .schedule import Schedule, Scheduler, parse_schedule
-from .webhook import ControlServer, Inbox, header_fields
+from .webhook import ControlApp, Inbox, header_fields
 
 INBOX = "var/inbox.sqlite"
 BATCH = 100
@@ -92,37 +93,40 @@ class Service:
                     ) from None
             self.inbox = Inbox(pipeline.base / INBOX)
             pipeline.backlog.add(self.inbox.depth())  # accepted before a restart
+        self.app = ControlApp(
+            registry=pipeline.metrics.registry,
+            health=self.health,
+            settings=config.server,
+            webhook=webhook,
+            inbox=self.inbox,
+            secret=secret_value,
+            backlog=pipeline.backlog.value,
+            on_accept=self._accepted,
+            on_answer=self._answered,
+            header_fields=header_fields(m.source for m in config.mappings),
+        )
+        Gauge(
+            "pipeline_webhook_requests_in_flight",
+            "Webhook requests being read or stored (server.max_concurrent_requests caps it)",
+            registry=pipeline.metrics.registry,
+        ).set_function(lambda: self.app.in_flight)
+        port = self.trigger.port if port is None else port
         try:
             self.server = ControlServer(
-                self.trigger.host,
-                self.trigger.port if port is None else port,
-                registry=pipeline.metrics.registry,
-                health=self.health,
-                webhook=webhook,
-                inbox=self.inbox,
-                secret=secret_value,
-                backlog=pipeline.backlog.value,
-                on_accept=self._accepted,
-                header_fields=header_fields(m.source for m in config.mappings),
-            )
+                self.trigger.host, port, self.app, settings=config.server, log=self.log,
+                level=config.logging.level,
+            )  # fmt: skip
         except OSError as error:
+            self.app.close()
             raise TriggerError(
-                f"cannot listen on {self.trigger.host}:{self.trigger.port}: {error.strerror}"
+                f"cannot listen on {self.trigger.host}:{port}: {error.strerror}"
             ) from None
-        self._count_statuses()
 
-    def _count_statuses(self) -> None:
-        """Count every answer of the control server's handler by status (for /metrics)."""
-        handler = self.server.handler
-        original = handler.send_response
-        requests = self.requests
-
-        def send_response(request: Any, code: int, message: str | None = None) -> None:
-            if request.command == "POST":
-                requests.labels(status=str(code)).inc()
-            original(request, code, message)
-
-        handler.send_response = send_response  # type: ignore[method-assign]
+    def _answered(self, method: str, status: int) -> None:
+        """Count the webhook's answers by status (for /metrics); the connection cap's 503,
+        given by uvicorn before the application runs, is in its access log line only."""
+        if method == "POST":
+            self.requests.labels(status=str(status)).inc()
 
     # ------------------------------------------------------------------ trigger side
 
@@ -258,7 +262,8 @@ class Service:
         if self.scheduler is not None:
             self.scheduler.stop.set()
         self._wake.set()
-        self.server.stop()
+        self.server.stop()  # requests in progress get their answers first
+        self.app.close()
         for thread in self._threads:  # the worker finishes its batch; a waiting ticker just ends
             thread.join(timeout=30 if thread.name == "pipeline-worker" else 1)
         if self.inbox is not None:

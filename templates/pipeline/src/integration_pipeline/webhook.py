@@ -1,4 +1,6 @@
-"""The HTTP side of ``serve``: the webhook endpoint, /health and /metrics (stdlib http.server).
+"""The HTTP side of ``serve`` as an ASGI application: the webhook, /health and /metrics.
+
+http_server.py runs it on uvicorn; this module holds what the answers mean.
 
 ``POST {trigger.webhook.path}`` takes one JSON object or an array of them. A record is
 *accepted* once it is written to the inbox (``var/inbox.sqlite``), and only then does
@@ -6,13 +8,23 @@ the caller get ``202`` with one correlation id per record, so a crash after the 
 loses nothing: the worker finds the record in the inbox on restart. The caller's
 ``X-Correlation-ID`` is kept (``ID`` for one record, ``ID-1``, ``ID-2``... for an array).
 
-Answers: 202 accepted; 400 not JSON, or not an object / array of objects; 401 signature
-missing or wrong (when ``signature_header`` is set); 411 no Content-Length; 413 body over
-``max_body_bytes`` (not read); 503 backlog full (with Retry-After); 404 / 405 otherwise.
+Answers: 202 accepted; 431 request head over ``server.max_header_bytes``; 400 not JSON, nested deeper than ``server.max_json_depth``, or
+not an object / array of objects; 401 signature missing or wrong (when
+``signature_header`` is set; checked on the raw bytes before any parsing); 408 body not
+complete within ``server.body_timeout_seconds``; 413 body over ``max_body_bytes``
+(refused from its Content-Length before reading, or as soon as a chunked body grows
+past it); 503 backlog full, or ``server.max_concurrent_requests`` requests already in
+progress (both with Retry-After); 404 / 405 otherwise.
+
+The event loop only moves bytes: checking the signature, parsing and writing the inbox
+run in a thread pool as large as ``server.max_concurrent_requests``, so a slow disk never
+stalls /health or another caller's upload. Mapping, loading and the DLQ stay on the
+pipeline's worker thread (triggers.py), which reads the inbox as before.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -22,14 +34,19 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from .config import Webhook
+from .config import Server, Webhook
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
 
 
 class Inbox:
@@ -108,113 +125,229 @@ def header_fields(sources: Iterable[str | None]) -> list[tuple[str, str]]:
     return found
 
 
-class ControlServer:
-    """/health, /metrics and (when ``inbox`` is given) the webhook, on one port."""
+_STRING_OR_BRACKET = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+"""A JSON string (skipped whole, so brackets inside text do not count) or a bracket."""
+
+
+def json_too_deep(body: bytes, limit: int) -> bool:
+    """True when ``body`` opens more than ``limit`` arrays/objects inside one another.
+
+    A linear scan, so a body of 100,000 ``[`` costs one pass and stops at ``limit + 1``
+    instead of reaching ``json.loads``, whose recursive parser raises RecursionError
+    (the standard-library server then dropped the connection). Malformed text is not
+    judged here: ``json.loads`` refuses it next.
+    """
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False  # too few openings to be too deep: two C-speed counts decide most bodies
+    depth = 0
+    for match in _STRING_OR_BRACKET.finditer(body):
+        token = match.group()
+        if token in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in (b"]", b"}"):
+            depth -= 1
+    return False
+
+
+class _Answer(Exception):
+    """Ends a request early with this status and JSON body (raised by the body reader)."""
+
+    def __init__(self, status: int, error: str, *, close: bool = True) -> None:
+        super().__init__(error)
+        self.status, self.error, self.close = status, error, close
+
+
+class _Gone(Exception):
+    """The client disconnected before its body was complete: nobody to answer."""
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return bytes(value).decode("latin-1")
+    return None
+
+
+def _head_size(scope: Scope) -> int:
+    """The request head's size as sent, near enough: the request line and each header."""
+    line = len(scope["method"]) + len(scope.get("raw_path") or b"") + 12
+    line += len(scope.get("query_string") or b"") + 1
+    return line + sum(len(key) + len(value) + 4 for key, value in scope["headers"])
+
+
+class ControlApp:
+    """The ASGI application behind ``serve``: /health, /metrics and (with ``inbox``) the
+    webhook. A plain ASGI callable rather than a framework: three routes, and the body
+    must be read in chunks against a size cap and a deadline, which is the raw
+    ``receive`` loop anyway."""
 
     def __init__(
         self,
-        host: str,
-        port: int,
         *,
         registry: Any,
         health: Callable[[], tuple[bool, dict[str, Any]]],
+        settings: Server,
         webhook: Webhook | None = None,
         inbox: Inbox | None = None,
         secret: str | None = None,
         backlog: Callable[[], float] = lambda: 0.0,
         on_accept: Callable[[list[str]], None] | None = None,
+        on_answer: Callable[[str, int], None] | None = None,
         header_fields: list[tuple[str, str]] | None = None,
     ) -> None:
-        owner = self
-        self.header_fields = header_fields or []
+        self.registry = registry
+        self.health = health
+        self.settings = settings
         self.webhook = webhook
         self.inbox = inbox
         self.secret = secret
         self.backlog = backlog
         self.on_accept = on_accept
+        self.on_answer = on_answer
+        self.header_fields = header_fields or []
+        self.in_flight = 0  # webhook requests between their head and their answer
+        self.pool = ThreadPoolExecutor(
+            max_workers=settings.max_concurrent_requests, thread_name_prefix="webhook"
+        )
 
-        class Handler(BaseHTTPRequestHandler):
-            server_version = "integration-pipeline"
-            sys_version = ""
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":  # lifespan is off; websockets are not served
+            return
+        method, path = scope["method"], scope["path"]
+        if _head_size(scope) > self.settings.max_header_bytes:
+            # h11 caps a head still arriving; one that came whole in a read is sized here
+            error = f"request head over {self.settings.max_header_bytes} bytes"
+            await self._send(send, method, 431, {"error": error}, close=True)
+        elif self.webhook is not None and self.inbox is not None and path == self.webhook.path:
+            if method == "POST":
+                await self._webhook(scope, receive, send)
+            else:
+                await self._send(send, method, 405, {"error": "POST records here"}, allow="POST")
+        elif path == "/metrics" and method in ("GET", "HEAD"):
+            data = generate_latest(self.registry)
+            await self._send(send, method, 200, data, content_type=CONTENT_TYPE_LATEST)
+        elif path == "/health" and method in ("GET", "HEAD"):
+            ok, details = self.health()
+            body = {"status": "ok" if ok else "failing", **details}
+            await self._send(send, method, 200 if ok else 503, body)
+        elif path in ("/metrics", "/health"):
+            await self._send(send, method, 405, {"error": "GET only"}, allow="GET")
+        else:
+            await self._send(send, method, 404, {"error": "not found"})
 
-            def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
-                data = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
-                self.send_response(status)
-                content_type = (headers or {}).pop("Content-Type", "application/json")
-                self.send_header("Content-Type", content_type)
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+    async def _send(
+        self,
+        send: Send,
+        method: str,
+        status: int,
+        body: Any,
+        *,
+        content_type: str = "application/json",
+        allow: str | None = None,
+        retry_after: str | None = None,
+        close: bool = False,
+    ) -> None:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
+        headers = [
+            (b"content-type", content_type.encode("latin-1")),
+            (b"content-length", str(len(data)).encode("ascii")),
+        ]
+        if allow:
+            headers.append((b"allow", allow.encode("ascii")))
+        if retry_after:
+            headers.append((b"retry-after", retry_after.encode("ascii")))
+        if close:  # the rest of the body is not read: this connection cannot carry another
+            headers.append((b"connection", b"close"))
+        if self.on_answer is not None:
+            self.on_answer(method, status)
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else data})
 
-            def do_GET(self) -> None:
-                path = self.path.split("?", 1)[0]
-                if path == "/metrics":
-                    self._send(
-                        200, generate_latest(registry), {"Content-Type": CONTENT_TYPE_LATEST}
-                    )
-                elif path == "/health":
-                    ok, details = health()
-                    self._send(200 if ok else 503, {"status": "ok" if ok else "failing", **details})
-                elif owner.webhook is not None and path == owner.webhook.path:
-                    self._send(405, {"error": "POST records here"}, {"Allow": "POST"})
-                else:
-                    self._send(404, {"error": "not found"})
+    async def _webhook(self, scope: Scope, receive: Receive, send: Send) -> None:
+        webhook = self.webhook
+        assert webhook is not None
+        if self.in_flight >= self.settings.max_concurrent_requests:
+            await self._send(
+                send, "POST", 503, {"error": "too many requests in progress, retry later"},
+                retry_after="1", close=True,
+            )  # fmt: skip
+            return
+        self.in_flight += 1
+        try:
+            body = await self._read_body(scope, receive, webhook.max_body_bytes)
+            loop = asyncio.get_running_loop()
+            status, answer, retry_after = await loop.run_in_executor(
+                self.pool, self._store, scope, body
+            )
+            await self._send(send, "POST", status, answer, retry_after=retry_after)
+        except _Answer as early:
+            await self._send(send, "POST", early.status, {"error": early.error}, close=early.close)
+        except _Gone:
+            return  # uvicorn has nothing to write to; the access log has no line for it
+        finally:
+            self.in_flight -= 1
 
-            def do_POST(self) -> None:
-                path = self.path.split("?", 1)[0]
-                if owner.webhook is None or owner.inbox is None or path != owner.webhook.path:
-                    self._send(404, {"error": "not found"})
-                    return
-                owner._accept(self)
+    async def _read_body(self, scope: Scope, receive: Receive, limit: int) -> bytes:
+        """The whole body, or _Answer(413) as soon as it passes ``limit`` (from its
+        Content-Length, unread, or while a chunked body streams), or _Answer(408) when
+        it is not complete within ``server.body_timeout_seconds``."""
+        declared = _header(scope, b"content-length")
+        if declared is not None and declared.strip().isdigit() and int(declared) > limit:
+            raise _Answer(413, f"body over {limit} bytes")
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.body_timeout_seconds
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                raise _Answer(
+                    408, f"body not complete within {self.settings.body_timeout_seconds:g} s"
+                ) from None
+            if message["type"] == "http.disconnect":
+                raise _Gone
+            chunk = bytes(message.get("body", b""))
+            size += len(chunk)
+            if size > limit:
+                raise _Answer(413, f"body over {limit} bytes")
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
 
-            def log_message(self, *args: Any) -> None:
-                pass  # the pipeline's own JSON logs say what happened
+    def _store(self, scope: Scope, body: bytes) -> tuple[int, dict[str, Any], str | None]:
+        """Signature, depth, JSON, backlog, inbox: (status, JSON answer, Retry-After).
 
-        self.handler = Handler
-        self.server = ThreadingHTTPServer((host, port), Handler)
-        self.server.daemon_threads = True
-        self.port = int(self.server.server_address[1])
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def _accept(self, request: Any) -> None:
+        Runs in the pool: HMAC over a large body, ``json.loads`` and the SQLite commit
+        would each hold the event loop otherwise."""
         webhook, inbox = self.webhook, self.inbox
         assert webhook is not None and inbox is not None
-        length_text = request.headers.get("Content-Length")
-        if length_text is None or not length_text.strip().isdigit():
-            request.close_connection = True
-            request._send(411, {"error": "Content-Length required"})
-            return
-        length = int(length_text)
-        if length > webhook.max_body_bytes:
-            request.close_connection = True  # the body is not read
-            request._send(413, {"error": f"body over {webhook.max_body_bytes} bytes"})
-            return
-        body = request.rfile.read(length)
         if webhook.signature_header and not signature_ok(
-            self.secret or "", body, request.headers.get(webhook.signature_header)
-        ):
-            request._send(401, {"error": f"missing or wrong {webhook.signature_header}"})
-            return
+            self.secret or "", body,
+            _header(scope, webhook.signature_header.lower().encode("latin-1")),
+        ):  # fmt: skip
+            return 401, {"error": f"missing or wrong {webhook.signature_header}"}, None
+        if json_too_deep(body, self.settings.max_json_depth):
+            depth = self.settings.max_json_depth
+            return 400, {"error": f"JSON nested deeper than {depth} levels"}, None
         try:
             data = json.loads(body)
-        except ValueError:
-            request._send(400, {"error": "the body is not JSON"})
-            return
+        except (ValueError, RecursionError):  # RecursionError: depth is checked above
+            return 400, {"error": "the body is not JSON"}, None
         records = data if isinstance(data, list) else [data]
         if not records or not all(isinstance(r, dict) for r in records):
-            request._send(400, {"error": "send a JSON object or a non-empty array of objects"})
-            return
+            return 400, {"error": "send a JSON object or a non-empty array of objects"}, None
         if self.backlog() + len(records) > webhook.max_backlog:
-            request._send(503, {"error": "backlog full, retry later"}, {"Retry-After": "5"})
-            return
+            return 503, {"error": "backlog full, retry later"}, "5"
         for name, key in self.header_fields:  # headers the mapping table reads
-            value = request.headers.get(name)
+            value = _header(scope, name.lower().encode("latin-1"))
             if value is not None:
                 for record in records:
                     record.setdefault(key, value)
-        given = (request.headers.get("X-Correlation-ID") or "").strip()[:100]
+        given = (_header(scope, b"x-correlation-id") or "").strip()[:100]
         if given and len(records) == 1:
             ids = [given]
         elif given:
@@ -224,11 +357,8 @@ class ControlServer:
         inbox.put(list(zip(ids, records, strict=True)))
         if self.on_accept is not None:
             self.on_accept(ids)
-        request._send(202, {"accepted": len(ids), "correlationIds": ids})
+        return 202, {"accepted": len(ids), "correlationIds": ids}, None
 
-    def start(self) -> None:
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def close(self) -> None:
+        """After the server stopped: let stores already handed to the pool finish."""
+        self.pool.shutdown(wait=True)
