@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -193,7 +194,11 @@ def test_the_image_healthcheck_passes_on_serve_and_fails_without_it(
             if checked.returncode == 0:
                 break
             assert time.monotonic() < deadline, checked.stderr[-2000:]
-        assert f"http://127.0.0.1:{port}" in (out / "serve.log").read_text(encoding="utf-8")
+        lines = (out / "serve.log").read_text(encoding="utf-8").splitlines()
+        events = [json.loads(line) for line in lines if line.strip()]  # JSON lines only
+        assert {"event": "serving", "listen": f"127.0.0.1:{port}"}.items() <= next(
+            e for e in events if e.get("event") == "serving"
+        ).items()
     finally:
         server.terminate()
         server.wait(timeout=60)
