@@ -31,5 +31,7 @@ Read = Callable[[Path, str], ExportContents]
 
 def reader_modules() -> list[ModuleType]:
     """The readers, imported when an assessment runs (not at designkit start-up)."""
-    modules: list[ModuleType] = []
+    from designkit.assess.readers import mule
+
+    modules: list[ModuleType] = [mule]
     return modules

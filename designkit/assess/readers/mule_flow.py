@@ -1,0 +1,645 @@
+"""One Mule flow walked in order: source, processors, scopes, error handlers.
+
+Only elements known to be processors or scopes are descended into; the children
+of an operation are its parameters (``http:headers``, ``db:sql``), not steps.
+Everything a processor can tell an assessor is recorded where it is found: the
+connection behind its ``config-ref``, its timeouts and reconnection strategy,
+the retry of an enclosing ``until-successful``, a publish to a dead-letter queue
+inside an error handler.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, replace
+
+from designkit.assess.inventory import (
+    Connection,
+    ErrorHandling,
+    ErrorHandlingKind,
+    FieldMapping,
+    Integration,
+    JobCall,
+    Source,
+    Step,
+    StepKind,
+    Trigger,
+    TriggerKind,
+)
+from designkit.assess.readers.mule_app import CORE, DOC_NAME, GlobalConfig, MuleApp
+from designkit.assess.readers.mule_dataweave import (
+    classify,
+    script_mappings,
+    unwrap,
+    unwrap_brackets,
+)
+from designkit.assess.readers.mule_values import clean_endpoint
+from designkit.assess.xml_source import XmlDocument, local_name, prefix_of
+
+_DLQ = re.compile(r"dlq|dead|error|fail|poison|parking|reject", re.I)
+_CORRELATION = re.compile(r"\bcorrelationId\b|x-correlation-id", re.I)
+_SOURCE_NAME = re.compile(r"listener$|subscriber$|^on-|^listen|^subscribe")
+_CONTAINERS = {"when", "otherwise", "route", "batch:process-records", "batch:on-complete"}
+_CORE_KINDS = {
+    "set-variable": StepKind.TRANSFORM,
+    "set-payload": StepKind.TRANSFORM,
+    "remove-variable": StepKind.TRANSFORM,
+    "parse-template": StepKind.TRANSFORM,
+    "logger": StepKind.LOG,
+    "flow-ref": StepKind.SUBJOB,
+    "choice": StepKind.ROUTE,
+    "foreach": StepKind.ROUTE,
+    "parallel-foreach": StepKind.ROUTE,
+    "scatter-gather": StepKind.ROUTE,
+    "first-successful": StepKind.ROUTE,
+    "round-robin": StepKind.ROUTE,
+    "async": StepKind.ROUTE,
+    "idempotent-message-validator": StepKind.ROUTE,
+    "try": StepKind.OTHER,
+    "until-successful": StepKind.OTHER,
+    "raise-error": StepKind.OTHER,
+}
+_SCOPES = {"choice", "foreach", "parallel-foreach", "scatter-gather", "first-successful"}
+_SCOPES |= {
+    "round-robin",
+    "async",
+    "try",
+    "until-successful",
+    "ee:cache",
+    "batch:job",
+    "batch:step",
+}
+_SYSTEMS = {
+    "http": "http", "wsc": "http", "db": "database", "file": "file", "ftp": "ftp", "sftp": "ftp",
+    "smb": "file", "jms": "queue", "amqp": "queue", "vm": "queue", "anypoint-mq": "queue",
+    "kafka": "queue", "email": "email", "salesforce": "application", "sockets": "application",
+}  # fmt: skip
+_READS = re.compile(
+    r"^(?:select|query|query-single|query-all|retrieve|read|list|consume|get|search)"
+)
+_WRITES = re.compile(
+    r"^(?:insert|update|upsert|delete|bulk|create|write|copy|move|rename|publish|send)"
+)
+_LOCAL_KINDS = {"ee": StepKind.TRANSFORM, "scripting": StepKind.CODE, "java": StepKind.CODE}
+_LOCAL_KINDS |= {"validation": StepKind.ROUTE, "os": StepKind.OTHER, "tracking": StepKind.LOG}
+_LOCAL_KINDS |= {
+    "batch": StepKind.OTHER,
+    "apikit": StepKind.ROUTE,
+    "xml-module": StepKind.TRANSFORM,
+}
+_LOCAL_KINDS |= {"json": StepKind.TRANSFORM, "compression": StepKind.TRANSFORM}
+_TIME_UNITS = {
+    "MILLISECONDS": 0.001,
+    "SECONDS": 1.0,
+    "MINUTES": 60.0,
+    "HOURS": 3600.0,
+    "DAYS": 86400.0,
+}
+
+
+@dataclass(frozen=True)
+class _Scope:
+    error_path: str = ""
+    asynchronous: bool = False
+
+
+class FlowReader:
+    """Reads one ``flow`` or ``sub-flow`` element into an :class:`Integration`."""
+
+    def __init__(self, app: MuleApp, document: XmlDocument, flow: ET.Element) -> None:
+        self.app = app
+        self.doc = document
+        self.flow = flow
+        self.kind = local_name(flow.tag)
+        name = flow.attrib.get("name", "")
+        self.out = Integration(
+            name=name,
+            platform="mule",
+            description=f"Mule {self.kind} in application {app.name}",
+            source=self._src(flow),
+        )
+
+    def read(self) -> Integration:
+        children = [child for child in self.flow if not _is_doc(child)]
+        if self.kind == "flow" and children and self._is_source(children[0]):
+            self._source(children[0])
+            children = children[1:]
+        else:
+            self._called_trigger()
+        has_handler = any(child.tag == f"{{{CORE}}}error-handler" for child in children)
+        self._walk(children, _Scope())
+        if self.kind == "flow" and not has_handler and self.app.default_error_handler:
+            self._global_handler(self.app.default_error_handler, "default error handler")
+        self._correlation()
+        return self.out
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _src(self, element: ET.Element) -> Source:
+        return Source(file=self.doc.path, line=self.doc.line(element))
+
+    def _component(self, element: ET.Element) -> str:
+        prefix = prefix_of(element.tag, self.doc)
+        local = local_name(element.tag)
+        return local if element.tag.startswith(f"{{{CORE}}}") else f"{prefix}:{local}"
+
+    def _step(
+        self, element: ET.Element, kind: StepKind, detail: str = "", connection: str = ""
+    ) -> Step:
+        component = self._component(element)
+        name = element.attrib.get(DOC_NAME) or element.attrib.get("name") or component
+        step = Step(
+            name=name, component=component, kind=kind, connection=connection,
+            detail=detail, source=self._src(element),
+        )  # fmt: skip
+        self.out.steps.append(step)
+        return step
+
+    def _handling(
+        self, kind: ErrorHandlingKind, element: ET.Element, detail: str, **more: object
+    ) -> None:
+        entry = ErrorHandling.model_validate(
+            {"kind": kind, "detail": detail, "source": self._src(element), **more}
+        )
+        self.out.error_handling.append(entry)
+
+    def _is_source(self, element: ET.Element) -> bool:
+        if element.tag == f"{{{CORE}}}scheduler":
+            return True
+        return not element.tag.startswith(f"{{{CORE}}}") and bool(
+            _SOURCE_NAME.search(local_name(element.tag))
+        )
+
+    # -- triggers ------------------------------------------------------------------------------
+    def _source(self, element: ET.Element) -> None:
+        component = self._component(element)
+        prefix = component.split(":", 1)[0] if ":" in component else ""
+        local = local_name(element.tag)
+        if component == "scheduler":
+            kind, detail = TriggerKind.SCHEDULE, _cadence(element)
+        elif component == "http:listener":
+            kind = TriggerKind.WEBHOOK
+            config = self.app.configs.get(element.attrib.get("config-ref", ""))
+            endpoint = _http_endpoint(self.app, config, element.attrib.get("path", ""))
+            methods = element.attrib.get("allowedMethods", "any method")
+            detail = f"{methods} {endpoint}"
+        else:
+            polling = prefix in {"file", "ftp", "sftp", "smb"} or local.startswith("on-")
+            kind = TriggerKind.POLLING if polling else TriggerKind.EVENT
+            detail = f"{component} {_destination(self.app, element)}".strip()
+        self.out.triggers.append(Trigger(kind=kind, detail=detail, source=self._src(element)))
+        connection = self._connection(element, "read") if "config-ref" in element.attrib else ""
+        step = self._step(element, StepKind.TRIGGER, detail, connection)
+        self._reconnection(element, step)
+        for response in element.iter():
+            if local_name(response.tag) == "error-response":
+                status = response.attrib.get("statusCode", "")
+                self._handling(
+                    ErrorHandlingKind.ERROR_OUTPUT, response,
+                    f"HTTP error response to the caller (status {status or 'default 500'})",
+                )  # fmt: skip
+
+    def _called_trigger(self) -> None:
+        name = self.out.name
+        callers = sorted(set(self.app.callers.get(name, [])))
+        config = name.rsplit(":", 1)[-1] if ":" in name else ""
+        if callers:
+            detail = "flow-ref from " + ", ".join(callers)
+            kind = TriggerKind.CALLED
+        elif config in self.app.apikit_routers:
+            detail = (
+                f"APIkit router in {self.app.apikit_routers[config]} ({name.rsplit(':', 1)[0]})"
+            )
+            kind = TriggerKind.CALLED
+        else:
+            kind = TriggerKind.UNKNOWN
+            detail = f"{self.kind} without a source; no flow-ref or APIkit route to it in this application"
+        self.out.triggers.append(Trigger(kind=kind, detail=detail, source=self._src(self.flow)))
+
+    # -- processors ----------------------------------------------------------------------------
+    def _walk(self, elements: list[ET.Element], scope: _Scope) -> list[Step]:
+        steps: list[Step] = []
+        for element in elements:
+            if _is_doc(element):
+                continue
+            if self._component(element) in _CONTAINERS:
+                steps += self._walk(list(element), scope)
+            elif element.tag == f"{{{CORE}}}error-handler":
+                self._error_handler(element, "")
+            elif element.tag.startswith(f"{{{CORE}}}"):
+                steps += self._core(element, scope)
+            else:
+                steps += self._operation(element, scope)
+        return steps
+
+    def _core(self, element: ET.Element, scope: _Scope) -> list[Step]:
+        local = local_name(element.tag)
+        kind = _CORE_KINDS.get(local, StepKind.UNKNOWN)
+        attrs = element.attrib
+        detail = scope.error_path
+        if local == "set-variable":
+            target = "vars." + attrs.get("variableName", "")
+            self._mapping(attrs.get("value", ""), target, element)
+        elif local == "set-payload":
+            self._mapping(attrs.get("value", ""), "payload", element)
+        elif local == "logger":
+            detail = " ".join(f"{scope.error_path} {attrs.get('message', '')}".split())[:200]
+            if scope.error_path:
+                self._handling(ErrorHandlingKind.LOG, element, f"logs in {scope.error_path}")
+        elif local == "raise-error":
+            detail = f"raises {attrs.get('type', '')}"
+        elif local == "flow-ref":
+            callee = attrs.get("name", "")
+            detail = f"calls {callee}"
+            call = JobCall(
+                caller=self.out.name, callee=callee,
+                synchronous=not scope.asynchronous, source=self._src(element),
+            )  # fmt: skip
+            self.out.calls.append(call)
+            if scope.error_path and _DLQ.search(callee):
+                self._handling(ErrorHandlingKind.DEAD_LETTER, element, f"flow-ref to {callee}")
+        elif local in {"choice"}:
+            detail = "; ".join(
+                f"when {w.attrib.get('expression', '')}"
+                for w in element
+                if local_name(w.tag) == "when"
+            )
+        elif local in {"foreach", "parallel-foreach"}:
+            detail = f"over {attrs.get('collection', 'payload')}"
+        elif local == "try":
+            detail = (
+                f"transaction {attrs['transactionalAction']}"
+                if "transactionalAction" in attrs
+                else ""
+            )
+        step = self._step(element, kind, detail)
+        steps = [step]
+        if local in _SCOPES:
+            inner = replace(scope, asynchronous=scope.asynchronous or local == "async")
+            contained = self._walk(list(element), inner)
+            steps += contained
+            if local == "until-successful":
+                self._until_successful(element, step, contained)
+        return steps
+
+    def _operation(self, element: ET.Element, scope: _Scope) -> list[Step]:
+        component = self._component(element)
+        prefix, _, local = component.partition(":")
+        system = _SYSTEMS.get(prefix)
+        if system is not None:
+            if _READS.match(local):
+                kind, direction = StepKind.READ, "read"
+            elif _WRITES.match(local) or (prefix == "db" and local.startswith("execute")):
+                kind, direction = StepKind.WRITE, "write"
+            else:
+                kind, direction = StepKind.CALL, "read/write"
+            if prefix in {"http", "wsc"} or local == "publish-consume":
+                kind, direction = StepKind.CALL, "read/write"
+            elif local in {"ack", "nack", "reject", "recover-session"}:
+                kind, direction = StepKind.OTHER, ""
+        else:
+            kind, direction = _LOCAL_KINDS.get(prefix, StepKind.UNKNOWN), ""
+        detail = " ".join(
+            f"{scope.error_path} {_operation_detail(self.app, element, local)}".split()
+        )
+        connection = ""
+        if "config-ref" in element.attrib and prefix not in _LOCAL_KINDS:
+            connection = self._connection(element, direction)
+        step = self._step(element, kind, detail, connection)
+        steps = [step]
+        if component == "ee:transform":
+            self._transform(element, step)
+        elif prefix == "db":
+            self._sql_parameters(element, step)
+        elif component == "apikit:router":
+            self._apikit_calls(element)
+        elif component == "vm:publish":
+            listener = self.app.vm_listeners.get(element.attrib.get("queueName", ""))
+            if listener:
+                self.out.calls.append(
+                    JobCall(
+                        caller=self.out.name, callee=listener, synchronous=False, source=step.source
+                    )
+                )
+        if system is not None:
+            self._timeouts(element, step)
+            self._reconnection(element, step)
+            destination = _destination(self.app, element)
+            if scope.error_path and kind == StepKind.WRITE and _DLQ.search(destination):
+                self._handling(
+                    ErrorHandlingKind.DEAD_LETTER,
+                    element,
+                    f"{component} to {destination}",
+                    step=step.name,
+                )
+        if component in _SCOPES:
+            steps += self._walk(list(element), scope)
+        return steps
+
+    def _apikit_calls(self, element: ET.Element) -> None:
+        config = element.attrib.get("config-ref", "")
+        for flow in sorted(self.app.flows):
+            if flow.endswith(f":{config}") and flow != self.out.name:
+                call = JobCall(caller=self.out.name, callee=flow, source=self._src(element))
+                self.out.calls.append(call)
+
+    # -- connections, timeouts, retries ---------------------------------------------------------
+    def _connection(self, element: ET.Element, direction: str) -> str:
+        name = element.attrib.get("config-ref", "")
+        config = self.app.configs.get(name)
+        if config is not None:
+            connection = config_connection(self.app, config)
+        else:
+            component = self._component(element)
+            system = _SYSTEMS.get(component.split(":", 1)[0], "application")
+            connection = Connection(
+                name=name, connector=component, system_kind=system, source=self._src(element)
+            )
+        for known in self.out.connections:
+            if known.name == name:
+                if direction and known.direction and known.direction != direction:
+                    known.direction = "read/write"
+                return name
+        connection.direction = direction
+        self.out.connections.append(connection)
+        return name
+
+    def _timeouts(self, element: ET.Element, step: Step) -> None:
+        config = self.app.configs.get(element.attrib.get("config-ref", ""))
+        holders: list[tuple[ET.Element, XmlDocument]] = [(element, self.doc)]
+        if config is not None:
+            holders += [(config.element, config.document)]
+            holders += (
+                [(config.connection, config.document)] if config.connection is not None else []
+            )
+        for holder, document in holders:
+            for attribute, raw in holder.attrib.items():
+                if not attribute.lower().endswith("timeout") or "idle" in attribute.lower():
+                    continue
+                value = self.app.resolve(raw)
+                default_unit = "SECONDS" if attribute == "queryTimeout" else "MILLISECONDS"
+                unit = holder.attrib.get(f"{attribute}Unit", default_unit).upper()
+                seconds = float(value) * _TIME_UNITS.get(unit, 0.001) if _number(value) else None
+                self.out.error_handling.append(
+                    ErrorHandling(
+                        kind=ErrorHandlingKind.TIMEOUT, step=step.name, timeout_seconds=seconds,
+                        detail=f"{attribute}={raw} ({unit.lower()})",
+                        source=Source(file=document.path, line=document.line(holder)),
+                    )
+                )  # fmt: skip
+
+    def _reconnection(self, element: ET.Element, step: Step) -> None:
+        config = self.app.configs.get(element.attrib.get("config-ref", ""))
+        places = [(element, self.doc, "operation")]
+        if config is not None:
+            places.append((config.element, config.document, f"connection {config.name}"))
+        for holder, document, where in places:
+            for strategy in holder.iter():
+                local = local_name(strategy.tag)
+                if local not in {"reconnect", "reconnect-forever"}:
+                    continue
+                count = strategy.attrib.get("count", "2" if local == "reconnect" else "")
+                frequency = strategy.attrib.get("frequency", "2000")
+                self.out.error_handling.append(
+                    ErrorHandling(
+                        kind=ErrorHandlingKind.RETRY, step=step.name,
+                        attempts=int(count) if count.isdigit() else None,
+                        delay_seconds=float(frequency) / 1000 if _number(frequency) else None,
+                        detail=f"{local} on connect ({where}): count={count or 'forever'}, "
+                        f"frequency={frequency} ms",
+                        source=Source(file=document.path, line=document.line(strategy)),
+                    )
+                )  # fmt: skip
+
+    def _until_successful(self, element: ET.Element, step: Step, contained: list[Step]) -> None:
+        retries = element.attrib.get("maxRetries", "5")
+        delay = element.attrib.get("millisBetweenRetries", "60000")
+        external = {StepKind.CALL, StepKind.READ, StepKind.WRITE, StepKind.UNKNOWN}
+        protected = [inner for inner in contained if inner.kind in external] or [step]
+        for inner in protected:
+            self._handling(
+                ErrorHandlingKind.RETRY, element,
+                f"until-successful: maxRetries={retries}, millisBetweenRetries={delay}",
+                step=inner.name, attempts=int(retries) if retries.isdigit() else None,
+                delay_seconds=float(delay) / 1000 if _number(delay) else None,
+            )  # fmt: skip
+
+    # -- error handlers ----------------------------------------------------------------------
+    def _error_handler(self, handler: ET.Element, origin: str) -> None:
+        if "ref" in handler.attrib:
+            self._global_handler(handler.attrib["ref"], "error handler")
+            return
+        for on_error in handler:
+            local = local_name(on_error.tag)
+            if local not in {"on-error-continue", "on-error-propagate"}:
+                continue
+            error_type = on_error.attrib.get("type", "ANY")
+            when = on_error.attrib.get("when", "")
+            label = f"{local} {error_type}" + (f" when {when}" if when else "")
+            inner = self._walk(list(on_error), _Scope(error_path=f"on error ({label}):"))
+            actions = ", ".join(step.component for step in inner) or (
+                "nothing (error logged by Mule)"
+                if on_error.attrib.get("logException", "true") != "false"
+                else "nothing, not even a log"
+            )
+            outcome = (
+                "error handled, the flow ends normally"
+                if local.endswith("continue")
+                else "error propagated to the caller"
+            )
+            prefix = f"{origin}: " if origin else ""
+            self._handling(
+                ErrorHandlingKind.ON_ERROR, on_error, f"{prefix}{label}: {actions}; {outcome}"
+            )
+
+    def _global_handler(self, name: str, origin: str) -> None:
+        found = self.app.error_handlers.get(name)
+        if found is None:
+            detail = f"{origin} {name} (not found in this application)"
+            self._handling(ErrorHandlingKind.ON_ERROR, self.flow, detail)
+            return
+        document, handler = found
+        saved, self.doc = self.doc, document
+        try:
+            self._error_handler(handler, f"{origin} {name}")
+        finally:
+            self.doc = saved
+
+    # -- mappings and correlation ----------------------------------------------------------------
+    def _mapping(self, expression: str, target: str, element: ET.Element) -> None:
+        if not expression:
+            return
+        self.out.mappings.append(
+            FieldMapping(
+                source_expression=unwrap(expression), target_field=target, kind=classify(expression),
+                step=element.attrib.get(DOC_NAME, local_name(element.tag)), source=self._src(element),
+            )
+        )  # fmt: skip
+
+    def _transform(self, element: ET.Element, step: Step) -> None:
+        parts: list[str] = []
+        for part in element.iter():
+            local = local_name(part.tag)
+            if local == "set-payload":
+                target = "payload"
+            elif local == "set-variable":
+                target = "vars." + part.attrib.get("variableName", "")
+            elif local == "set-attributes":
+                target = "attributes"
+            else:
+                continue
+            resource = part.attrib.get("resource", "")
+            text, file, first_line = part.text or "", self.doc.path, self.doc.line(part)
+            if resource:
+                parts.append(f"{target} from {resource}")
+                script = self.app.resources / resource
+                if not script.is_file():
+                    continue
+                text = script.read_text(encoding="utf-8", errors="replace")
+                file, first_line = self.app.display(script), 1
+            else:
+                parts.append(f"{target} from an inline script")
+            for found in script_mappings(text, target):
+                line = first_line + text.count("\n", 0, found.offset)
+                self.out.mappings.append(
+                    FieldMapping(
+                        source_expression=found.expression, target_field=found.target, kind=found.kind,
+                        step=step.name, source=Source(file=file, line=line),
+                    )
+                )  # fmt: skip
+        step.detail = " ".join(f"{step.detail} {'; '.join(parts)}".split())
+
+    def _sql_parameters(self, element: ET.Element, step: Step) -> None:
+        """``db:input-parameters``: which value fills each ``:name`` of the SQL."""
+        for part in element:
+            if local_name(part.tag) != "input-parameters" or not part.text:
+                continue
+            text = part.text
+            for found in script_mappings(unwrap_brackets(text), "params"):
+                line = self.doc.line(part) + text.count("\n", 0, found.offset)
+                self.out.mappings.append(
+                    FieldMapping(
+                        source_expression=found.expression, target_field=found.target, kind=found.kind,
+                        step=step.name, source=Source(file=self.doc.path, line=line),
+                    )
+                )  # fmt: skip
+
+    def _correlation(self) -> None:
+        for element in self.flow.iter():
+            if local_name(element.tag) == "logger":
+                continue
+            for attribute, value in element.attrib.items():
+                if attribute == "sendCorrelationId" and value.upper() != "NEVER":
+                    self.out.passes_correlation_id = self._src(element)
+                    return
+                if attribute != DOC_NAME and _CORRELATION.search(value):
+                    self.out.passes_correlation_id = self._src(element)
+                    return
+            if element.text and _CORRELATION.search(element.text):
+                self.out.passes_correlation_id = self._src(element)
+                return
+
+
+def config_connection(app: MuleApp, config: GlobalConfig) -> Connection:
+    """The system a global config connects to, its endpoint cleaned of credentials."""
+    prefix = config.component.split(":", 1)[0]
+    system = _SYSTEMS.get(prefix, "application")
+    if prefix == "http":
+        endpoint = _http_endpoint(app, config, "")
+    else:
+        url = (
+            config.attribute("url")
+            or config.attribute("brokerUrl")
+            or config.attribute("bootstrapServers")
+        )
+        host, port = config.attribute("host"), config.attribute("port")
+        database = config.attribute("database") or config.attribute("databaseName")
+        endpoint = url or ":".join(part for part in (host, port) if part)
+        endpoint = f"{endpoint}/{database}" if database and not url else endpoint
+    return Connection(
+        name=config.name, connector=config.component, system_kind=system,
+        endpoint=clean_endpoint(app.resolve(endpoint)), auth=_auth(config), source=config.source,
+    )  # fmt: skip
+
+
+def _http_endpoint(app: MuleApp, config: GlobalConfig | None, path: str) -> str:
+    if config is None:
+        return path
+    if config.attribute("url"):
+        return clean_endpoint(app.resolve(config.attribute("url") + path))
+    protocol = (config.attribute("protocol") or "HTTP").lower()
+    host, port = config.attribute("host"), config.attribute("port")
+    base = config.element.attrib.get("basePath", "")
+    address = f"{protocol}://{host}" + (f":{port}" if port else "")
+    joined = "/" + "/".join(part.strip("/") for part in (base, path) if part.strip("/"))
+    return clean_endpoint(app.resolve(address + (joined if joined != "/" else "")))
+
+
+def _auth(config: GlobalConfig) -> str:
+    for element in config.element.iter():
+        local = local_name(element.tag)
+        if (
+            local.endswith("-authentication")
+            or "grant-type" in local
+            or "oauth" in local
+            or "jwt" in local
+        ):
+            return local.replace("-authentication", "").replace("-connection", "")
+    if config.attribute("username") or config.attribute("user"):
+        return "username/password"
+    return ""
+
+
+def _destination(app: MuleApp, element: ET.Element) -> str:
+    """Queue, topic, exchange, object, table or path an operation or source names."""
+    attrs = element.attrib
+    for key in (
+        "destination",
+        "queueName",
+        "topic",
+        "topics",
+        "exchangeName",
+        "objectType",
+        "type",
+    ):
+        if attrs.get(key):
+            return app.resolve(attrs[key])
+    for child in element.iter():
+        if local_name(child.tag) == "routing-key" and child.attrib.get("value"):
+            return app.resolve(child.attrib["value"])
+        if local_name(child.tag) == "sql" and child.text:
+            match = re.search(r"\b(?:from|into|update|table)\s+([\w.\"`\[\]]+)", child.text, re.I)
+            if match:
+                return "table " + match.group(1)
+    for key in ("path", "directory", "url"):
+        if attrs.get(key):
+            return clean_endpoint(app.resolve(attrs[key]))
+    return ""
+
+
+def _operation_detail(app: MuleApp, element: ET.Element, local: str) -> str:
+    destination = _destination(app, element)
+    method = element.attrib.get("method", "")
+    return " ".join(part for part in (method, destination) if part)
+
+
+def _cadence(scheduler: ET.Element) -> str:
+    for strategy in scheduler.iter():
+        local = local_name(strategy.tag)
+        if local == "fixed-frequency":
+            frequency = strategy.attrib.get("frequency", "60000")
+            unit = strategy.attrib.get("timeUnit", "MILLISECONDS").lower()
+            delay = strategy.attrib.get("startDelay")
+            return f"every {frequency} {unit}" + (f" (start delay {delay})" if delay else "")
+        if local == "cron":
+            zone = strategy.attrib.get("timeZone")
+            return f"cron {strategy.attrib.get('expression', '')}" + (f" ({zone})" if zone else "")
+    return "scheduler without a scheduling strategy"
+
+
+def _is_doc(element: ET.Element) -> bool:
+    return element.tag.startswith("{http://www.mulesoft.org/schema/mule/documentation}")
+
+
+def _number(text: str) -> bool:
+    return bool(re.fullmatch(r"\d+(?:\.\d+)?", text.strip()))
