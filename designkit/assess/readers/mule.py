@@ -26,7 +26,8 @@ from designkit.assess.readers.mule_app import (
     load_app,
     mule_dir_of,
 )
-from designkit.assess.readers.mule_flow import FlowReader, config_connection
+from designkit.assess.readers.mule_components import config_connection
+from designkit.assess.readers.mule_flow import FlowReader
 from designkit.assess.readers.mule_values import is_secret_name, read_properties, variable
 from designkit.assess.xml_source import local_name, parse_xml
 

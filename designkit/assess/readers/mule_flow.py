@@ -27,14 +27,25 @@ from designkit.assess.inventory import (
     Trigger,
     TriggerKind,
 )
-from designkit.assess.readers.mule_app import CORE, DOC_NAME, GlobalConfig, MuleApp
+from designkit.assess.readers.mule_app import CORE, DOC_NAME, MuleApp
+from designkit.assess.readers.mule_components import (
+    SYSTEMS,
+    cadence,
+    config_connection,
+    destination,
+    http_endpoint,
+    is_doc,
+    number,
+    operation_detail,
+    reconnections,
+    timeouts,
+)
 from designkit.assess.readers.mule_dataweave import (
     classify,
     script_mappings,
     unwrap,
     unwrap_brackets,
 )
-from designkit.assess.readers.mule_values import clean_endpoint
 from designkit.assess.xml_source import XmlDocument, local_name, prefix_of
 
 _DLQ = re.compile(r"dlq|dead|error|fail|poison|parking|reject", re.I)
@@ -70,11 +81,6 @@ _SCOPES |= {
     "batch:job",
     "batch:step",
 }
-_SYSTEMS = {
-    "http": "http", "wsc": "http", "db": "database", "file": "file", "ftp": "ftp", "sftp": "ftp",
-    "smb": "file", "jms": "queue", "amqp": "queue", "vm": "queue", "anypoint-mq": "queue",
-    "kafka": "queue", "email": "email", "salesforce": "application", "sockets": "application",
-}  # fmt: skip
 _READS = re.compile(
     r"^(?:select|query|query-single|query-all|retrieve|read|list|consume|get|search)"
 )
@@ -89,13 +95,6 @@ _LOCAL_KINDS |= {
     "xml-module": StepKind.TRANSFORM,
 }
 _LOCAL_KINDS |= {"json": StepKind.TRANSFORM, "compression": StepKind.TRANSFORM}
-_TIME_UNITS = {
-    "MILLISECONDS": 0.001,
-    "SECONDS": 1.0,
-    "MINUTES": 60.0,
-    "HOURS": 3600.0,
-    "DAYS": 86400.0,
-}
 
 
 @dataclass(frozen=True)
@@ -121,7 +120,7 @@ class FlowReader:
         )
 
     def read(self) -> Integration:
-        children = [child for child in self.flow if not _is_doc(child)]
+        children = [child for child in self.flow if not is_doc(child)]
         if self.kind == "flow" and children and self._is_source(children[0]):
             self._source(children[0])
             children = children[1:]
@@ -176,17 +175,19 @@ class FlowReader:
         prefix = component.split(":", 1)[0] if ":" in component else ""
         local = local_name(element.tag)
         if component == "scheduler":
-            kind, detail = TriggerKind.SCHEDULE, _cadence(element)
+            kind, detail = TriggerKind.SCHEDULE, cadence(element)
         elif component == "http:listener":
             kind = TriggerKind.WEBHOOK
             config = self.app.configs.get(element.attrib.get("config-ref", ""))
-            endpoint = _http_endpoint(self.app, config, element.attrib.get("path", ""))
+            endpoint = http_endpoint(self.app, config, element.attrib.get("path", ""))
             methods = element.attrib.get("allowedMethods", "any method")
             detail = f"{methods} {endpoint}"
         else:
             polling = prefix in {"file", "ftp", "sftp", "smb"} or local.startswith("on-")
             kind = TriggerKind.POLLING if polling else TriggerKind.EVENT
-            detail = f"{component} {_destination(self.app, element)}".strip()
+            detail = f"{component} {destination(self.app, element)}".strip()
+            if any(local_name(child.tag) == "scheduling-strategy" for child in element):
+                detail += f", {cadence(element)}"
         self.out.triggers.append(Trigger(kind=kind, detail=detail, source=self._src(element)))
         connection = self._connection(element, "read") if "config-ref" in element.attrib else ""
         step = self._step(element, StepKind.TRIGGER, detail, connection)
@@ -220,7 +221,7 @@ class FlowReader:
     def _walk(self, elements: list[ET.Element], scope: _Scope) -> list[Step]:
         steps: list[Step] = []
         for element in elements:
-            if _is_doc(element):
+            if is_doc(element):
                 continue
             if self._component(element) in _CONTAINERS:
                 steps += self._walk(list(element), scope)
@@ -285,7 +286,7 @@ class FlowReader:
     def _operation(self, element: ET.Element, scope: _Scope) -> list[Step]:
         component = self._component(element)
         prefix, _, local = component.partition(":")
-        system = _SYSTEMS.get(prefix)
+        system = SYSTEMS.get(prefix)
         if system is not None:
             if _READS.match(local):
                 kind, direction = StepKind.READ, "read"
@@ -300,7 +301,7 @@ class FlowReader:
         else:
             kind, direction = _LOCAL_KINDS.get(prefix, StepKind.UNKNOWN), ""
         detail = " ".join(
-            f"{scope.error_path} {_operation_detail(self.app, element, local)}".split()
+            f"{scope.error_path} {operation_detail(self.app, element, local)}".split()
         )
         connection = ""
         if "config-ref" in element.attrib and prefix not in _LOCAL_KINDS:
@@ -324,12 +325,12 @@ class FlowReader:
         if system is not None:
             self._timeouts(element, step)
             self._reconnection(element, step)
-            destination = _destination(self.app, element)
-            if scope.error_path and kind == StepKind.WRITE and _DLQ.search(destination):
+            target = destination(self.app, element)
+            if scope.error_path and kind == StepKind.WRITE and _DLQ.search(target):
                 self._handling(
                     ErrorHandlingKind.DEAD_LETTER,
                     element,
-                    f"{component} to {destination}",
+                    f"{component} to {target}",
                     step=step.name,
                 )
         if component in _SCOPES:
@@ -351,7 +352,7 @@ class FlowReader:
             connection = config_connection(self.app, config)
         else:
             component = self._component(element)
-            system = _SYSTEMS.get(component.split(":", 1)[0], "application")
+            system = SYSTEMS.get(component.split(":", 1)[0], "application")
             connection = Connection(
                 name=name, connector=component, system_kind=system, source=self._src(element)
             )
@@ -365,51 +366,10 @@ class FlowReader:
         return name
 
     def _timeouts(self, element: ET.Element, step: Step) -> None:
-        config = self.app.configs.get(element.attrib.get("config-ref", ""))
-        holders: list[tuple[ET.Element, XmlDocument]] = [(element, self.doc)]
-        if config is not None:
-            holders += [(config.element, config.document)]
-            holders += (
-                [(config.connection, config.document)] if config.connection is not None else []
-            )
-        for holder, document in holders:
-            for attribute, raw in holder.attrib.items():
-                if not attribute.lower().endswith("timeout") or "idle" in attribute.lower():
-                    continue
-                value = self.app.resolve(raw)
-                default_unit = "SECONDS" if attribute == "queryTimeout" else "MILLISECONDS"
-                unit = holder.attrib.get(f"{attribute}Unit", default_unit).upper()
-                seconds = float(value) * _TIME_UNITS.get(unit, 0.001) if _number(value) else None
-                self.out.error_handling.append(
-                    ErrorHandling(
-                        kind=ErrorHandlingKind.TIMEOUT, step=step.name, timeout_seconds=seconds,
-                        detail=f"{attribute}={raw} ({unit.lower()})",
-                        source=Source(file=document.path, line=document.line(holder)),
-                    )
-                )  # fmt: skip
+        self.out.error_handling += timeouts(self.app, self.doc, element, step.name)
 
     def _reconnection(self, element: ET.Element, step: Step) -> None:
-        config = self.app.configs.get(element.attrib.get("config-ref", ""))
-        places = [(element, self.doc, "operation")]
-        if config is not None:
-            places.append((config.element, config.document, f"connection {config.name}"))
-        for holder, document, where in places:
-            for strategy in holder.iter():
-                local = local_name(strategy.tag)
-                if local not in {"reconnect", "reconnect-forever"}:
-                    continue
-                count = strategy.attrib.get("count", "2" if local == "reconnect" else "")
-                frequency = strategy.attrib.get("frequency", "2000")
-                self.out.error_handling.append(
-                    ErrorHandling(
-                        kind=ErrorHandlingKind.RETRY, step=step.name,
-                        attempts=int(count) if count.isdigit() else None,
-                        delay_seconds=float(frequency) / 1000 if _number(frequency) else None,
-                        detail=f"{local} on connect ({where}): count={count or 'forever'}, "
-                        f"frequency={frequency} ms",
-                        source=Source(file=document.path, line=document.line(strategy)),
-                    )
-                )  # fmt: skip
+        self.out.error_handling += reconnections(self.app, self.doc, element, step.name)
 
     def _until_successful(self, element: ET.Element, step: Step, contained: list[Step]) -> None:
         retries = element.attrib.get("maxRetries", "5")
@@ -421,7 +381,7 @@ class FlowReader:
                 ErrorHandlingKind.RETRY, element,
                 f"until-successful: maxRetries={retries}, millisBetweenRetries={delay}",
                 step=inner.name, attempts=int(retries) if retries.isdigit() else None,
-                delay_seconds=float(delay) / 1000 if _number(delay) else None,
+                delay_seconds=float(delay) / 1000 if number(delay) else None,
             )  # fmt: skip
 
     # -- error handlers ----------------------------------------------------------------------
@@ -538,108 +498,3 @@ class FlowReader:
             if element.text and _CORRELATION.search(element.text):
                 self.out.passes_correlation_id = self._src(element)
                 return
-
-
-def config_connection(app: MuleApp, config: GlobalConfig) -> Connection:
-    """The system a global config connects to, its endpoint cleaned of credentials."""
-    prefix = config.component.split(":", 1)[0]
-    system = _SYSTEMS.get(prefix, "application")
-    if prefix == "http":
-        endpoint = _http_endpoint(app, config, "")
-    else:
-        url = (
-            config.attribute("url")
-            or config.attribute("brokerUrl")
-            or config.attribute("bootstrapServers")
-        )
-        host, port = config.attribute("host"), config.attribute("port")
-        database = config.attribute("database") or config.attribute("databaseName")
-        endpoint = url or ":".join(part for part in (host, port) if part)
-        endpoint = f"{endpoint}/{database}" if database and not url else endpoint
-    return Connection(
-        name=config.name, connector=config.component, system_kind=system,
-        endpoint=clean_endpoint(app.resolve(endpoint)), auth=_auth(config), source=config.source,
-    )  # fmt: skip
-
-
-def _http_endpoint(app: MuleApp, config: GlobalConfig | None, path: str) -> str:
-    if config is None:
-        return path
-    if config.attribute("url"):
-        return clean_endpoint(app.resolve(config.attribute("url") + path))
-    protocol = (config.attribute("protocol") or "HTTP").lower()
-    host, port = config.attribute("host"), config.attribute("port")
-    base = config.element.attrib.get("basePath", "")
-    address = f"{protocol}://{host}" + (f":{port}" if port else "")
-    joined = "/" + "/".join(part.strip("/") for part in (base, path) if part.strip("/"))
-    return clean_endpoint(app.resolve(address + (joined if joined != "/" else "")))
-
-
-def _auth(config: GlobalConfig) -> str:
-    for element in config.element.iter():
-        local = local_name(element.tag)
-        if (
-            local.endswith("-authentication")
-            or "grant-type" in local
-            or "oauth" in local
-            or "jwt" in local
-        ):
-            return local.replace("-authentication", "").replace("-connection", "")
-    if config.attribute("username") or config.attribute("user"):
-        return "username/password"
-    return ""
-
-
-def _destination(app: MuleApp, element: ET.Element) -> str:
-    """Queue, topic, exchange, object, table or path an operation or source names."""
-    attrs = element.attrib
-    for key in (
-        "destination",
-        "queueName",
-        "topic",
-        "topics",
-        "exchangeName",
-        "objectType",
-        "type",
-    ):
-        if attrs.get(key):
-            return app.resolve(attrs[key])
-    for child in element.iter():
-        if local_name(child.tag) == "routing-key" and child.attrib.get("value"):
-            return app.resolve(child.attrib["value"])
-        if local_name(child.tag) == "sql" and child.text:
-            match = re.search(r"\b(?:from|into|update|table)\s+([\w.\"`\[\]]+)", child.text, re.I)
-            if match:
-                return "table " + match.group(1)
-    for key in ("path", "directory", "url"):
-        if attrs.get(key):
-            return clean_endpoint(app.resolve(attrs[key]))
-    return ""
-
-
-def _operation_detail(app: MuleApp, element: ET.Element, local: str) -> str:
-    destination = _destination(app, element)
-    method = element.attrib.get("method", "")
-    return " ".join(part for part in (method, destination) if part)
-
-
-def _cadence(scheduler: ET.Element) -> str:
-    for strategy in scheduler.iter():
-        local = local_name(strategy.tag)
-        if local == "fixed-frequency":
-            frequency = strategy.attrib.get("frequency", "60000")
-            unit = strategy.attrib.get("timeUnit", "MILLISECONDS").lower()
-            delay = strategy.attrib.get("startDelay")
-            return f"every {frequency} {unit}" + (f" (start delay {delay})" if delay else "")
-        if local == "cron":
-            zone = strategy.attrib.get("timeZone")
-            return f"cron {strategy.attrib.get('expression', '')}" + (f" ({zone})" if zone else "")
-    return "scheduler without a scheduling strategy"
-
-
-def _is_doc(element: ET.Element) -> bool:
-    return element.tag.startswith("{http://www.mulesoft.org/schema/mule/documentation}")
-
-
-def _number(text: str) -> bool:
-    return bool(re.fullmatch(r"\d+(?:\.\d+)?", text.strip()))
