@@ -21,6 +21,7 @@ from designkit.assess.inventory import (
     FieldMapping,
     Integration,
     JobCall,
+    MappingKind,
     Source,
     Step,
     StepKind,
@@ -429,9 +430,12 @@ class FlowReader:
     def _mapping(self, expression: str, target: str, element: ET.Element) -> None:
         if not expression:
             return
+        # Outside ``#[...]`` a Mule attribute is a literal string, whatever it looks like.
+        is_expression = expression.strip().startswith("#[")
+        kind = classify(expression) if is_expression else MappingKind.CONSTANT
         self.out.mappings.append(
             FieldMapping(
-                source_expression=unwrap(expression), target_field=target, kind=classify(expression),
+                source_expression=unwrap(expression), target_field=target, kind=kind,
                 step=element.attrib.get(DOC_NAME, local_name(element.tag)), source=self._src(element),
             )
         )  # fmt: skip
