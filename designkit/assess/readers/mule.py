@@ -60,10 +60,11 @@ def read(path: Path, display: str) -> ExportContents:
         return ExportContents(shared_variables=read_properties(path, display, scope))
     app = load_app(path, display)
     document = app.documents.get(path.resolve())
+    if document is None or document.path != display:
+        # Not indexed under the name this call cites it by: parse (and fail) under that name.
+        document = parse_xml(path, display)
     if isinstance(document, ExportError):
         raise document
-    if document is None:
-        document = parse_xml(path, display)
     root = document.root
     if (
         root.tag not in {f"{{{CORE}}}mule", f"{{{CORE}}}domain"}

@@ -116,6 +116,8 @@ def mule_dir_of(path: Path) -> Path | None:
 
 def display_for(other: Path, path: Path, display: str) -> str:
     """The name to cite ``other`` by, given that ``path`` is cited as ``display``."""
+    if other.resolve() == path.resolve():
+        return display
     relative = os.path.relpath(other.resolve(), path.resolve().parent)
     return os.path.normpath(os.path.join(os.path.dirname(display), relative))
 
