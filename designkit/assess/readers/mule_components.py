@@ -11,8 +11,15 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from designkit.assess.inventory import Connection, ErrorHandling, ErrorHandlingKind, Source
+from designkit.assess.inventory import (
+    Connection,
+    ErrorHandling,
+    ErrorHandlingKind,
+    FieldMapping,
+    Source,
+)
 from designkit.assess.readers.mule_app import GlobalConfig, MuleApp
+from designkit.assess.readers.mule_dataweave import script_mappings, unwrap_brackets
 from designkit.assess.readers.mule_values import clean_endpoint
 from designkit.assess.xml_source import XmlDocument, local_name
 
@@ -188,3 +195,59 @@ def reconnections(
                 )
             )  # fmt: skip
     return found
+
+
+def transform_mappings(
+    app: MuleApp, doc: XmlDocument, element: ET.Element, step: str
+) -> tuple[list[FieldMapping], str]:
+    """An ``ee:transform``'s mappings (inline scripts or ``resource=`` files) and what it sets."""
+    parts: list[str] = []
+    mappings: list[FieldMapping] = []
+    for part in element.iter():
+        local = local_name(part.tag)
+        if local == "set-payload":
+            target = "payload"
+        elif local == "set-variable":
+            target = "vars." + part.attrib.get("variableName", "")
+        elif local == "set-attributes":
+            target = "attributes"
+        else:
+            continue
+        resource = part.attrib.get("resource", "")
+        text, file, first_line = part.text or "", doc.path, doc.line(part)
+        if resource:
+            parts.append(f"{target} from {resource}")
+            script = app.resources / resource
+            if not script.is_file():
+                continue
+            text = script.read_text(encoding="utf-8", errors="replace")
+            file, first_line = app.display(script), 1
+        else:
+            parts.append(f"{target} from an inline script")
+        for found in script_mappings(text, target):
+            line = first_line + text.count("\n", 0, found.offset)
+            mappings.append(
+                FieldMapping(
+                    source_expression=found.expression, target_field=found.target, kind=found.kind,
+                    step=step, source=Source(file=file, line=line),
+                )
+            )  # fmt: skip
+    return mappings, "; ".join(parts)
+
+
+def sql_parameter_mappings(doc: XmlDocument, element: ET.Element, step: str) -> list[FieldMapping]:
+    """``db:input-parameters``: which value fills each ``:name`` of the SQL."""
+    mappings: list[FieldMapping] = []
+    for part in element:
+        if local_name(part.tag) != "input-parameters" or not part.text:
+            continue
+        text = part.text
+        for found in script_mappings(unwrap_brackets(text), "params"):
+            line = doc.line(part) + text.count("\n", 0, found.offset)
+            mappings.append(
+                FieldMapping(
+                    source_expression=found.expression, target_field=found.target, kind=found.kind,
+                    step=step, source=Source(file=doc.path, line=line),
+                )
+            )  # fmt: skip
+    return mappings

@@ -39,13 +39,13 @@ from designkit.assess.readers.mule_components import (
     number,
     operation_detail,
     reconnections,
+    sql_parameter_mappings,
     timeouts,
+    transform_mappings,
 )
 from designkit.assess.readers.mule_dataweave import (
     classify,
-    script_mappings,
     unwrap,
-    unwrap_brackets,
 )
 from designkit.assess.xml_source import XmlDocument, local_name, prefix_of
 
@@ -441,52 +441,12 @@ class FlowReader:
         )  # fmt: skip
 
     def _transform(self, element: ET.Element, step: Step) -> None:
-        parts: list[str] = []
-        for part in element.iter():
-            local = local_name(part.tag)
-            if local == "set-payload":
-                target = "payload"
-            elif local == "set-variable":
-                target = "vars." + part.attrib.get("variableName", "")
-            elif local == "set-attributes":
-                target = "attributes"
-            else:
-                continue
-            resource = part.attrib.get("resource", "")
-            text, file, first_line = part.text or "", self.doc.path, self.doc.line(part)
-            if resource:
-                parts.append(f"{target} from {resource}")
-                script = self.app.resources / resource
-                if not script.is_file():
-                    continue
-                text = script.read_text(encoding="utf-8", errors="replace")
-                file, first_line = self.app.display(script), 1
-            else:
-                parts.append(f"{target} from an inline script")
-            for found in script_mappings(text, target):
-                line = first_line + text.count("\n", 0, found.offset)
-                self.out.mappings.append(
-                    FieldMapping(
-                        source_expression=found.expression, target_field=found.target, kind=found.kind,
-                        step=step.name, source=Source(file=file, line=line),
-                    )
-                )  # fmt: skip
-        step.detail = " ".join(f"{step.detail} {'; '.join(parts)}".split())
+        mappings, described = transform_mappings(self.app, self.doc, element, step.name)
+        self.out.mappings += mappings
+        step.detail = " ".join(f"{step.detail} {described}".split())
 
     def _sql_parameters(self, element: ET.Element, step: Step) -> None:
-        """``db:input-parameters``: which value fills each ``:name`` of the SQL."""
-        for part in element:
-            if local_name(part.tag) != "input-parameters" or not part.text:
-                continue
-            text = part.text
-            for found in script_mappings(unwrap_brackets(text), "params"):
-                line = self.doc.line(part) + text.count("\n", 0, found.offset)
-                self.out.mappings.append(
-                    FieldMapping(
-                        source_expression=found.expression, target_field=found.target, kind=found.kind,
-                        step=step.name, source=Source(file=self.doc.path, line=line),
-                    )
-                )  # fmt: skip
+        self.out.mappings += sql_parameter_mappings(self.doc, element, step.name)
 
     def _correlation(self) -> None:
         for element in self.flow.iter():
