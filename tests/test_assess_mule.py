@@ -29,6 +29,10 @@ EXPORTS = ROOT / "tests" / "data" / "exports"
 RELIABLE = "mule/reliable-messaging-example-api/src/main"
 CQRS = "mule/cqrs-pattern-mule-mysql-rabbitmq"
 SYNTH = "mule/synthetic/orders-sync/src/main"
+SOLACE = (
+    "mule/pubsubplus-connector-mule-docs/demo/mule-solace-pubsubplus-connector-requestreply-demo"
+    "/src/main/mule/requestreply.xml"
+)
 
 
 def read(relative: str) -> ExportContents:
@@ -203,6 +207,46 @@ def test_cqrs_system_api_database_steps_and_mappings() -> None:
     assert mapped[("[*].sku", "item.sku")] == (MappingKind.DIRECT, 80)
     assert mapped[("vars.orderHeaderID", "payload[0].order_header_id")] == (MappingKind.DIRECT, 72)
     assert post.steps[0].component == "try" and post.steps[0].detail == "transaction BEGIN_OR_JOIN"
+
+
+# -- real: Solace PubSub+ connector demo (a connector this reader does not know) ------------------
+def test_solace_demo_unknown_connector_scheduler_and_literal_password() -> None:
+    contents = read(SOLACE)
+    found = {flow.name: flow for flow in contents.integrations}
+    responder, requester = found["responderFlow"], found["requestFlow"]
+    assert [(t.kind, t.detail, t.source.line) for t in requester.triggers] == [
+        (TriggerKind.SCHEDULE, "every 5 seconds (start delay 3)", 29)
+    ]
+    assert [(t.kind, t.detail, t.source.line) for t in responder.triggers] == [
+        (TriggerKind.EVENT, "solace:topic-listener t/example/request", 19)
+    ]
+    unknown = [
+        (s.component, s.name, s.source.line)
+        for f in found.values()
+        for s in f.steps
+        if s.kind == StepKind.UNKNOWN
+    ]
+    assert unknown == [
+        ("solace:publish", "Publish direct", 21),
+        ("solace:request-reply", "Request reply direct", 34),
+    ]
+    assert [(c.name, c.endpoint) for c in requester.connections] == [
+        ("Solace_PubSub__Connector_Config", "tcp://localhost:55555")
+    ]
+    [on_error] = [e for e in requester.error_handling if e.kind == ErrorHandlingKind.ON_ERROR]
+    assert (on_error.detail, on_error.source.line) == (
+        "on-error-continue SOLACE:TIMEOUT: logger; error handled, the flow ends normally", 41,
+    )  # fmt: skip
+    assert (
+        responder.passes_correlation_id is not None and responder.passes_correlation_id.line == 22
+    )
+    assert requester.passes_correlation_id is None
+    # password="default" is written in the connection element itself: located, never kept.
+    assert [(v.name, v.has_plain_value, v.source.line) for v in contents.shared_variables] == [
+        ("Solace_PubSub__Connector_Config.password", True, 9),
+        ("Solace_PubSub__Connector_Config_Listener.password", True, 14),
+    ]
+    assert all(v.value == "" for v in contents.shared_variables)
 
 
 # -- synthetic: orders-sync -----------------------------------------------------------------------

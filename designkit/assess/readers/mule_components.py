@@ -47,6 +47,7 @@ def config_connection(app: MuleApp, config: GlobalConfig) -> Connection:
         url = (
             config.attribute("url")
             or config.attribute("brokerUrl")
+            or config.attribute("brokerHost")
             or config.attribute("bootstrapServers")
         )
         host, port = config.attribute("host"), config.attribute("port")

@@ -96,6 +96,7 @@ _LOCAL_KINDS |= {
     "xml-module": StepKind.TRANSFORM,
 }
 _LOCAL_KINDS |= {"json": StepKind.TRANSFORM, "compression": StepKind.TRANSFORM}
+_LOCAL_KINDS |= {"json-logger": StepKind.LOG}
 
 
 @dataclass(frozen=True)
