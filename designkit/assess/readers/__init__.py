@@ -31,7 +31,7 @@ Read = Callable[[Path, str], ExportContents]
 
 def reader_modules() -> list[ModuleType]:
     """The readers, imported when an assessment runs (not at designkit start-up)."""
-    from designkit.assess.readers import talend, workato
+    from designkit.assess.readers import mule, talend, workato
 
-    modules: list[ModuleType] = [talend, workato]
+    modules: list[ModuleType] = [talend, workato, mule]
     return modules
