@@ -329,12 +329,15 @@ def test_a_job_called_by_another_gets_a_called_trigger_citing_the_call() -> None
     from designkit.assess.inventory import JobCall
     from designkit.assess.run import link_calls
 
-    child = integration(name="Child", triggers=[])
+    child = integration(name="Child", triggers=[], source=Source(file="export/child.item", line=1))
     parent = integration(calls=[JobCall(caller="Orders_To_ERP", callee="child", source=at(70))])
-    inventory = Inventory(integrations=[parent, child])
+    same_file = integration(name="Sibling", triggers=[])
+    parent.calls.append(JobCall(caller="Orders_To_ERP", callee="Sibling", source=at(71)))
+    inventory = Inventory(integrations=[parent, child, same_file])
     link_calls(inventory)
     link_calls(inventory)  # idempotent
     assert [(t.kind.value, t.detail, t.source.line) for t in child.triggers] == [
         ("called", "called by Orders_To_ERP", 70)
     ]
     assert [t.kind.value for t in parent.triggers] == ["schedule"]
+    assert same_file.triggers == []  # the reader saw both ends of a call within one file

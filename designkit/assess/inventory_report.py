@@ -201,7 +201,7 @@ def inventory_markdown(
         (
             i.name,
             i.platform,
-            ", ".join(t.kind.value for t in i.triggers) or "not stated",
+            ", ".join(dict.fromkeys(t.kind.value for t in i.triggers)) or "not stated",
             len(i.connections),
             len(i.steps),
             len(i.mappings),

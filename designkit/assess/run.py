@@ -103,7 +103,7 @@ def read_exports(paths: Sequence[str]) -> tuple[Inventory, list[str]]:
 
 
 def link_calls(inventory: Inventory) -> None:
-    """A job another job calls gets a ``called`` trigger citing the call, across files.
+    """A job another file's job calls gets a ``called`` trigger citing the call.
 
     Readers see one file at a time; only here are all jobs known. Names match
     exactly or case-insensitively; a call to a job not in the exports stays as read.
@@ -112,8 +112,8 @@ def link_calls(inventory: Inventory) -> None:
     for caller in inventory.integrations:
         for call in caller.calls:
             callee = by_name.get(call.callee.casefold())
-            if callee is None or callee is caller:
-                continue
+            if callee is None or callee is caller or callee.source.file == call.source.file:
+                continue  # within one file the reader saw both ends already
             if any(
                 t.kind is TriggerKind.CALLED and t.source == call.source for t in callee.triggers
             ):
