@@ -47,7 +47,7 @@ def hook_repository(target: Path, tag: str) -> None:
     are what the hooks install, exactly as in a released tag.
     """
     target.mkdir()
-    for name in ("designkit", "rubrics", "templates"):
+    for name in ("designkit", "rubrics", "templates", "samples"):
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
         shutil.copy2(ROOT / name, target / name)
