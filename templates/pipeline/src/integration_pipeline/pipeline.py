@@ -1,8 +1,8 @@
 """The run: trigger (file) -> extract -> transform -> validate -> load -> confirm.
 
 Every record gets a correlation id (a random UUID) that appears in its logs, its DLQ entry
-and its target row. Records stream through in chunks of ``CHUNK_SIZE``, so memory does not
-grow with input. Loads run through the retry executor around the circuit breaker: each
+and its target row. Records stream through in chunks of ``batching.chunk_records``, so
+memory does not grow with input. Loads run through the retry executor around the circuit breaker: each
 attempt asks the breaker, so an open circuit stops the retries at once.
 
 Targets that can write many records at once (SQLite, JSONL) get one all-or-none write per
@@ -12,8 +12,8 @@ DLQ. Other targets (HTTP) get one call, and one log line, per record.
 
 Exactly-once: the target write comes before the idempotency mark; a crash between the
 two re-sends the record on restart, which the target's upsert on the entity key absorbs.
-A SQLite target and the idempotency store commit once per batch (``COMMIT_EVERY`` records
-or ``COMMIT_SECONDS``, and at the end of a run), the target first: a crash loses at most
+A SQLite target and the idempotency store commit once per batch
+(``batching.commit_records`` records or ``batching.commit_seconds``, and at the end of a run), the target first: a crash loses at most
 the uncommitted batch in both, which the restart then processes again. Other targets
 cannot be rolled back, so their marks commit after every record.
 """
@@ -41,13 +41,6 @@ from .retry import RetryExecutor
 from .sources import Backlog
 from .stores import open_stores
 from .validation import AlertAndQueue, Validator
-
-COMMIT_EVERY = 1000
-"""Records per transaction on a SQLite target (and for the idempotency marks)."""
-COMMIT_SECONDS = 1.0
-"""An open batch older than this commits at the next record, so a slow source still lands."""
-CHUNK_SIZE = 250
-"""Records transformed, de-duplicated and written together on a target that batches."""
 
 
 @dataclass
@@ -112,6 +105,10 @@ class Pipeline:
         if self._batched:
             self.target.autocommit = False  # type: ignore[union-attr]
         self._clock = clock
+        # records per chunk and per transaction (config/pipeline.yaml, batching.*)
+        self._chunk_records = config.batching.chunk_records
+        self._commit_records = config.batching.commit_records
+        self._commit_seconds = config.batching.commit_seconds
         self._pending = 0
         self._batch_started = 0.0
         # label children resolved once, not per record
@@ -274,7 +271,7 @@ class Pipeline:
             chunk: list[Mapping[str, Any]] = []
             for record in records:
                 chunk.append(record)
-                if len(chunk) >= CHUNK_SIZE:
+                if len(chunk) >= self._chunk_records:
                     self.process_chunk(chunk, summary)
                     chunk = []
             if chunk:
@@ -393,7 +390,10 @@ class Pipeline:
         if self._pending == 0:
             self._batch_started = self._clock()
         self._pending += count
-        if self._pending >= COMMIT_EVERY or self._clock() - self._batch_started >= COMMIT_SECONDS:
+        if (
+            self._pending >= self._commit_records
+            or self._clock() - self._batch_started >= self._commit_seconds
+        ):
             self.commit()
 
     def records(self, input_path: str | Path | None = None) -> Iterator[dict[str, Any]]:
