@@ -596,7 +596,8 @@ def test_health_and_secrets(broker: Broker, database: str, tmp_path: Path) -> No
         ready = project.cli("health")
         assert ready.returncode == 0, ready.stderr
         facts = json.loads(ready.stdout.splitlines()[0])
-        assert facts["queue_depth"] == {"work": 20, "retry": 0, "dlq": 0}
+        # one message: the 20 records travel together (batching.records_per_message: 100)
+        assert facts["queue_depth"] == {"work": 1, "retry": 0, "dlq": 0}
         assert project.cli("health", "--live").returncode == 1  # no worker yet
         worker = project.cli("worker", "--exit-when-idle", "1", timeout=60)
         assert worker.returncode == 0, worker.stderr[-2000:]
