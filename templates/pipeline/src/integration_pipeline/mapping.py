@@ -167,6 +167,9 @@ class _Rule:
         self.hook = transform
         # the top-level key this rule copies as it is (no default, no hook), else None
         self.plain_key: str | None = None
+        # how to_canonical may spell this rule out inline: (plain path steps, lookup table
+        # or None, default); None: it calls ``apply``
+        self.inline: tuple[tuple[str, ...], Mapping[str, Any] | None, Any] | None = None
         self.expression: Expression | None = None
         if rule.transformation in ("formula", "conditional"):
             if not rule.expression:
@@ -206,13 +209,18 @@ class _Rule:
             if not rule.source:  # the stub returns the (absent) source value: the default
                 return lambda record: default
             kind = "direct"  # the stub returns the source value: a copy
+        steps = tuple(str(step) for step in path.steps) if path.plain else None
         if kind == "direct":
+            if steps is not None:
+                self.inline = (steps, None, default)
             if default is None:
                 if top_level:
                     self.plain_key = str(path.steps[0])
                 return read
             return lambda record: _or_default(read(record), default)
         if kind == "lookup":
+            if steps is not None:
+                self.inline = (steps, self.table, default)
             return lambda record: _or_default(self._lookup(read(record)), default)
         if kind == "hook":
             source = read if rule.source else (lambda record: None)
@@ -333,6 +341,7 @@ class Mapper:
         transform = _user_transform() if hooked else None
         self.rules = [_Rule(rule, config, transform) for rule in config.mappings]
         plain: dict[str, str | None] = {}
+        inline: dict[str, Any] = {}
         getters: dict[str, Callable[[Mapping[str, Any]], Any]] = {}
         if not self.rules:
             for f in config.entity.fields:
@@ -341,6 +350,7 @@ class Mapper:
         for rule in self.rules:  # the last rule for a target wins, as in map()
             getters[rule.rule.target] = rule.apply
             plain[rule.rule.target] = rule.plain_key
+            inline[rule.rule.target] = (rule.inline, rule._lookup if rule.inline else None)
         self._fields = [
             (
                 f.name,
@@ -361,7 +371,11 @@ class Mapper:
             and rule.rule.transformation not in ("direct", "lookup")
         ]
         self._canonical = _canonical_function(
-            [(*spec, plain.get(spec[0])) for spec in self._fields], self._side_rules
+            [
+                (*spec, plain.get(spec[0]), *inline.get(spec[0], (None, None)))
+                for spec in self._fields
+            ],
+            self._side_rules,
         )
 
     def map(self, record: Mapping[str, Any]) -> dict[str, Any]:
@@ -378,9 +392,23 @@ class Mapper:
         return self._canonical(record)
 
 
+_Inline = tuple[tuple[str, ...], Mapping[str, Any] | None, Any]
 _FieldSpec = tuple[
-    str, Callable[[Mapping[str, Any]], Any], bool, bool, type | None, str, str | None
+    str,
+    Callable[[Mapping[str, Any]], Any],
+    bool,
+    bool,
+    type | None,
+    str,
+    str | None,
+    _Inline | None,
+    Callable[[Any], Any] | None,
 ]
+
+
+def _step(value: Any, key: str) -> Any:
+    """One step of a plain path from a value that is not a dict (SourcePath.get's rule)."""
+    return value.get(key) if isinstance(value, Mapping) else None
 
 
 def _missing(name: str) -> ValidationFailed:
@@ -403,18 +431,44 @@ def _canonical_function(
 ) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
     """``to_canonical`` as straight-line code, one block per field (see the module doc).
 
-    Only ``v<i>``, ``K<i>`` (a top-level key copied as is), ``G<i>`` (any other getter),
-    ``E<i>`` (the exact type), ``C<i>`` (the coercion) and ``N<i>`` (the field name) appear
-    in the text; their values are bound in the function's namespace."""
-    namespace: dict[str, Any] = {"_missing": _missing, "_side": tuple(side_rules)}
+    Only ``v<i>``, ``K<i>`` (a top-level key copied as is), ``P<i>_<j>`` (step j of a
+    plain path), ``T<i>``/``L<i>`` (a lookup table and its rule for non-strings), ``D<i>``
+    (a default), ``G<i>`` (any other getter), ``E<i>`` (the exact type), ``C<i>`` (the
+    coercion) and ``N<i>`` (the field name) appear in the text; their values are bound
+    in the function's namespace."""
+    namespace: dict[str, Any] = {
+        "_missing": _missing,
+        "_side": tuple(side_rules),
+        "_step": _step,
+    }
     lines = ["def to_canonical(record):", "    get = record.get"]
     if side_rules:
         lines.append("    for rule in _side: rule(record)")
-    for i, (name, getter, required, many, exact, kind, plain_key) in enumerate(fields):
+    for i, spec in enumerate(fields):
+        name, getter, required, many, exact, kind, plain_key, inline, lookup = spec
         namespace[f"N{i}"] = name
         if plain_key is not None:
             namespace[f"K{i}"] = plain_key
             lines.append(f"    v{i} = get(K{i})")
+        elif inline is not None:
+            steps, table, default = inline
+            for j, step in enumerate(steps):
+                namespace[f"P{i}_{j}"] = step
+                lines.append(
+                    f"    v{i} = get(P{i}_0)"
+                    if j == 0
+                    else f"    v{i} = v{i}.get(P{i}_{j}) if type(v{i}) is dict"
+                    f" else _step(v{i}, P{i}_{j})"
+                )
+            namespace[f"D{i}"] = default
+            if table is not None:  # a string is looked up directly; anything else by the rule
+                namespace[f"T{i}"], namespace[f"L{i}"] = table, lookup
+                lines.append(
+                    f"    v{i} = T{i}.get(v{i}, D{i}) if type(v{i}) is str else L{i}(v{i})"
+                )
+            if default is not None:
+                lines.append(f"    if v{i} is None:")
+                lines.append(f"        v{i} = D{i}")
         elif getter is _nothing:
             lines.append(f"    v{i} = None")
         else:

@@ -24,6 +24,7 @@ import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -268,13 +269,8 @@ class Pipeline:
                     finally:
                         self.backlog.add(-1)
                 return summary
-            chunk: list[Mapping[str, Any]] = []
-            for record in records:
-                chunk.append(record)
-                if len(chunk) >= self._chunk_records:
-                    self.process_chunk(chunk, summary)
-                    chunk = []
-            if chunk:
+            stream = iter(records)
+            while chunk := list(islice(stream, self._chunk_records)):
                 self.process_chunk(chunk, summary)
         finally:
             self.commit()
