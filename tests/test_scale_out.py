@@ -715,6 +715,9 @@ def test_publishing_gives_up_when_the_broker_goes_away(
         data["rabbitmq"].update(
             publish_give_up_seconds=1.5, reconnect_initial_seconds=0.2, reconnect_max_seconds=0.4
         )
+        # a record per message: confirms flow back steadily, so the proxy's byte counts
+        # below show publishing under way (batches would send the file before a confirm)
+        data["batching"]["records_per_message"] = 1
         with config_file.open("w", encoding="utf-8") as handle:
             yaml.dump(data, handle)
         big = tmp_path / "big.jsonl"
