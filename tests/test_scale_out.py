@@ -600,7 +600,8 @@ def test_health_and_secrets(broker: Broker, database: str, tmp_path: Path) -> No
         ready = project.cli("health")
         assert ready.returncode == 0, ready.stderr
         facts = json.loads(ready.stdout.splitlines()[0])
-        assert facts["queue_depth"] == {"work": 20, "retry": 0, "dlq": 0}
+        # one message: the 20 records travel together (batching.records_per_message: 100)
+        assert facts["queue_depth"] == {"work": 1, "retry": 0, "dlq": 0}
         assert project.cli("health", "--live").returncode == 1  # no worker yet
         worker = project.cli("worker", "--exit-when-idle", "1", timeout=60)
         assert worker.returncode == 0, worker.stderr[-2000:]
@@ -718,6 +719,9 @@ def test_publishing_gives_up_when_the_broker_goes_away(
         data["rabbitmq"].update(
             publish_give_up_seconds=1.5, reconnect_initial_seconds=0.2, reconnect_max_seconds=0.4
         )
+        # a record per message: confirms flow back steadily, so the proxy's byte counts
+        # below show publishing under way (batches would send the file before a confirm)
+        data["batching"]["records_per_message"] = 1
         with config_file.open("w", encoding="utf-8") as handle:
             yaml.dump(data, handle)
         big = tmp_path / "big.jsonl"

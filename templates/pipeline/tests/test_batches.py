@@ -13,11 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from conftest import FakeTime, base_config
+from integration_pipeline.config import Batching
 from integration_pipeline.connectors import JsonlTarget
 from integration_pipeline.correlation import new_ids
 from integration_pipeline.errors import PipelineError
 from integration_pipeline.idempotency import IdempotencyStore
-from integration_pipeline.pipeline import CHUNK_SIZE, Pipeline
+from integration_pipeline.pipeline import Pipeline
+
+CHUNK_SIZE = Batching().chunk_records
 
 
 def _records(count: int, **extra: Any) -> list[dict[str, Any]]:
@@ -58,6 +61,28 @@ def test_chunks_load_everything_once_and_log_every_correlation_id(tmp_path: Path
         for cid in json.loads(line).get("correlationIds", [])
     }
     assert len(stored) == count and stored == logged
+
+
+def test_chunk_and_commit_sizes_come_from_the_batching_settings(tmp_path: Path) -> None:
+    config = base_config(batching={"chunk_records": 3, "commit_records": 6, "commit_seconds": 3600})
+    stream = io.StringIO()
+    pipeline = Pipeline(config, base_dir=tmp_path, log_stream=stream)
+    commits: list[int] = []
+    flush = pipeline.target.flush
+
+    def counted() -> None:
+        commits.append(pipeline._pending)
+        flush()
+
+    pipeline.target.flush = counted  # type: ignore[method-assign]
+    try:
+        summary = pipeline.process_all(_records(14))
+    finally:
+        pipeline.close()
+    assert summary.loaded == 14
+    loaded = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [line["records"] for line in loaded if line["event"] == "loaded"] == [3, 3, 3, 3, 2]
+    assert commits[:3] == [6, 6, 2]  # two full transactions, then the end of the run
 
 
 def test_a_rerun_skips_every_record_and_a_chunk_skips_its_own_duplicates(tmp_path: Path) -> None:
@@ -205,4 +230,32 @@ def test_idempotency_keys_encode_values_exactly_as_json() -> None:
         text = json.dumps(
             [record["a"], record["b"]], sort_keys=True, default=str, separators=(",", ":")
         )
-        assert build_key(["a", "b"], record) == hashlib.sha256(text.encode()).hexdigest()
+        digest = "~" + hashlib.sha256(text.encode()).hexdigest()[:32]
+        assert build_key(["a", "b"], record) == digest
+        assert build_key(["a", "b"], record, plain=True) == digest  # two fields: a digest
+
+
+def test_a_lone_natural_key_is_its_own_idempotency_key() -> None:
+    """One plain, short string field is kept as it is (ordered like the source, so the
+    store appends); long, sensitive-looking (``plain=False``), ``~``-led or non-string
+    values become ``~`` and a digest, so the two forms never meet."""
+    from integration_pipeline.idempotency import build_key, plain_keys
+
+    assert build_key(["order_id"], {"order_id": "A-0001"}, plain=True) == "A-0001"
+    assert build_key(["order_id"], {"order_id": "A-0001"}).startswith("~")
+    for value in ("x" * 65, "~A", "", 7, None, {"a": 1}):
+        key = build_key(["order_id"], {"order_id": value}, plain=True)
+        assert key.startswith("~") and len(key) == 33, value
+    config = base_config()
+    assert config.idempotency.key == ["order_id"]
+    assert plain_keys(config.idempotency, config.entity)
+    assert not plain_keys(config.idempotency, None)
+    secret = config.entity.model_copy(
+        update={
+            "fields": [
+                f.model_copy(update={"sensitive": True}) if f.name in config.idempotency.key else f
+                for f in config.entity.fields
+            ]
+        }
+    )
+    assert not plain_keys(config.idempotency, secret)

@@ -314,6 +314,20 @@ class RabbitMQ(_Strict):
         return self.batch_size or self.prefetch
 
 
+class Batching(_Strict):
+    """How many records travel and commit together: fewer, larger transactions and
+    messages cost less per record; a crash redoes at most one open batch."""
+
+    # records transformed, checked against the idempotency store and written per call
+    chunk_records: int = Field(default=500, ge=1, le=100_000)
+    # records per transaction on a SQLite target and its idempotency marks
+    commit_records: int = Field(default=1000, ge=1, le=1_000_000)
+    # an open batch older than this commits at the next record (a slow source still lands)
+    commit_seconds: float = Field(default=1.0, gt=0, le=3600)
+    # transport: rabbitmq - records per published message (one confirm per message)
+    records_per_message: int = Field(default=100, ge=1, le=10_000)
+
+
 class Postgres(_Strict):
     """``state: postgres`` (and ``target.kind: postgres``); URL from the environment."""
 
@@ -351,6 +365,7 @@ class PipelineConfig(_Strict):
     state: Literal["sqlite", "postgres"] = "sqlite"
     rabbitmq: RabbitMQ = Field(default_factory=RabbitMQ)
     postgres: Postgres = Field(default_factory=Postgres)
+    batching: Batching = Field(default_factory=Batching)
     source: Source = Field(default_factory=Source)
     target: Target = Field(default_factory=Target)
     entity: Entity

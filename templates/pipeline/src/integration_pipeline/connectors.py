@@ -22,6 +22,7 @@ import httpx
 from .config import Entity, Postgres, Source, Target
 from .errors import PipelineError, classify_status
 from .http_auth import HttpAuth, secret
+from .idempotency import tune
 
 
 def read_source(source: Source, path: str | Path) -> Iterator[dict[str, Any]]:
@@ -66,6 +67,10 @@ class SqliteTarget:
         file.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(file, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
+        # a committed batch survives power loss (the WAL is synced at every commit): the
+        # idempotency marks commit after it, so a mark never outlives its row
+        self._db.execute("PRAGMA synchronous=FULL")
+        tune(self._db)  # the key's index grows by one entry per record, like the key store
         self.names = [f.name for f in entity.fields]
         getter = operator.itemgetter(*self.names)
         self._values: Callable[[Mapping[str, Any]], tuple[Any, ...]] = (

@@ -1,8 +1,23 @@
 """Idempotency store: has this record already been delivered within the dedup window?
 
-Keys are built from the fields the design names (``idempotency.key``), hashed so the
-store never holds the record's values. With ``approach: upsert`` the target itself
-de-duplicates (it upserts on the entity key), so the store is not consulted.
+Keys are built from the fields the design names (``idempotency.key``) and kept compact,
+because the store grows by one entry per record and its b-tree must stay cheap to write:
+
+* one key field that is not sensitive, holding a short string (at most 64 characters,
+  not starting with ``~``): the value itself. Natural keys usually grow with time
+  (order numbers, event ids), so new marks land at the end of the b-tree and a batch
+  dirties a few pages instead of one page per record;
+* anything else (several fields, a sensitive field, a long or non-string value): ``~``
+  and the first 128 bits of the SHA-256 of the values as JSON, so the store never holds
+  a sensitive value. The ``~`` keeps the two forms apart.
+
+With ``approach: upsert`` the target itself de-duplicates (it upserts on the entity
+key), so the store is not consulted.
+
+The SQLite file gets a page cache and a memory map sized for a key store of millions
+of entries (``CACHE_KIB``, ``MMAP_BYTES``): with SQLite's default 2 MB cache, a 1M-key
+store read and rewrote pages from disk on every batch (system time 0.54 s at 100k
+records, 17.8 s at 1M).
 """
 
 from __future__ import annotations
@@ -16,19 +31,44 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .config import Idempotency
+from .config import Entity, Idempotency
 
 _KEY_ENCODER = json.JSONEncoder(sort_keys=True, default=str, separators=(",", ":"))
 _json_string = json.encoder.encode_basestring_ascii  # what _KEY_ENCODER does to a str
 _KEYS_PER_QUERY = 500
 """SQLite allows 999 parameters per statement in old builds; stay well below."""
+PLAIN_KEY_MAX = 64
+"""A natural key longer than this is stored as a digest."""
+CACHE_KIB = 65536
+"""Page cache per connection (64 MiB, allocated as used): a few million keys stay cached."""
+MMAP_BYTES = 1 << 30
+"""Reads through a memory map (1 GiB of address space, not memory): no pread per page."""
+
+
+def tune(db: sqlite3.Connection) -> None:
+    """Cache and memory-map sizes for a file that grows by one b-tree entry per record;
+    neither changes durability (that is ``journal_mode`` and ``synchronous``)."""
+    db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+    db.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
+
+
+def plain_keys(config: Idempotency, entity: Entity | None) -> bool:
+    """May a key be the natural value itself? One key field, declared and not sensitive."""
+    if len(config.key) != 1 or entity is None:
+        return False
+    field = next((f for f in entity.fields if f.name == config.key[0]), None)
+    return field is not None and not field.sensitive
 
 
 def build_key(
-    fields: list[str], record: Mapping[str, Any], canonical: Mapping[str, Any] | None = None
+    fields: list[str],
+    record: Mapping[str, Any],
+    canonical: Mapping[str, Any] | None = None,
+    *,
+    plain: bool = False,
 ) -> str:
-    """A stable key from the named fields (dotted paths allowed), read from the canonical
-    record first and from the source record otherwise."""
+    """A stable, compact key from the named fields (dotted paths allowed), read from the
+    canonical record first and from the source record otherwise (see the module doc)."""
     parts = []
     for name in fields:
         head, *rest = _split(name)
@@ -38,11 +78,15 @@ def build_key(
         for part in rest:
             value = value.get(part) if isinstance(value, dict | Mapping) else None
         parts.append(value)
+    if plain and len(parts) == 1:
+        value = parts[0]
+        if type(value) is str and 0 < len(value) <= PLAIN_KEY_MAX and value[0] != "~":
+            return value
     if all(type(part) is str for part in parts):  # the usual case; the same text, faster
         encoded = "[" + ",".join(map(_json_string, parts)) + "]"
     else:
         encoded = _KEY_ENCODER.encode(parts)
-    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+    return "~" + hashlib.sha256(encoded.encode("utf-8")).hexdigest()[:32]
 
 
 @lru_cache(maxsize=256)
@@ -50,18 +94,18 @@ def _split(name: str) -> tuple[str, ...]:
     return tuple(name.split("."))
 
 
-def _digest(key: str) -> bytes:
-    """What the store keeps of a key: its first 128 bits as bytes (a quarter of the hex
-    text's size, so four times the marks per page; collisions stay out of reach)."""
-    return bytes.fromhex(key[:32])
-
-
 class IdempotencyStore:
     def __init__(
-        self, config: Idempotency, path: str | Path, *, clock: Callable[[], float] = time.time
+        self,
+        config: Idempotency,
+        path: str | Path,
+        *,
+        clock: Callable[[], float] = time.time,
+        entity: Entity | None = None,
     ) -> None:
         self.config = config
         self.clock = clock
+        self.plain = plain_keys(config, entity)
         file = Path(path)
         file.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(file, isolation_level=None, check_same_thread=False)
@@ -70,10 +114,13 @@ class IdempotencyStore:
         # fails, NORMAL may lose the latest marks, never keep a mark whose row was lost:
         # the records are sent again and the target's upsert absorbs them.
         self._db.execute("PRAGMA synchronous=NORMAL")
-        # keyed by the digest itself: one b-tree to write per mark, not a table and an index
+        tune(self._db)
+        # keyed by the key itself: one b-tree to write per mark, not a table and an index.
+        # (The ``marks`` table of earlier versions held SHA-256 digests; its records are
+        # sent once more after an upgrade, and the target's upsert absorbs them.)
         self._db.execute(
-            "CREATE TABLE IF NOT EXISTS marks"
-            " (digest BLOB PRIMARY KEY, marked_at REAL NOT NULL) WITHOUT ROWID"
+            "CREATE TABLE IF NOT EXISTS delivered"
+            " (key TEXT PRIMARY KEY, marked_at REAL NOT NULL) WITHOUT ROWID"
         )
 
     @property
@@ -81,7 +128,7 @@ class IdempotencyStore:
         return self.config.approach != "upsert"
 
     def key_for(self, record: Mapping[str, Any], canonical: Mapping[str, Any] | None = None) -> str:
-        return build_key(self.config.key, record, canonical)
+        return build_key(self.config.key, record, canonical, plain=self.plain)
 
     def seen(self, key: str) -> bool:
         return bool(self.seen_many([key]))
@@ -91,18 +138,16 @@ class IdempotencyStore:
         500 keys instead of one per record."""
         if not self.enabled or not keys:
             return set()
-        by_digest = {_digest(key): key for key in keys}
-        digests = list(by_digest)
         found: set[str] = set()
         cutoff = self.clock() - self.config.dedup_window_seconds
-        for start in range(0, len(digests), _KEYS_PER_QUERY):
-            chunk = digests[start : start + _KEYS_PER_QUERY]
+        for start in range(0, len(keys), _KEYS_PER_QUERY):
+            chunk = keys[start : start + _KEYS_PER_QUERY]
             marks = ", ".join("?" * len(chunk))
             rows = self._db.execute(
-                f"SELECT digest FROM marks WHERE marked_at > ? AND digest IN ({marks})",
+                f"SELECT key FROM delivered WHERE marked_at > ? AND key IN ({marks})",
                 (cutoff, *chunk),
             )
-            found.update(by_digest[digest] for (digest,) in rows)
+            found.update(key for (key,) in rows)
         return found
 
     def mark_many(self, keys: list[str]) -> None:
@@ -113,9 +158,9 @@ class IdempotencyStore:
             self._db.execute("BEGIN")
         now = self.clock()
         self._db.executemany(
-            "INSERT INTO marks (digest, marked_at) VALUES (?, ?)"
-            " ON CONFLICT(digest) DO UPDATE SET marked_at=excluded.marked_at",
-            [(_digest(key), now) for key in keys],
+            "INSERT INTO delivered (key, marked_at) VALUES (?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET marked_at=excluded.marked_at",
+            [(key, now) for key in keys],
         )
 
     def mark(self, key: str, *, commit: bool = True) -> None:

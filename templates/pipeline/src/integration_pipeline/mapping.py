@@ -3,6 +3,14 @@
 Formulas and conditionals the document wrote as simple expressions run through
 expressions.py; anything else is a ``hook``: a function in ``user_hooks.py``, a file
 the user owns and the generator never overwrites.
+
+Every record of a run goes through :meth:`Mapper.to_canonical`, so its cost is the
+pipeline's floor. While ``transform()`` in ``user_hooks.py`` is still the day-one stub
+(its compiled body is exactly ``return source_value``), a hook mapping *is* a direct
+copy and runs as one: no call into the hook per field. Once the user edits it, every
+hook mapping calls it. The per-field checks are then laid out as one function with a
+line per field (:func:`_canonical_function`): the generated text holds only numbered
+local names; field names, paths and types reach it as values, never as code.
 """
 
 from __future__ import annotations
@@ -111,10 +119,57 @@ def _load_hook() -> Callable[[Mapping[str, Any], str, Any], Any]:
     return transform  # type: ignore[no-any-return]
 
 
+def _day_one(record: Mapping[str, Any], target_field: str, source_value: Any) -> Any:
+    return source_value
+
+
+_NESTED = 0x10
+"""CO_NESTED: set for a function defined inside another; says nothing of what it does."""
+
+
+def passes_through(transform: object) -> bool:
+    """Is ``transform`` the day-one stub: a plain function whose compiled body is exactly
+    ``return source_value``? (Comments, docstrings and names may differ; any change in
+    what it does changes its bytecode, and then it is called for every hook mapping.)"""
+    code = getattr(transform, "__code__", None)
+    reference = _day_one.__code__
+    return (
+        code is not None
+        and type(transform).__name__ == "function"
+        and not getattr(transform, "__defaults__", None)
+        and not getattr(transform, "__kwdefaults__", None)
+        and not getattr(transform, "__closure__", None)
+        and code.co_argcount == 3
+        and code.co_kwonlyargcount == 0
+        and code.co_flags & ~_NESTED == reference.co_flags & ~_NESTED
+        and code.co_code == reference.co_code
+        and code.co_names == reference.co_names
+    )
+
+
+def _user_transform() -> Callable[[Mapping[str, Any], str, Any], Any] | None:
+    """``user_hooks.transform`` when it imports cleanly, else None (the per-record path
+    then reports the problem for each record, as it always did)."""
+    try:
+        return _load_hook()
+    except Exception:
+        return None
+
+
 class _Rule:
-    def __init__(self, rule: MappingRule, config: PipelineConfig) -> None:
+    def __init__(
+        self,
+        rule: MappingRule,
+        config: PipelineConfig,
+        transform: Callable[[Mapping[str, Any], str, Any], Any] | None = None,
+    ) -> None:
         self.rule = rule
-        self.hook: Callable[[Mapping[str, Any], str, Any], Any] | None = None
+        self.hook = transform
+        # the top-level key this rule copies as it is (no default, no hook), else None
+        self.plain_key: str | None = None
+        # how to_canonical may spell this rule out inline: (plain path steps, lookup table
+        # or None, default); None: it calls ``apply``
+        self.inline: tuple[tuple[str, ...], Mapping[str, Any] | None, Any] | None = None
         self.expression: Expression | None = None
         if rule.transformation in ("formula", "conditional"):
             if not rule.expression:
@@ -147,13 +202,25 @@ class _Rule:
         kind = rule.transformation
         path = self.path
         read: Callable[[Any], Any] = path.get
-        if path.plain and len(path.steps) == 1:  # a top-level key: records are mappings
+        top_level = path.plain and len(path.steps) == 1
+        if top_level:  # a top-level key: records are mappings
             read = methodcaller("get", path.steps[0])
+        if kind == "hook" and self.hook is not None and passes_through(self.hook):
+            if not rule.source:  # the stub returns the (absent) source value: the default
+                return lambda record: default
+            kind = "direct"  # the stub returns the source value: a copy
+        steps = tuple(str(step) for step in path.steps) if path.plain else None
         if kind == "direct":
+            if steps is not None:
+                self.inline = (steps, None, default)
             if default is None:
+                if top_level:
+                    self.plain_key = str(path.steps[0])
                 return read
             return lambda record: _or_default(read(record), default)
         if kind == "lookup":
+            if steps is not None:
+                self.inline = (steps, self.table, default)
             return lambda record: _or_default(self._lookup(read(record)), default)
         if kind == "hook":
             source = read if rule.source else (lambda record: None)
@@ -270,13 +337,20 @@ class Mapper:
 
     def __init__(self, config: PipelineConfig) -> None:
         self.config = config
-        self.rules = [_Rule(rule, config) for rule in config.mappings]
+        hooked = any(rule.transformation == "hook" for rule in config.mappings)
+        transform = _user_transform() if hooked else None
+        self.rules = [_Rule(rule, config, transform) for rule in config.mappings]
+        plain: dict[str, str | None] = {}
+        inline: dict[str, Any] = {}
         getters: dict[str, Callable[[Mapping[str, Any]], Any]] = {}
         if not self.rules:
             for f in config.entity.fields:
                 getters[f.name] = partial(_plain_key, f.name)
+                plain[f.name] = f.name
         for rule in self.rules:  # the last rule for a target wins, as in map()
             getters[rule.rule.target] = rule.apply
+            plain[rule.rule.target] = rule.plain_key
+            inline[rule.rule.target] = (rule.inline, rule._lookup if rule.inline else None)
         self._fields = [
             (
                 f.name,
@@ -296,6 +370,13 @@ class Mapper:
             if rule.rule.target not in names
             and rule.rule.transformation not in ("direct", "lookup")
         ]
+        self._canonical = _canonical_function(
+            [
+                (*spec, plain.get(spec[0]), *inline.get(spec[0], (None, None)))
+                for spec in self._fields
+            ],
+            self._side_rules,
+        )
 
     def map(self, record: Mapping[str, Any]) -> dict[str, Any]:
         """Source record -> canonical record (not yet type-checked)."""
@@ -305,26 +386,107 @@ class Mapper:
 
     def to_canonical(self, record: Mapping[str, Any]) -> dict[str, Any]:
         """:meth:`map`'s values with required fields present and every value of its declared
-        type (each element of a ``many`` field), in one pass."""
-        for side_rule in self._side_rules:
-            side_rule(record)
-        result: dict[str, Any] = {}
-        for name, getter, required, many, exact, kind in self._fields:
-            value = getter(record)
-            if value is None or value == "" or (many and value == []):
-                if required:
-                    raise ValidationFailed(f"required field {name!r} is missing", rule="entity")
-                result[name] = None
-            elif type(value) is exact:
-                result[name] = value
-            elif many:  # one value per element of a source array; a lone value is a list of one
-                items = value if isinstance(value, list) else [value]
-                result[name] = [
-                    None if item is None else _coerce(item, kind, name) for item in items
-                ]
-            else:
-                result[name] = _coerce(value, kind, name)
-        return result
+        type (each element of a ``many`` field), in one pass: an empty value (None, "" or,
+        for ``many``, []) is None or, when required, a ValidationFailed; a value of the
+        exact declared type is kept; anything else is coerced."""
+        return self._canonical(record)
+
+
+_Inline = tuple[tuple[str, ...], Mapping[str, Any] | None, Any]
+_FieldSpec = tuple[
+    str,
+    Callable[[Mapping[str, Any]], Any],
+    bool,
+    bool,
+    type | None,
+    str,
+    str | None,
+    _Inline | None,
+    Callable[[Any], Any] | None,
+]
+
+
+def _step(value: Any, key: str) -> Any:
+    """One step of a plain path from a value that is not a dict (SourcePath.get's rule)."""
+    return value.get(key) if isinstance(value, Mapping) else None
+
+
+def _missing(name: str) -> ValidationFailed:
+    return ValidationFailed(f"required field {name!r} is missing", rule="entity")
+
+
+def _coercer(kind: str, name: str, many: bool) -> Callable[[Any], Any]:
+    if not many:
+        return lambda value: _coerce(value, kind, name)
+
+    def each(value: Any) -> list[Any]:  # one value per element; a lone value is a list of one
+        items = value if isinstance(value, list) else [value]
+        return [None if item is None else _coerce(item, kind, name) for item in items]
+
+    return each
+
+
+def _canonical_function(
+    fields: list[_FieldSpec], side_rules: list[Callable[[Mapping[str, Any]], Any]]
+) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
+    """``to_canonical`` as straight-line code, one block per field (see the module doc).
+
+    Only ``v<i>``, ``K<i>`` (a top-level key copied as is), ``P<i>_<j>`` (step j of a
+    plain path), ``T<i>``/``L<i>`` (a lookup table and its rule for non-strings), ``D<i>``
+    (a default), ``G<i>`` (any other getter), ``E<i>`` (the exact type), ``C<i>`` (the
+    coercion) and ``N<i>`` (the field name) appear in the text; their values are bound
+    in the function's namespace."""
+    namespace: dict[str, Any] = {
+        "_missing": _missing,
+        "_side": tuple(side_rules),
+        "_step": _step,
+    }
+    lines = ["def to_canonical(record):", "    get = record.get"]
+    if side_rules:
+        lines.append("    for rule in _side: rule(record)")
+    for i, spec in enumerate(fields):
+        name, getter, required, many, exact, kind, plain_key, inline, lookup = spec
+        namespace[f"N{i}"] = name
+        if plain_key is not None:
+            namespace[f"K{i}"] = plain_key
+            lines.append(f"    v{i} = get(K{i})")
+        elif inline is not None:
+            steps, table, default = inline
+            for j, step in enumerate(steps):
+                namespace[f"P{i}_{j}"] = step
+                lines.append(
+                    f"    v{i} = get(P{i}_0)"
+                    if j == 0
+                    else f"    v{i} = v{i}.get(P{i}_{j}) if type(v{i}) is dict"
+                    f" else _step(v{i}, P{i}_{j})"
+                )
+            namespace[f"D{i}"] = default
+            if table is not None:  # a string is looked up directly; anything else by the rule
+                namespace[f"T{i}"], namespace[f"L{i}"] = table, lookup
+                lines.append(
+                    f"    v{i} = T{i}.get(v{i}, D{i}) if type(v{i}) is str else L{i}(v{i})"
+                )
+            if default is not None:
+                lines.append(f"    if v{i} is None:")
+                lines.append(f"        v{i} = D{i}")
+        elif getter is _nothing:
+            lines.append(f"    v{i} = None")
+        else:
+            namespace[f"G{i}"] = getter
+            lines.append(f"    v{i} = G{i}(record)")
+        empty = f'v{i} is None or v{i} == ""' + (f" or v{i} == []" if many else "")
+        lines.append(f"    if {empty}:")
+        lines.append(f"        raise _missing(N{i})" if required else f"        v{i} = None")
+        namespace[f"C{i}"] = _coercer(kind, name, many)
+        if exact is not None:
+            namespace[f"E{i}"] = exact
+            lines.append(f"    elif type(v{i}) is not E{i}:")
+        else:
+            lines.append("    else:")
+        lines.append(f"        v{i} = C{i}(v{i})")
+    lines.append("    return {" + ", ".join(f"N{i}: v{i}" for i in range(len(fields))) + "}")
+    exec(compile("\n".join(lines), "<to_canonical>", "exec"), namespace)
+    return namespace["to_canonical"]  # type: ignore[no-any-return]
 
 
 def _plain_key(name: str, record: Mapping[str, Any]) -> Any:

@@ -1,8 +1,8 @@
 """The run: trigger (file) -> extract -> transform -> validate -> load -> confirm.
 
 Every record gets a correlation id (a random UUID) that appears in its logs, its DLQ entry
-and its target row. Records stream through in chunks of ``CHUNK_SIZE``, so memory does not
-grow with input. Loads run through the retry executor around the circuit breaker: each
+and its target row. Records stream through in chunks of ``batching.chunk_records``, so
+memory does not grow with input. Loads run through the retry executor around the circuit breaker: each
 attempt asks the breaker, so an open circuit stops the retries at once.
 
 Targets that can write many records at once (SQLite, JSONL) get one all-or-none write per
@@ -12,8 +12,8 @@ DLQ. Other targets (HTTP) get one call, and one log line, per record.
 
 Exactly-once: the target write comes before the idempotency mark; a crash between the
 two re-sends the record on restart, which the target's upsert on the entity key absorbs.
-A SQLite target and the idempotency store commit once per batch (``COMMIT_EVERY`` records
-or ``COMMIT_SECONDS``, and at the end of a run), the target first: a crash loses at most
+A SQLite target and the idempotency store commit once per batch
+(``batching.commit_records`` records or ``batching.commit_seconds``, and at the end of a run), the target first: a crash loses at most
 the uncommitted batch in both, which the restart then processes again. Other targets
 cannot be rolled back, so their marks commit after every record.
 """
@@ -24,6 +24,7 @@ import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -41,13 +42,6 @@ from .retry import RetryExecutor
 from .sources import Backlog
 from .stores import open_stores
 from .validation import AlertAndQueue, Validator
-
-COMMIT_EVERY = 1000
-"""Records per transaction on a SQLite target (and for the idempotency marks)."""
-COMMIT_SECONDS = 1.0
-"""An open batch older than this commits at the next record, so a slow source still lands."""
-CHUNK_SIZE = 250
-"""Records transformed, de-duplicated and written together on a target that batches."""
 
 
 @dataclass
@@ -112,6 +106,10 @@ class Pipeline:
         if self._batched:
             self.target.autocommit = False  # type: ignore[union-attr]
         self._clock = clock
+        # records per chunk and per transaction (config/pipeline.yaml, batching.*)
+        self._chunk_records = config.batching.chunk_records
+        self._commit_records = config.batching.commit_records
+        self._commit_seconds = config.batching.commit_seconds
         self._pending = 0
         self._batch_started = 0.0
         # label children resolved once, not per record
@@ -271,13 +269,8 @@ class Pipeline:
                     finally:
                         self.backlog.add(-1)
                 return summary
-            chunk: list[Mapping[str, Any]] = []
-            for record in records:
-                chunk.append(record)
-                if len(chunk) >= CHUNK_SIZE:
-                    self.process_chunk(chunk, summary)
-                    chunk = []
-            if chunk:
+            stream = iter(records)
+            while chunk := list(islice(stream, self._chunk_records)):
                 self.process_chunk(chunk, summary)
         finally:
             self.commit()
@@ -393,7 +386,10 @@ class Pipeline:
         if self._pending == 0:
             self._batch_started = self._clock()
         self._pending += count
-        if self._pending >= COMMIT_EVERY or self._clock() - self._batch_started >= COMMIT_SECONDS:
+        if (
+            self._pending >= self._commit_records
+            or self._clock() - self._batch_started >= self._commit_seconds
+        ):
             self.commit()
 
     def records(self, input_path: str | Path | None = None) -> Iterator[dict[str, Any]]:
@@ -482,6 +478,29 @@ class Pipeline:
         except Exception as exc:
             return Attempt("failed", stage, classify(exc))
         return Attempt("ready", stage, key=key, canonical=canonical)
+
+    def prepare_many(self, records: list[tuple[Mapping[str, Any], str]]) -> list[Attempt]:
+        """:meth:`prepare` for (record, correlation id) pairs, with one metrics update for
+        all of them (a broker worker's batch message)."""
+        self._extracted.inc(len(records))
+        mapper, validator, idempotency = self.mapper, self.validator, self.idempotency
+        clock = time.perf_counter
+        started = clock()
+        results = []
+        for record, _cid in records:
+            stage = "transform"
+            try:
+                canonical = mapper.to_canonical(record)
+                stage = "validate"
+                canonical = validator.apply(canonical)
+                key = idempotency.key_for(record, canonical)
+            except Exception as exc:
+                results.append(Attempt("failed", stage, classify(exc)))
+                continue
+            results.append(Attempt("ready", stage, key=key, canonical=canonical))
+        if records:
+            self._transform_time.observe((clock() - started) / len(records))
+        return results
 
     def attempt(
         self, record: Mapping[str, Any], correlation_id: str, *, timeout: float = 30.0

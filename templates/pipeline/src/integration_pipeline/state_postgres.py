@@ -38,7 +38,7 @@ from psycopg.types.json import Jsonb
 from .config import Entity, Idempotency, PipelineConfig, Postgres, Target
 from .dlq import DeadLetter
 from .errors import PipelineError
-from .idempotency import build_key
+from .idempotency import build_key, plain_keys
 
 SCHEMA_VERSION = 1
 STATEMENT_TIMEOUT_MS = 30_000
@@ -305,11 +305,17 @@ class PostgresIdempotencyStore:
     """Same interface as idempotency.IdempotencyStore; marks buffer until the batch commits."""
 
     def __init__(
-        self, config: Idempotency, state: PostgresState, *, clock: Callable[[], float] = time.time
+        self,
+        config: Idempotency,
+        state: PostgresState,
+        *,
+        clock: Callable[[], float] = time.time,
+        entity: Entity | None = None,
     ) -> None:
         self.config = config
         self.state = state
         self.clock = clock
+        self.plain = plain_keys(config, entity)
         self._seen = sql.SQL("SELECT marked_at FROM {} WHERE key = %s").format(
             state.table("delivered")
         )
@@ -345,7 +351,7 @@ class PostgresIdempotencyStore:
         return self.config.approach != "upsert"
 
     def key_for(self, record: Mapping[str, Any], canonical: Mapping[str, Any] | None = None) -> str:
-        return build_key(self.config.key, {**record, **canonical} if canonical else record)
+        return build_key(self.config.key, record, canonical, plain=self.plain)
 
     def seen(self, key: str) -> bool:
         if not self.enabled:

@@ -77,13 +77,18 @@ def open_stores(
 
             assert state is not None
             dlq: Any = PostgresDeadLetterQueue(state, clock=clock, on_depth=on_depth)
-            idempotency: Any = PostgresIdempotencyStore(config.idempotency, state, clock=clock)
+            idempotency: Any = PostgresIdempotencyStore(
+                config.idempotency, state, clock=clock, entity=config.entity
+            )
         else:
             dlq = DeadLetterQueue(
                 base / config.dead_letter_queue.path, clock=clock, on_depth=on_depth
             )
             idempotency = IdempotencyStore(
-                config.idempotency, base / config.idempotency.path, clock=clock
+                config.idempotency,
+                base / config.idempotency.path,
+                clock=clock,
+                entity=config.entity,
             )
         if target is None:
             if config.target.kind == "postgres":

@@ -2,10 +2,11 @@
 
 Topology (declared by the publisher and by every worker; declaring is idempotent):
 
-* ``QUEUE``: the work queue, durable and quorum. ``run``/``publish`` put one message per
-  source record on it with publisher confirms (a window of unconfirmed messages; those
-  not confirmed when a connection drops are sent again: the idempotency store absorbs
-  the rare duplicate).
+* ``QUEUE``: the work queue, durable and quorum. ``run``/``publish`` put the source
+  records on it ``batching.records_per_message`` to a message (messages.py) with
+  publisher confirms, one per message (a window of unconfirmed messages; those not
+  confirmed when a connection drops are sent again: the idempotency store absorbs the
+  rare duplicate).
 * ``QUEUE.retry.<ms>ms``: one quorum queue per delay of the design's retry table. A
   message waits there for its TTL, then the broker dead-letters it back to ``QUEUE``
   (``x-dead-letter-exchange`` is the default exchange, routing key ``QUEUE``). With
@@ -19,9 +20,11 @@ Topology (declared by the publisher and by every worker; declaring is idempotent
   original payload as its body.
 
 Workers consume ``QUEUE`` as competing consumers with ``prefetch`` unacknowledged
-messages each. A delivery is acknowledged only after its outcome is durable: the target
-row and idempotency mark committed (``batch_size`` deliveries per commit and ack), or the
-retry/DLQ message confirmed by the broker. A worker that dies or loses its connection
+messages each. A delivery is acknowledged only after the outcome of every record in it is
+durable: the target rows and idempotency marks committed (``batch_size`` deliveries or
+``batching.commit_records`` records per commit and ack, deduplicated with one query and
+upserted with one statement), or a failing record's own retry/DLQ message confirmed by
+the broker. A worker that dies or loses its connection
 leaves its unacknowledged deliveries to the broker, which redelivers them to the others;
 a loaded record that is redelivered finds its idempotency mark and is skipped.
 
@@ -59,6 +62,7 @@ from pika.spec import Basic, BasicProperties
 from .config import PipelineConfig, RetryPolicy
 from .dlq import DeadLetter
 from .errors import NEVER_RETRIED, CircuitOpenError, PipelineError, classify
+from .messages import Outgoing, batch_messages, decode_batch, member_message
 from .retry import planned_delays
 from .state_postgres import StateLost, env_url, safe_url, scrub
 
@@ -265,27 +269,6 @@ def attempt_timeout(config: PipelineConfig, error_class: str | None, elapsed: fl
 # -- publishing -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Outgoing:
-    routing_key: str
-    body: bytes
-    properties: BasicProperties
-
-
-def record_message(names: QueueNames, record: Mapping[str, Any], source: str) -> Outgoing:
-    correlation_id = str(uuid.uuid4())
-    body = json.dumps(record, default=str, separators=(",", ":")).encode("utf-8")
-    properties = BasicProperties(
-        content_type="application/json",
-        delivery_mode=2,
-        message_id=correlation_id,
-        correlation_id=correlation_id,
-        timestamp=int(time.time()),
-        headers={H_SOURCE: source},
-    )
-    return Outgoing(names.work, body, properties)
-
-
 class ConfirmingPublisher:
     """Publishes a stream with confirms, ``window`` unconfirmed at most; survives reconnects.
 
@@ -422,7 +405,7 @@ class ConfirmingPublisher:
             if nacked:
                 self._retry.append(message)
             else:
-                self.confirmed += 1
+                self.confirmed += message.records
         if self._failure is None:
             self._fill()
 
@@ -430,7 +413,8 @@ class ConfirmingPublisher:
 def publish_records(
     config: PipelineConfig, records: Iterable[Mapping[str, Any]], source: str, *, log: Any = None
 ) -> int:
-    """Declare the topology, then publish every record with confirms; returns the count."""
+    """Declare the topology, then publish every record with confirms, as batch messages of
+    ``batching.records_per_message`` (one confirm each); returns the records confirmed."""
     url = broker_url(config)
     connection = connect(config, url)
     try:
@@ -439,7 +423,8 @@ def publish_records(
         with contextlib.suppress(*BROKER_ERRORS):
             connection.close()
     publisher = ConfirmingPublisher(config, url, log=log)
-    return publisher.publish(record_message(names, r, source) for r in records)
+    per_message = config.batching.records_per_message
+    return publisher.publish(batch_messages(records, names.work, source, per_message))
 
 
 # -- the worker -----------------------------------------------------------------------
@@ -459,7 +444,7 @@ class WorkerSummary:
 class _Delivery:
     tag: int
     properties: BasicProperties
-    body: bytes
+    body: bytes | None  # None: a record of a batch message (encoded alone if it fails)
     headers: dict[str, Any]
     record: dict[str, Any]
     correlation_id: str
@@ -471,6 +456,7 @@ class _Delivery:
 @dataclass
 class _Batch:
     tags: list[int] = field(default_factory=list)
+    records: int = 0  # records of the deliveries in ``tags`` (a message may carry many)
     started: float = 0.0
     loads: list[tuple[_Delivery, Any]] = field(default_factory=list)  # bulk mode
 
@@ -601,6 +587,7 @@ class Worker:
         idle_since = time.monotonic()
         self._refresh_depths(connection, force=True)
         batch_size = self.config.rabbitmq.batch
+        commit_records = self.config.batching.commit_records
         commit_seconds = self.config.rabbitmq.commit_seconds
         for method, properties, body in channel.consume(self.names.work, inactivity_timeout=0.2):
             self._beat()
@@ -622,6 +609,7 @@ class Worker:
             if (
                 self._routed
                 or len(self._batch.tags) >= batch_size
+                or self._batch.records >= commit_records
                 or (self._batch.tags and now - self._batch.started >= commit_seconds)
             ):
                 self._flush()
@@ -640,7 +628,12 @@ class Worker:
         properties: BasicProperties,
         body: bytes,
     ) -> None:
+        members = decode_batch(properties, body)
+        if members is not None:
+            self._handle_batch(channel, method, properties, members)
+            return
         self.summary.received += 1
+        self._batch.records += 1
         headers: dict[str, Any] = dict(properties.headers or {})
         try:
             record = json.loads(body)
@@ -683,6 +676,49 @@ class Worker:
         else:
             self._route(channel, delivery, result)
 
+    def _handle_batch(
+        self,
+        channel: BlockingChannel,
+        method: Basic.Deliver,
+        properties: BasicProperties,
+        members: list[tuple[str, Any]],
+    ) -> None:
+        """A message of many records: each is a delivery of its own sharing the message's
+        tag (acknowledged with the batch once every record is loaded or routed)."""
+        self.summary.received += len(members)
+        if not self._batch.tags:
+            self._batch.started = time.monotonic()
+        self._batch.tags.append(method.delivery_tag)
+        self._batch.records += len(members)
+        headers: dict[str, Any] = dict(properties.headers or {})
+        headers.pop("x-records", None)
+        wall = self.now()
+        tag = method.delivery_tag
+        deliveries = [
+            _Delivery(tag, properties, None, headers, _as_record(record), cid, 0, wall, wall)
+            for cid, record in members
+        ]
+        if self._bulk:  # transform/validate now; dedup and load the batch in one go
+            results = self.pipeline.prepare_many([(d.record, d.correlation_id) for d in deliveries])
+            for delivery, result in zip(deliveries, results, strict=True):
+                if result.outcome == "ready":
+                    self._batch.loads.append((delivery, result))
+                else:
+                    self._route(channel, delivery, result)
+            return
+        timeout = attempt_timeout(self.config, None, 0.0)
+        for delivery in deliveries:
+            result = self.pipeline.attempt(
+                delivery.record, delivery.correlation_id, timeout=timeout
+            )
+            self._check_state()
+            if result.outcome == "loaded":
+                self.summary.loaded += 1
+            elif result.outcome == "duplicate":
+                self.summary.skipped_duplicates += 1
+            else:
+                self._route(channel, delivery, result)
+
     def _check_state(self) -> None:
         state = self.pipeline.stores.postgres
         if state is not None and state.broken:
@@ -695,12 +731,16 @@ class Worker:
         tries = delivery.tries_before + 1
         elapsed = delivery.wall - delivery.first_attempt
         route = route_failure(self.config, result.stage, error, tries, elapsed, self.rng)
+        properties, body, headers = delivery.properties, delivery.body, delivery.headers
+        if body is None:  # one record of a batch: it travels on alone
+            properties, body = member_message(properties, delivery.correlation_id, delivery.record)
+            headers = dict(headers)
         if route.retry:
             self._send_retry(
                 channel,
-                delivery.properties,
-                delivery.body,
-                delivery.headers,
+                properties,
+                body,
+                headers,
                 error,
                 route,
                 tries,
@@ -709,10 +749,10 @@ class Worker:
         else:
             self._dead_letter(
                 channel,
-                delivery.properties,
-                delivery.body,
+                properties,
+                body,
                 delivery.record,
-                delivery.headers,
+                headers,
                 result,
                 tries,
                 delivery.correlation_id,
@@ -772,10 +812,15 @@ class Worker:
                     result.outcome, result.stage, result.error = "failed", "load", classify(exc)
                     failed.append((delivery, result))
         pipeline.metrics.processed.labels(stage="load").inc(len(loaded))
-        for delivery, result in loaded:
-            pipeline.idempotency.mark(result.key, commit=False)
+        if loaded:  # marks join the batch's transaction; one log line lists the records
+            pipeline.idempotency.mark_many([r.key for _d, r in loaded])
             pipeline.log.info(
-                "loaded", correlationId=delivery.correlation_id, step="confirm", status="ok"
+                "loaded",
+                correlationId=loaded[0][0].correlation_id,
+                correlationIds=[d.correlation_id for d, _r in loaded],
+                records=len(loaded),
+                step="confirm",
+                status="ok",
             )
         self.summary.loaded += len(loaded)
         for delivery, result in failed:
@@ -905,6 +950,10 @@ class Worker:
         self._batch = _Batch()
         with contextlib.suppress(Exception):
             self.pipeline.stores.rollback()
+
+
+def _as_record(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {"_raw": value}
 
 
 def _bulk_capable(pipeline: Any) -> bool:

@@ -68,8 +68,10 @@ class Validator:
             )
         # on_receipt rules before pre_send ones, each group in the design's order
         self.ordered = sorted(self.rules, key=lambda r: r.config.when != "on_receipt")
-        self.after_load = any(r.config.when == "post_receive" for r in self.rules)
         self._plans: dict[str | None, list[tuple[_Compiled, str | None]]] = {}
+        # True when a post_receive rule has something to check (a rule naming no field is
+        # reported above and checks nothing): then every loaded record goes through them
+        self.after_load = bool(self._plan(("post_receive",)))
 
     def _enforced(self, rule: _Compiled) -> bool:
         """Whether the runtime checks this rule without the user's help.
