@@ -25,6 +25,7 @@ from designkit.assess.readers.mule_app import (
     is_mule_xml,
     load_app,
     mule_dir_of,
+    src_main_dir_of,
 )
 from designkit.assess.readers.mule_components import config_connection
 from designkit.assess.readers.mule_flow import FlowReader
@@ -111,11 +112,4 @@ def _is_local_config(config: GlobalConfig) -> bool:
 
 
 def _resources_dir_of(path: Path) -> Path | None:
-    for parent in path.resolve().parents:
-        if (
-            parent.name == "resources"
-            and parent.parent.name == "main"
-            and parent.parent.parent.name == "src"
-        ):
-            return parent
-    return None
+    return src_main_dir_of(path, "resources")

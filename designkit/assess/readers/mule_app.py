@@ -102,16 +102,21 @@ class MuleApp:
 _cache: dict[tuple[object, ...], MuleApp] = {}
 
 
-def mule_dir_of(path: Path) -> Path | None:
-    """The ``src/main/mule`` folder ``path`` lies in, if it does."""
+def src_main_dir_of(path: Path, name: str) -> Path | None:
+    """The ``src/main/NAME`` folder (``mule``, ``resources``) ``path`` lies in, if it does."""
     for parent in path.resolve().parents:
         if (
-            parent.name == "mule"
+            parent.name == name
             and parent.parent.name == "main"
             and parent.parent.parent.name == "src"
         ):
             return parent
     return None
+
+
+def mule_dir_of(path: Path) -> Path | None:
+    """The ``src/main/mule`` folder ``path`` lies in, if it does."""
+    return src_main_dir_of(path, "mule")
 
 
 def display_for(other: Path, path: Path, display: str) -> str:
