@@ -458,7 +458,32 @@ def _readiness(config: PipelineConfig) -> tuple[list[str], dict[str, Any]]:
             facts["queue_depth"] = read_depths(config)
         except Exception as error:
             problems.append(f"rabbitmq: {error} (start a worker or `run` to declare the queues)")
+        else:
+            _deduplicate_dlq(config, facts, problems)
     return problems, facts
+
+
+def _deduplicate_dlq(config: PipelineConfig, facts: dict[str, Any], problems: list[str]) -> None:
+    """``queue_depth.dlq`` counts dead letters, not broker messages: a worker killed between
+    a DLQ copy's confirm and its ack leaves a second copy of that message id. With
+    ``state: postgres`` the archive (one row per message id) gives the count and
+    ``dlq_messages`` keeps the broker's raw message count beside it."""
+    if config.state != "postgres":
+        return
+    from .state_postgres import PostgresState, distinct_dead_letters
+
+    depth = facts["queue_depth"]
+    try:
+        state = PostgresState(config.postgres)
+        try:
+            deduplicated = distinct_dead_letters(state)
+        finally:
+            state.close()
+    except Exception as error:
+        problems.append(f"postgres: {error}")
+        return
+    facts["dlq_messages"] = depth["dlq"]
+    depth["dlq"] = deduplicated
 
 
 @main.command()
