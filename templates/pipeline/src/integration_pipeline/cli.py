@@ -43,7 +43,7 @@ def _unavailable(error: BaseException) -> None:
     from .state_postgres import MissingSetting
 
     click.echo(f"{'configuration error' if isinstance(error, MissingSetting) else 'unavailable'}:"
-               f" {error}", err=True)  # fmt: skip
+               f" {' '.join(str(error).split())}", err=True)  # fmt: skip
     sys.exit(2 if isinstance(error, MissingSetting) else 1)
 
 
@@ -221,6 +221,7 @@ def worker(config_path: str, exit_when_idle: float | None, heartbeat_file: str) 
     from .transport_rabbitmq import Worker
 
     server = _metrics_server(pipeline, config)
+    gave_up: BaseException | None = None
     try:
         consumer = Worker(
             pipeline, heartbeat_file=Path(heartbeat_file), exit_when_idle=exit_when_idle
@@ -228,14 +229,17 @@ def worker(config_path: str, exit_when_idle: float | None, heartbeat_file: str) 
         consumer.install_signal_handlers()
         summary = consumer.run()
     except _service_errors(config) as error:
-        _unavailable(error)
+        gave_up = error
     finally:
         try:
             pipeline.close()
         except Exception as error:  # the database may be gone; the broker redelivers
-            click.echo(f"close: {type(error).__name__}", err=True)
+            if gave_up is None:  # after a give-up its one line says it all
+                click.echo(f"close: {type(error).__name__}", err=True)
         if server is not None:
             server.shutdown()
+    if gave_up is not None:
+        _unavailable(gave_up)
     click.echo(json.dumps(summary.__dict__))
 
 

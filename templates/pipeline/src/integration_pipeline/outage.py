@@ -65,7 +65,8 @@ class Outage:
         delay = self._backoff * (0.5 + self.rng() / 2) if self.rng is not None else self._backoff
         if now - self._since + delay > self.give_up:
             what = "database" if database else "broker"
-            message = f"gave up after {self.give_up:g} s without the {what}: {error}"
+            detail = " ".join(error.split())  # one line, whatever the driver's text
+            message = f"gave up after {self.give_up:g} s without the {what}: {detail}"
             raise StateLost(message) if database else BrokerUnavailable(message)
         self._backoff = min(self._backoff * 2, self.maximum)
         return delay
