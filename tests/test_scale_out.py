@@ -660,7 +660,14 @@ class _Proxy:
         self.sockets: list[socket.socket] = []
         self.relayed = {"to broker": 0, "from broker": 0}
         self.progress = threading.Condition()
+        self.trigger: tuple[str, bytes, bool] | None = None
+        self.cut = threading.Event()
         threading.Thread(target=self._accept, daemon=True).start()
+
+    def cut_on(self, way: str, pattern: bytes, *, after: bool = False) -> None:
+        """Vanish the moment ``pattern`` (e.g. an AMQP method frame's class and method
+        ids, or a SQL ``COMMIT``) goes ``way``: before relaying it, or just ``after``."""
+        self.trigger = (way, pattern, after)
 
     def wait_for(self, to_broker: int, from_broker: int, timeout: float = 120) -> None:
         """Block until that many bytes went each way (publishing is under way and the
@@ -687,8 +694,17 @@ class _Proxy:
                 threading.Thread(target=self._pipe, args=(a, b, way), daemon=True).start()
 
     def _pipe(self, source: socket.socket, sink: socket.socket, way: str) -> None:
+        tail = b""
         try:
             while data := source.recv(65536):
+                trigger = self.trigger
+                if trigger is not None and trigger[0] == way and trigger[1] in tail + data:
+                    if trigger[2]:
+                        sink.sendall(data)
+                    self.cut.set()
+                    self.kill()
+                    return
+                tail = data[-64:]
                 sink.sendall(data)
                 with self.progress:
                     self.relayed[way] += len(data)

@@ -43,7 +43,7 @@ def _unavailable(error: BaseException) -> None:
     from .state_postgres import MissingSetting
 
     click.echo(f"{'configuration error' if isinstance(error, MissingSetting) else 'unavailable'}:"
-               f" {error}", err=True)  # fmt: skip
+               f" {' '.join(str(error).split())}", err=True)  # fmt: skip
     sys.exit(2 if isinstance(error, MissingSetting) else 1)
 
 
@@ -221,6 +221,7 @@ def worker(config_path: str, exit_when_idle: float | None, heartbeat_file: str) 
     from .transport_rabbitmq import Worker
 
     server = _metrics_server(pipeline, config)
+    gave_up: BaseException | None = None
     try:
         consumer = Worker(
             pipeline, heartbeat_file=Path(heartbeat_file), exit_when_idle=exit_when_idle
@@ -228,14 +229,17 @@ def worker(config_path: str, exit_when_idle: float | None, heartbeat_file: str) 
         consumer.install_signal_handlers()
         summary = consumer.run()
     except _service_errors(config) as error:
-        _unavailable(error)
+        gave_up = error
     finally:
         try:
             pipeline.close()
         except Exception as error:  # the database may be gone; the broker redelivers
-            click.echo(f"close: {type(error).__name__}", err=True)
+            if gave_up is None:  # after a give-up its one line says it all
+                click.echo(f"close: {type(error).__name__}", err=True)
         if server is not None:
             server.shutdown()
+    if gave_up is not None:
+        _unavailable(gave_up)
     click.echo(json.dumps(summary.__dict__))
 
 
@@ -458,7 +462,32 @@ def _readiness(config: PipelineConfig) -> tuple[list[str], dict[str, Any]]:
             facts["queue_depth"] = read_depths(config)
         except Exception as error:
             problems.append(f"rabbitmq: {error} (start a worker or `run` to declare the queues)")
+        else:
+            _deduplicate_dlq(config, facts, problems)
     return problems, facts
+
+
+def _deduplicate_dlq(config: PipelineConfig, facts: dict[str, Any], problems: list[str]) -> None:
+    """``queue_depth.dlq`` counts dead letters, not broker messages: a worker killed between
+    a DLQ copy's confirm and its ack leaves a second copy of that message id. With
+    ``state: postgres`` the archive (one row per message id) gives the count and
+    ``dlq_messages`` keeps the broker's raw message count beside it."""
+    if config.state != "postgres":
+        return
+    from .state_postgres import PostgresState, distinct_dead_letters
+
+    depth = facts["queue_depth"]
+    try:
+        state = PostgresState(config.postgres)
+        try:
+            deduplicated = distinct_dead_letters(state)
+        finally:
+            state.close()
+    except Exception as error:
+        problems.append(f"postgres: {error}")
+        return
+    facts["dlq_messages"] = depth["dlq"]
+    depth["dlq"] = deduplicated
 
 
 @main.command()

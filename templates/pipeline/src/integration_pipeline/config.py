@@ -297,6 +297,9 @@ class RabbitMQ(_Strict):
     publish_window: int = Field(default=1000, ge=1, le=100_000)  # unconfirmed publishes
     # `run`/`publish` give up (one line, exit 1) after this long without a broker confirm
     publish_give_up_seconds: float = Field(default=300.0, gt=0)
+    # a worker gives up (one line, exit 1) after this long without a working broker and
+    # database connection; until then it reconnects with the backoff above
+    worker_give_up_seconds: float = Field(default=300.0, gt=0)
 
     @model_validator(mode="after")
     def _batch_fits_prefetch(self) -> RabbitMQ:

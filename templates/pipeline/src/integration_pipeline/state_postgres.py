@@ -293,6 +293,25 @@ def target_ddl(target: Target, entity: Entity, state: PostgresState) -> sql.Comp
     )
 
 
+def distinct_dead_letters(state: PostgresState) -> int:
+    """Dead letters of the broker's DLQ counted once per message id (the archive's rows).
+
+    The broker may hold two copies of one dead letter: a worker killed between the DLQ
+    copy's confirm and its batch's ack gets the message redelivered and dead-letters it
+    again. The archive keeps one row per message id, so this is what ``health`` reports.
+    """
+    with state.conn.cursor() as cursor:
+        cursor.execute(
+            sql.SQL(
+                "SELECT count(DISTINCT message_id) FROM {}"
+                " WHERE status = 'queued' AND message_id IS NOT NULL"
+            ).format(state.table("dead_letters"))
+        )
+        row = cursor.fetchone()
+    state.conn.rollback()
+    return int(row[0]) if row else 0
+
+
 def schema_ready(state: PostgresState) -> bool:
     with state.conn.cursor() as cur:
         cur.execute("SELECT to_regclass(%s)", (f'"{state.schema}".schema_version',))

@@ -56,6 +56,7 @@ from typing import Any
 
 import pika
 import pika.exceptions
+import psycopg
 from pika.adapters.blocking_connection import BlockingChannel
 from pika.spec import Basic, BasicProperties
 
@@ -63,6 +64,7 @@ from .config import PipelineConfig, RetryPolicy
 from .dlq import DeadLetter
 from .errors import NEVER_RETRIED, CircuitOpenError, PipelineError, classify
 from .messages import Outgoing, batch_messages, decode_batch, member_message
+from .outage import BrokerUnavailable, Outage
 from .retry import planned_delays
 from .state_postgres import StateLost, env_url, safe_url, scrub
 
@@ -86,13 +88,18 @@ BROKER_ERRORS: tuple[type[BaseException], ...] = (
     socket.timeout,
 )
 
+DATABASE_ERRORS: tuple[type[BaseException], ...] = (
+    StateLost,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+)
+"""A database connection lost mid-call (a psycopg error that escaped its store's wrapper
+counts too: the open batch is rolled back and redelivered either way)."""
 
-class BrokerUnavailable(Exception):
-    """The broker could not be reached; the message never contains the URL's password."""
-
-
-RECOVERABLE: tuple[type[BaseException], ...] = (*BROKER_ERRORS, BrokerUnavailable, StateLost)
+RECOVERABLE: tuple[type[BaseException], ...] = (*BROKER_ERRORS, BrokerUnavailable, *DATABASE_ERRORS)
 """A worker reconnects (with backoff) after these; its unacknowledged deliveries return."""
+
+__all__ = ["BrokerUnavailable", "Outage"]
 
 
 # -- names and topology ---------------------------------------------------------------
@@ -305,7 +312,14 @@ class ConfirmingPublisher:
                 on_open_error_callback=self._on_open_error,
                 on_close_callback=self._on_closed,
             )
-            self._connection.ioloop.start()
+            try:
+                self._connection.ioloop.start()
+            except BROKER_ERRORS as error:  # raised inside a callback (a closing channel)
+                self._failure = self._failure or describe(error)
+                with contextlib.suppress(*BROKER_ERRORS):
+                    if self._connection.is_open:
+                        self._connection.close()
+                        self._connection.ioloop.start()
             if self._finished:
                 break
             if self._failure and self._failure.startswith("fatal:"):
@@ -410,18 +424,53 @@ class ConfirmingPublisher:
             self._fill()
 
 
+def declare_for_publishing(config: PipelineConfig, url: str, log: Any = None) -> QueueNames:
+    """Declare the topology before publishing. A broker unreachable at the first connect
+    fails at once (most likely a wrong URL); one lost after that (while declaring) is
+    retried with backoff for ``publish_give_up_seconds``, then given up in one line."""
+    rabbitmq = config.rabbitmq
+    outage = Outage(
+        rabbitmq.reconnect_initial_seconds,
+        rabbitmq.reconnect_max_seconds,
+        rabbitmq.publish_give_up_seconds,
+    )
+    connected = False
+    while True:
+        try:
+            connection = connect(config, url)
+        except BrokerUnavailable as error:
+            if not connected:
+                raise
+            error_text = str(error)
+        else:
+            connected = True
+            try:
+                return declare_topology(connection.channel(), config)
+            except BROKER_ERRORS as error:
+                error_text = scrub(describe(error), url)
+            finally:
+                with contextlib.suppress(*BROKER_ERRORS):
+                    connection.close()
+        delay = outage.lost(f"{safe_url(url)}: declaring the queues: {error_text}")
+        if log is not None:
+            log.warning(
+                "broker connection lost",
+                step="trigger",
+                status="reconnecting",
+                broker=safe_url(url),
+                error=error_text,
+                retry_in_seconds=round(delay, 3),
+            )
+        time.sleep(delay)
+
+
 def publish_records(
     config: PipelineConfig, records: Iterable[Mapping[str, Any]], source: str, *, log: Any = None
 ) -> int:
     """Declare the topology, then publish every record with confirms, as batch messages of
     ``batching.records_per_message`` (one confirm each); returns the records confirmed."""
     url = broker_url(config)
-    connection = connect(config, url)
-    try:
-        names = declare_topology(connection.channel(), config)
-    finally:
-        with contextlib.suppress(*BROKER_ERRORS):
-            connection.close()
+    names = declare_for_publishing(config, url, log)
     publisher = ConfirmingPublisher(config, url, log=log)
     per_message = config.batching.records_per_message
     return publisher.publish(batch_messages(records, names.work, source, per_message))
@@ -503,14 +552,25 @@ class Worker:
         signal.signal(signal.SIGINT, stop)
 
     def run(self) -> WorkerSummary:
-        backoff = self.config.rabbitmq.reconnect_initial_seconds
+        """Consume until stopped. Every loss (broker or database, at connect, declare,
+        consume, load, DLQ publish or commit) lands in one place: the open batch is rolled
+        back and left unacknowledged, and the worker reconnects with backoff until
+        ``rabbitmq.worker_give_up_seconds`` pass without a working connection; then
+        ``BrokerUnavailable``/``StateLost`` leave ``run`` (the CLI's one line, exit 1)."""
+        rabbitmq = self.config.rabbitmq
+        outage = Outage(
+            rabbitmq.reconnect_initial_seconds,
+            rabbitmq.reconnect_max_seconds,
+            rabbitmq.worker_give_up_seconds,
+            rng=self.rng,
+        )
         self.log.info(
             "worker started",
             step="extract",
             status="started",
             broker=safe_url(self.url),
             queue=self.names.work,
-            prefetch=self.config.rabbitmq.prefetch,
+            prefetch=rabbitmq.prefetch,
         )
         while not self.stopping:
             connection: pika.BlockingConnection | None = None
@@ -519,25 +579,30 @@ class Worker:
                 connection = connect(self.config, self.url)
                 channel = connection.channel()
                 channel.confirm_delivery()
-                channel.basic_qos(prefetch_count=self.config.rabbitmq.prefetch)
+                channel.basic_qos(prefetch_count=rabbitmq.prefetch)
                 declare_topology(channel, self.config)
                 self._declared_retry = set(designed_delays_ms(self.config))
                 self._channel = channel
-                backoff = self.config.rabbitmq.reconnect_initial_seconds
+                outage.recovered()
                 if self._consume(connection, channel):
                     break
             except RECOVERABLE as error:
                 self._abandon_batch()
+                text = scrub(describe(error), self.url)
+                state = self.pipeline.stores.postgres
+                if state is not None:
+                    text = scrub(text, state.url)
+                database = isinstance(error, DATABASE_ERRORS)
+                delay = outage.lost(text, database=database)  # raises when it is time to stop
                 self.summary.reconnects += 1
                 self.log.warning(
                     "connection lost",
                     step="extract",
                     status="reconnecting",
-                    error=scrub(describe(error), self.url),
-                    retry_in_seconds=round(backoff, 3),
+                    error=text,
+                    retry_in_seconds=round(delay, 3),
                 )
-                self._sleep(backoff * (0.5 + self.rng() / 2))
-                backoff = min(backoff * 2, self.config.rabbitmq.reconnect_max_seconds)
+                self._sleep(delay)
             finally:
                 self._channel = None
                 if connection is not None and connection.is_open:
