@@ -75,6 +75,8 @@ golden: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/parse_bench.py
 	$(BIN)/python benchmarks/score_bench.py
+	$(BIN)/python benchmarks/portfolio_bench.py
+	$(BIN)/python benchmarks/startup_bench.py
 	$(BIN)/python benchmarks/diagram_bench.py
 	$(BIN)/python benchmarks/pipeline_bench.py
 	$(BIN)/python benchmarks/scale_bench.py
