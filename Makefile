@@ -70,11 +70,13 @@ dist: $(STAMP)
 	$(BIN)/twine check --strict dist/*
 
 golden: $(STAMP)
-	$(BIN)/python -m pytest -q tests/test_samples.py tests/test_score_golden.py tests/test_diagram.py tests/test_new.py tests/test_scaffold_golden.py tests/test_draft.py --update-golden
+	$(BIN)/python -m pytest -q tests/test_samples.py tests/test_score_golden.py tests/test_diagram.py tests/test_new.py tests/test_scaffold_golden.py tests/test_draft.py tests/test_portfolio.py --update-golden
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/parse_bench.py
 	$(BIN)/python benchmarks/score_bench.py
+	$(BIN)/python benchmarks/portfolio_bench.py
+	$(BIN)/python benchmarks/startup_bench.py
 	$(BIN)/python benchmarks/diagram_bench.py
 	$(BIN)/python benchmarks/pipeline_bench.py
 	$(BIN)/python benchmarks/scale_bench.py

@@ -41,7 +41,7 @@ from paired import alternate, describe
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.md"))
-FORMATS = ("json", "text", "markdown", "html", "sarif", "junit", "github")
+FORMATS = ("json", "text", "markdown", "summary", "html", "sarif", "junit", "github")
 TARGET_RATIO = 1.5
 TARGET_RSS_GROWTH = 0.10
 DESIGNKIT = [sys.executable, "-m", "designkit"]

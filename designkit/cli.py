@@ -7,6 +7,7 @@ and picks the exit code. Heavy modules are imported inside the commands so that
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import sys
@@ -340,34 +341,41 @@ def score(
 
     from designkit.files import text_written_safely
 
-    # Each report is written as the designs are scored, a file through a temporary one
-    # renamed at the end: an error half-way leaves the previous report in place.
-    with ExitStack() as files_open:
-        sinks = [
-            (name, files_open.enter_context(text_written_safely(target, inputs=files)))
-            for name, target in settings.outputs.items()
-        ]
-        if output:
-            stream = files_open.enter_context(text_written_safely(output, inputs=files))
-        else:
-            stream = cast(TextIO, _Echo())
-        sinks.insert(0, (settings.format, stream))
-        run = score_files(
-            list(files),
-            rubric_path=settings.rubric,
-            fail_under=settings.fail_under,
-            fail_on=settings.fail_on,
-            encoding=settings.encoding,
-            base_dir=Path(base_dir) if base_dir else None,
-            baseline=baseline,
-            baseline_ref=baseline_ref,
-            known_findings=settings.baseline,
-            write_baseline=write_baseline,
-            ignore=settings.ignore,
-            ignore_source=settings.ignore_source,
-            skip_non_designs=skip_non_designs,
-            sinks=sinks,
-        )
+    # What is loaded by now (modules, pydantic schemas, the settings) outlives the run:
+    # frozen, the collector stops walking it again at every full collection while the
+    # designs are scored. Thawed after, for a caller that goes on (a test, a server).
+    gc.freeze()
+    try:
+        # Each report is written as the designs are scored, a file through a temporary one
+        # renamed at the end: an error half-way leaves the previous report in place.
+        with ExitStack() as files_open:
+            sinks = [
+                (name, files_open.enter_context(text_written_safely(target, inputs=files)))
+                for name, target in settings.outputs.items()
+            ]
+            if output:
+                stream = files_open.enter_context(text_written_safely(output, inputs=files))
+            else:
+                stream = cast(TextIO, _Echo())
+            sinks.insert(0, (settings.format, stream))
+            run = score_files(
+                list(files),
+                rubric_path=settings.rubric,
+                fail_under=settings.fail_under,
+                fail_on=settings.fail_on,
+                encoding=settings.encoding,
+                base_dir=Path(base_dir) if base_dir else None,
+                baseline=baseline,
+                baseline_ref=baseline_ref,
+                known_findings=settings.baseline,
+                write_baseline=write_baseline,
+                ignore=settings.ignore,
+                ignore_source=settings.ignore_source,
+                skip_non_designs=skip_non_designs,
+                sinks=sinks,
+            )
+    finally:
+        gc.unfreeze()
     for message in run.warnings:
         click.echo(safe_line(f"designkit: warning: {message}"), err=True)
     for message in run.errors:

@@ -250,13 +250,14 @@ def _known(
     contradictions are known must pass until a new one appears.
     """
     file = relative_to(baseline, card.file)
+    data = design.model_dump(mode="json")  # once, not once per finding
     findings: list[tuple[Finding | LintError, KnownFinding]] = [
         (
             finding,
             KnownFinding(
                 relative_to(baseline, finding.path or card.file),
                 finding.criterion,
-                stable_field(design, finding.field),
+                stable_field(design, finding.field, data),
                 finding.title,
             ),
         )
@@ -264,7 +265,10 @@ def _known(
         if not finding.suppressed
     ]
     findings += [
-        (error, KnownFinding(file, error.code, stable_field(design, error.field), error.message))
+        (
+            error,
+            KnownFinding(file, error.code, stable_field(design, error.field, data), error.message),
+        )
         for error in card.lint_errors
     ]
     return findings

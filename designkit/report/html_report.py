@@ -604,22 +604,33 @@ _ENVIRONMENT.filters["breakable"] = breakable
 _TEMPLATE = _ENVIRONMENT.from_string(TEMPLATE)
 
 
-def _parts(template: str) -> tuple[str, str, str, str]:
+def _parts(template: str) -> tuple[str, str, str, str, str, str]:
     """:data:`TEMPLATE` cut where the page is written in parts: the head, the summary
-    table, one design's section (the body of the loop over designs) and the footer."""
-    summary = template.index("{% if designs|length > 1 %}")
+    table's opening, one row of it, its close, one design's section (the body of the
+    loop over designs) and the footer. The table's ``if`` and ``for`` are left out:
+    the writer counts the designs and writes each row as its design is scored."""
+    opening = "{% if designs|length > 1 %}\n"
+    rows = "{% for d in designs %}\n<tr>"
     loop = "{% for d in designs %}\n{% set card = d.card %}"
+    summary = template.index(opening)
+    row = template.index(rows)
+    row_end = template.index("{% endfor %}\n</tbody>")
+    close_end = template.index("{% endif %}\n", row_end)
     section = template.index(loop)
     footer = template.index("{% endfor %}\n<footer>")
     return (
         template[:summary],
-        template[summary:section],
+        template[summary + len(opening) : row],
+        template[row + len("{% for d in designs %}\n") : row_end],
+        template[row_end + len("{% endfor %}\n") : close_end],
         template[section + len("{% for d in designs %}\n") : footer],
         template[footer + len("{% endfor %}\n") :],
     )
 
 
-_HEAD, _SUMMARY, _SECTION, _FOOTER = (_ENVIRONMENT.from_string(t) for t in _parts(TEMPLATE))
+_HEAD, _SUMMARY_OPEN, _SUMMARY_ROW, _SUMMARY_CLOSE, _SECTION, _FOOTER = (
+    _ENVIRONMENT.from_string(t) for t in _parts(TEMPLATE)
+)
 
 
 def _summary_row(view: dict[str, Any]) -> dict[str, Any]:
@@ -634,9 +645,9 @@ def _summary_row(view: dict[str, Any]) -> dict[str, Any]:
 
 
 class Writer:
-    """Each design's section as it is scored, into a temporary file: the summary table and
-    the page title come first but count the designs. Explanations of a criterion are
-    worked out once per report, not once per design."""
+    """Each design's section and its row of the summary table as it is scored, into
+    temporary files: the table and the page title come first but count the designs.
+    Explanations of a criterion are worked out once per report, not once per design."""
 
     def __init__(self, out: TextIO, context: ReportContext) -> None:
         self.out = out
@@ -644,7 +655,8 @@ class Writer:
         self.remediations = rubric_remediations(context)
         self.explained: dict[str, Explanation] = {}
         self.sections = Spool()
-        self.rows: list[dict[str, Any]] = []
+        self.rows = Spool()
+        self.count = 0
         self.first_title = ""
 
     def _explanations(self, findings: Sequence[Finding]) -> list[Explanation]:
@@ -667,10 +679,12 @@ class Writer:
 
     def add(self, card: Scorecard, context: ReportContext) -> None:
         remediations = with_card_remediations(self.remediations, card)
-        view = _card_view(card, len(self.rows), context, remediations, self._explanations)
-        self.sections.write(_SECTION.render(d=view, **self._globals()))
-        self.rows.append(_summary_row(view))
-        if len(self.rows) == 1:
+        view = _card_view(card, self.count, context, remediations, self._explanations)
+        names = self._globals()
+        self.sections.write(_SECTION.render(d=view, **names))
+        self.rows.write(_SUMMARY_ROW.render(d=_summary_row(view), **names))
+        self.count += 1
+        if self.count == 1:
             self.first_title = f"designkit scorecard: {card.name or card.file}"
 
     def _globals(self) -> dict[str, Any]:
@@ -686,12 +700,18 @@ class Writer:
         }
 
     def end(self) -> None:
-        if not self.rows:
+        if not self.count:
             return
-        count = len(self.rows)
-        title = self.first_title if count == 1 else f"designkit scorecards: {count} designs"
-        names = {"title": title, "designs": self.rows, **self._globals()}
-        self.out.write(_HEAD.render(names) + _SUMMARY.render(names))
+        title = (
+            self.first_title if self.count == 1 else f"designkit scorecards: {self.count} designs"
+        )
+        names = {"title": title, **self._globals()}
+        self.out.write(_HEAD.render(names))
+        if self.count > 1:
+            self.out.write(_SUMMARY_OPEN.render(names))
+            self.rows.copy_to(self.out)
+            self.out.write(_SUMMARY_CLOSE.render(names))
+        self.rows.close()
         self.sections.copy_to(self.out)
         self.out.write(_FOOTER.render(names))
 

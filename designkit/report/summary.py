@@ -154,37 +154,38 @@ def _row(card: Scorecard) -> str:
 
 
 class Writer:
-    """The table of designs comes first and counts them, so the sections wait in a
-    temporary file (:class:`~designkit.report.spool.Spool`) and one row per design in memory."""
+    """The table of designs comes first and counts them, so its rows and the sections
+    wait in temporary files (:class:`~designkit.report.spool.Spool`): memory holds one
+    design's section, however many designs there are."""
 
     def __init__(self, out: TextIO, context: ReportContext) -> None:
         self.out = out
         self.sections = Spool()
+        self.rows = Spool()
+        self.count = 0
         self.pending: str | None = None  # the last section: the report's end is stripped
-        self.rows: list[str] = []
 
     def add(self, card: Scorecard, context: ReportContext) -> None:
         section = "\n".join(safe_line(line) for line in _design(card, context, "##"))
         if self.pending is not None:
             self.sections.write(self.pending + "\n")
         self.pending = section
-        self.rows.append(_row(card))
+        self.rows.write(_row(card) + "\n")
+        self.count += 1
 
     def end(self) -> None:
         if self.pending is None:
             return
-        if len(self.rows) == 1:
-            head = ["# Integration maturity summary", ""]
+        if self.count == 1:
+            self.out.write("# Integration maturity summary\n\n")
         else:
-            head = [
-                f"# Integration maturity summary: {len(self.rows)} designs",
-                "",
-                "| Design | Overall | Maturity | Verdict |",
-                "| --- | ---: | --- | --- |",
-                *self.rows,
-                "",
-            ]
-        self.out.write("\n".join(safe_line(line) for line in head) + "\n")
+            self.out.write(
+                f"# Integration maturity summary: {self.count} designs\n\n"
+                "| Design | Overall | Maturity | Verdict |\n| --- | ---: | --- | --- |\n"
+            )
+            self.rows.copy_to(self.out)
+            self.out.write("\n")
+        self.rows.close()
         self.sections.copy_to(self.out)
         self.out.write(self.pending.rstrip() + "\n")
 

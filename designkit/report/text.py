@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from designkit.report import render_with
+from designkit.report.spool import Spool
 from designkit.report.trend_view import MAX_VALUES, hidden_note, level_change
 from designkit.report.trend_view import headline as trend_headline
 from designkit.report.verdict_view import (
@@ -135,12 +136,13 @@ def _row(card: Scorecard) -> str:
 
 class Writer:
     """Each design's block as it is scored; the table of several files at the end, from
-    one short row per design (all that is kept)."""
+    one short row per design, kept in a temporary file until then."""
 
     def __init__(self, out: TextIO, context: ReportContext) -> None:
         self.out = out
         self.pending: str | None = None  # the last block: the report's end is stripped
-        self.rows: list[str] = []
+        self.rows = Spool()
+        self.count = 0
 
     def add(self, card: Scorecard, context: ReportContext) -> None:
         # Names, values, messages and paths come from the documents: one safe line each.
@@ -148,16 +150,20 @@ class Writer:
         if self.pending is not None:
             self.out.write(self.pending + "\n\n")
         self.pending = block
-        self.rows.append(_row(card))
+        self.rows.write("\n" + _row(card))
+        self.count += 1
 
     def end(self) -> None:
         if self.pending is None:
             return
-        text = self.pending
-        if len(self.rows) > 1:
-            header = safe_line(f"{'file':<48} {'score':>7} {'level':>5} {'risk':<8}  verdict")
-            text += "\n\n" + "\n".join([header, *self.rows])
-        self.out.write(text.rstrip() + "\n")
+        if self.count == 1:
+            self.rows.close()
+            self.out.write(self.pending.rstrip() + "\n")
+            return
+        self.out.write(self.pending + "\n\n")
+        self.out.write(safe_line(f"{'file':<48} {'score':>7} {'level':>5} {'risk':<8}  verdict"))
+        self.rows.copy_to(self.out)
+        self.out.write("\n")
 
 
 def render(cards: Sequence[Scorecard], context: ReportContext) -> str:

@@ -14,6 +14,7 @@ roadmap takes it, so those pairs are listed as changes too, marked ``roadmap``.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -135,9 +136,10 @@ def failing_out_of_view(card: Scorecard) -> set[str]:
     }
 
 
-def finding_key(design: Design, finding: Finding) -> tuple[str, str]:
-    """What makes two findings "the same" across versions: criterion and named model path."""
-    return finding.criterion, stable_field(design, finding.field)
+def finding_key(design: Design, finding: Finding, dumped: Any = None) -> tuple[str, str]:
+    """What makes two findings "the same" across versions: criterion and named model path
+    (``dumped``: the design's JSON model, see :func:`stable_field`)."""
+    return finding.criterion, stable_field(design, finding.field, dumped)
 
 
 _ROADMAP_PAIRS = (
@@ -177,7 +179,7 @@ def roadmap_changes(design: Design) -> list[ValueChange]:
 
 def value_changes(old: Design | None, new: Design) -> list[ValueChange]:
     """Every value that differs, in document order; a whole added or removed row is one line."""
-    if old is None:
+    if old is None or old is new:  # a roadmap's own Current column: no value differs
         return []
     old_values, old_items = flatten(old)
     new_values, new_items = flatten(new)
@@ -228,12 +230,18 @@ def compare(
         )
         for d in new_card.dimensions
     ]
-    new_open = {finding_key(new_design, f): f for f in new_card.findings if not f.suppressed}
-    new_accepted = {finding_key(new_design, f) for f in new_card.findings if f.suppressed}
+    new_data = new_design.model_dump(mode="json")  # once, not once per finding
+    new_open = {
+        finding_key(new_design, f, new_data): f for f in new_card.findings if not f.suppressed
+    }
+    new_accepted = {finding_key(new_design, f, new_data) for f in new_card.findings if f.suppressed}
     old_open: dict[tuple[str, str], Finding] = {}
     old_unseen: set[str] = set()
     if old_card is not None and old_design is not None:
-        old_open = {finding_key(old_design, f): f for f in old_card.findings if not f.suppressed}
+        old_data = new_data if old_design is new_design else old_design.model_dump(mode="json")
+        old_open = {
+            finding_key(old_design, f, old_data): f for f in old_card.findings if not f.suppressed
+        }
         old_unseen = failing_out_of_view(old_card)
     new_unseen = failing_out_of_view(new_card)
     overall_old = old_card.overall if old_card else None

@@ -116,15 +116,17 @@ def flatten(design: Design) -> tuple[dict[str, Any], dict[str, str]]:
     return values, items
 
 
-def stable_field(design: Design, field: str | None) -> str:
+def stable_field(design: Design, field: str | None, dumped: Any = None) -> str:
     """``data.mappings[14].notes`` -> ``data.mappings[Order.Id -> order_id].notes``.
 
     A finding's model path names rows by position; the position changes when a row
-    is inserted above, the row's own name does not.
+    is inserted above, the row's own name does not. ``dumped`` is the design's
+    ``model_dump(mode="json")`` when the caller has it: naming every finding of a
+    scorecard dumped the model once per finding.
     """
     if not field:
         return ""
-    data: Any = design.model_dump(mode="json")
+    data: Any = design.model_dump(mode="json") if dumped is None else dumped
     out: list[str] = []
     position = 0
     for match in _INDEX.finditer(field):

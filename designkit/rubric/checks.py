@@ -86,6 +86,16 @@ class Context:
 
     def get(self, path: str | Path) -> Found:
         compiled = path if type(path) is Path else compile_path(str(path))
+        name = compiled.single
+        if name is not None and self.prefix:
+            # A field of a list item: one dict lookup costs less than caching it, and
+            # most are read once (the same as ``resolve`` would find).
+            base = self.base
+            if isinstance(base, dict) and name in base:
+                where = f"{self.prefix}.{name}"
+                value = base[name]
+                return Found([(where, value)], value, True, (where,))
+            return Found([], [], False, ())
         key = (compiled.text, "" if compiled.absolute else self.prefix)
         cache = self.cache
         found = cache.get(key)

@@ -100,6 +100,9 @@ class Path:
     names: tuple[str, ...] | None = None  # set when every segment is a plain name (the fast path)
     dotted: str = ""
     flattens: bool = False
+    single: str | None = None
+    """The name, for one plain relative name without a filter (``source_field`` in a row):
+    read straight from the item, not through a document's cache of resolved paths."""
 
 
 @lru_cache(maxsize=2048)
@@ -128,6 +131,9 @@ def compile_path(text: str) -> Path:
         names=tuple(name for name, _ in segments) if plain else None,
         dotted=".".join(name for name, _ in segments),
         flattens=any(index == "" for _, index in segments),
+        single=segments[0][0]
+        if plain and len(segments) == 1 and not absolute and not filter_name
+        else None,
     )
 
 
