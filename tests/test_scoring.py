@@ -356,7 +356,7 @@ def test_score_json_has_the_documented_fields(ladder: Path, tmp_path: Path) -> N
     assert isinstance(card["overall"]["level"], int)
     assert 1 <= card["overall"]["score"] <= 5
     assert card["overall"]["risk"] in {"critical", "high", "medium", "low"}
-    assert card["overall"]["basis"] == "design-time assessment"
+    assert card["overall"]["basis"] == "preliminary, static assessment"
     assert card["overall"]["verdict"] in {
         "approved",
         "approved_with_conditions",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from designkit.rubric.scorecard import DimensionResult, Overall, Scorecard, Verdict
 
-BASIS = "design-time assessment: scored from the document alone, without runtime data"
+BASIS = "preliminary, static assessment: scored from the document alone, without runtime data"
 
 VERDICT_WORDS: dict[Verdict, str] = {
     Verdict.APPROVED: "approved",

@@ -55,7 +55,7 @@ AREA_STATUS: Mapping[int, str] = {
 """The customer-summary status word of a dimension level."""
 
 POLICY = """\
-How designkit scores a design (a design-time assessment: no runtime data)
+How designkit scores a design (a preliminary, static assessment: no runtime data)
 
 Dimension level (1-5)
   Each dimension climbs a gated ladder: it is at level L when every criterion of

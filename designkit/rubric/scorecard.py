@@ -154,7 +154,7 @@ class Overall(_Model):
     needs_assessment: list[str]
     """Names of the dimensions without evidence to score (left out of ``score``)."""
     lint_errors: int
-    basis: str = "design-time assessment"
+    basis: str = "preliminary, static assessment"
 
 
 class RubricInfo(_Model):
