@@ -78,3 +78,35 @@ def test_files_no_reader_knows_are_listed_not_guessed(tmp_path: Path) -> None:
     assert "notes.txt" in (tmp_path / "out" / "inventory.md").read_text()
     code, _, stderr = run("assess", str(folder / "notes.txt"), "-o", str(tmp_path / "out2"))
     assert code == 2 and "no reader recognises this file" in stderr
+
+
+def test_each_platforms_roadmap_promises_the_levels_score_then_gives(tmp_path: Path) -> None:
+    """The issue's promise, on current-state designs written from exports: apply every
+    change of each roadmap and re-score; every dimension lands on the promised level."""
+    from designkit.parse import parse_file
+    from designkit.roadmap import apply_to_document, plan_roadmap
+    from designkit.rubric import load_rubric
+    from designkit.scoring import score_files
+
+    exports = [
+        EXPORTS / "workato" / "synthetic" / "nightly_order_sync.recipe.json",
+        EXPORTS / "talend" / "synthetic" / "process" / "orders_api_0.1.item",
+        EXPORTS / "mule" / "synthetic" / "orders-sync",
+    ]
+    out = tmp_path / "assessment"
+    assert run("assess", *map(str, exports), "-o", str(out))[0] == 0
+    platforms = set()
+    names = ("nightly-order-sync", "orders-api", "poll-orders", "order-webhook")
+    for design in [out / "designs" / f"{name}.md" for name in names]:
+        parsed = parse_file(str(design))
+        roadmap = plan_roadmap(parsed, load_rubric(None), None)
+        assert roadmap.items, design.name
+        changed = tmp_path / design.name
+        changed.write_text(apply_to_document(parsed, [e for i in roadmap.items for e in i.changes]))
+        (card,) = score_files([str(changed)], output_format="json").cards
+        assert {d.id: d.level for d in card.dimensions} == {
+            d.id: d.level_after for d in roadmap.dimensions
+        }, design.name
+        reference = design.read_text().split("designkit assess of ", 1)[1].split("\n", 1)[0]
+        platforms |= {p for p in ("workato", "talend", "mule") if f"/{p}/" in reference}
+    assert platforms >= {"workato", "talend", "mule"}
