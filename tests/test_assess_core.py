@@ -341,3 +341,20 @@ def test_a_job_called_by_another_gets_a_called_trigger_citing_the_call() -> None
     ]
     assert [t.kind.value for t in parent.triggers] == ["schedule"]
     assert same_file.triggers == []  # the reader saw both ends of a call within one file
+
+
+def test_a_reject_store_clears_rel04_but_an_error_answer_does_not() -> None:
+    kept = ErrorHandling(
+        kind=ErrorHandlingKind.ERROR_OUTPUT,
+        step="write_erp",
+        logs=True,
+        detail="REJECT rows go to rejects.csv",
+        source=at(41),
+    )
+    answered = kept.model_copy(
+        update={"logs": False, "detail": "HTTP error response to the caller"}
+    )
+    assert "REL-04" not in [
+        c for c, _ in codes(integration_flags(integration(error_handling=[kept])))
+    ]
+    assert ("REL-04", 1) in codes(integration_flags(integration(error_handling=[answered])))

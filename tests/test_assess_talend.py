@@ -379,3 +379,16 @@ def test_die_on_error_off_goes_on_and_logs_to_stderr() -> None:
     assert (handler.continues, handler.logs) == (True, True)
     fetch = job(DEMO / "process/Spatial/test_vector/readme_first_0.1.item").error_handling[0]
     assert (fetch.continues, fetch.logs) == (False, False)
+
+
+def test_reject_rows_kept_only_where_a_link_carries_them_on() -> None:
+    orders = job(
+        Path(__file__).parent / "data/exports/talend/synthetic/process/orders_api_0.1.item"
+    )
+    outputs = {
+        (h.step, h.detail.split(" ")[0], h.logs)
+        for h in orders.error_handling
+        if h.kind.value == "error_output"
+    }
+    # the REJECT link writes tMysqlOutput_1's rejects to a file; tMap's "rejected" table is linked nowhere
+    assert outputs == {("tMysqlOutput_1", "REJECT", True), ("tMap_1", "output", False)}

@@ -122,8 +122,12 @@ def _rel01(integration: Integration) -> Iterator[Diagnostic]:
 
 
 def _rel04(integration: Integration) -> Iterator[Diagnostic]:
-    kinds = {handler.kind for handler in integration.error_handling}
-    if ErrorHandlingKind.DEAD_LETTER in kinds or not external_calls(integration):
+    kept = any(
+        h.kind is ErrorHandlingKind.DEAD_LETTER
+        or (h.kind is ErrorHandlingKind.ERROR_OUTPUT and h.logs)
+        for h in integration.error_handling
+    )  # a dead-letter target, or an error output that keeps the failed rows (a reject store)
+    if kept or not external_calls(integration):
         return
     yield finding(
         "REL-04",

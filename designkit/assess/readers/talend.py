@@ -255,6 +255,7 @@ class _Job(JobBehaviour):
                         kind=ErrorHandlingKind.ERROR_OUTPUT,
                         step=node.name,
                         detail=f"output {table.get('name', '')} catches rejects ({flag}=true)",
+                        logs=_connected(self.outgoing.get(node.name, []), table.get("name", "")),
                         source=self.src(table),
                     )
                 )
@@ -337,3 +338,8 @@ class _Job(JobBehaviour):
             ) and (_CORRELATION.search(value) or _CORRELATION.search(name)):
                 self.integration.passes_correlation_id = self.src(element)
                 return
+
+
+def _connected(links: list[ET.Element], output: str) -> bool:
+    """A tMap output table is linked on to a component (its rows are kept somewhere)."""
+    return bool(output) and any(link.get("metaname") == output for link in links)

@@ -311,6 +311,9 @@ class JobBehaviour:
                 kind, detail = ErrorHandlingKind.ON_ERROR, f"{connector}: on error runs {target}"
             else:
                 continue
+            kept = kind is ErrorHandlingKind.ERROR_OUTPUT  # reject rows flow on to a component
             handling.append(
-                ErrorHandling(kind=kind, step=source, detail=detail, source=self.src(link))
+                ErrorHandling(
+                    kind=kind, step=source, detail=detail, logs=kept, source=self.src(link)
+                )
             )
