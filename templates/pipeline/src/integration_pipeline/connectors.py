@@ -54,7 +54,7 @@ def read_source(source: Source, path: str | Path) -> Iterator[dict[str, Any]]:
             yield record if isinstance(record, dict) else {"_raw": record, "_line": number}
 
 
-_SCAN_ONCE = json.scanner.make_scanner(json.JSONDecoder())
+_SCAN_ONCE = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]  # typeshed
 """json.loads's own scanner (C when available): (value, end) for the JSON value at an index."""
 _JSON_SPACE = " \t\n\r"
 """The whitespace json.loads allows around a value."""
