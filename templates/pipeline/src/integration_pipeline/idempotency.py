@@ -106,6 +106,8 @@ class IdempotencyStore:
         self.config = config
         self.clock = clock
         self.plain = plain_keys(config, entity)
+        # a plain key read straight from the canonical record (build_key's first choice)
+        self._plain_field = config.key[0] if self.plain and "." not in config.key[0] else None
         file = Path(path)
         file.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(file, isolation_level=None, check_same_thread=False)
@@ -128,6 +130,11 @@ class IdempotencyStore:
         return self.config.approach != "upsert"
 
     def key_for(self, record: Mapping[str, Any], canonical: Mapping[str, Any] | None = None) -> str:
+        name = self._plain_field
+        if name is not None and canonical is not None:  # build_key's plain case, per record
+            value = canonical.get(name)
+            if type(value) is str and 0 < len(value) <= PLAIN_KEY_MAX and value[0] != "~":
+                return value
         return build_key(self.config.key, record, canonical, plain=self.plain)
 
     def seen(self, key: str) -> bool:

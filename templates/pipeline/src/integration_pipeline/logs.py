@@ -51,8 +51,8 @@ class Redactor:
                 else (v if type(v) in _SCALARS else self.clean(v))
                 for k, v in value.items()
             }
-        if isinstance(value, list | tuple):
-            return [self.clean(v) for v in value]
+        if isinstance(value, list | tuple):  # e.g. a chunk's correlation ids: scalars, no call each
+            return [v if type(v) in _SCALARS else self.clean(v) for v in value]
         return value
 
     def __call__(self, _logger: Any, _method: str, event: dict[str, Any]) -> dict[str, Any]:

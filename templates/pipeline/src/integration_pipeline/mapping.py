@@ -316,6 +316,20 @@ def _coerce(value: Any, kind: str, name: str) -> Any:
     raise bad()  # pragma: no cover
 
 
+def _datetime_text(value: Any, name: str) -> Any:
+    """:func:`_coerce` for a datetime, without its dispatch on the kind: the same text kept
+    when it parses, the same error when it does not."""
+    if type(value) is str:
+        text = value.strip()
+        try:
+            dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            pass
+        else:
+            return text
+    return _coerce(value, "datetime", name)
+
+
 _EXACT_TYPES: dict[str, type] = {
     "string": str,
     "integer": int,
@@ -417,6 +431,8 @@ def _missing(name: str) -> ValidationFailed:
 
 def _coercer(kind: str, name: str, many: bool) -> Callable[[Any], Any]:
     if not many:
+        if kind == "datetime":  # every record's timestamp arrives as text: parsed, kept
+            return partial(_datetime_text, name=name)
         return lambda value: _coerce(value, kind, name)
 
     def each(value: Any) -> list[Any]:  # one value per element; a lone value is a list of one
