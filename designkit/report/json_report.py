@@ -19,7 +19,7 @@ from pydantic_core import to_json
 
 from designkit.report import render_with
 from designkit.rubric.scorecard import Scorecard
-from designkit.text_safety import safe_json
+from designkit.text_safety import safe_json, safe_json_bytes
 
 if TYPE_CHECKING:
     from designkit.report import ReportContext
@@ -32,7 +32,10 @@ def _json(value: object) -> str:
 def _dump(card: Scorecard, context: ReportContext) -> str:
     """The scorecard, plus ``comparison`` (against the baseline) and ``known_findings_hidden``
     (by a baseline file) when the run has them; without them it is the plain scorecard."""
-    text = _json(card)
+    data = to_json(card, indent=2)
+    if card.file not in context.comparisons and not context.hidden.get(card.file):
+        return safe_json_bytes(data)  # the plain scorecard, the common case
+    text = data.decode("utf-8")
     extra: list[str] = []
     comparison = context.comparisons.get(card.file)
     if comparison is not None:
