@@ -33,8 +33,11 @@ from designkit.errors import UserError
 from designkit.report import markdown as markdown_report
 from designkit.text_safety import (
     UNSAFE,
+    _printable_lines,
+    _printable_utf8,
     escape_controls,
     safe_json,
+    safe_json_bytes,
     safe_line,
     safe_lines,
     safe_markup,
@@ -174,6 +177,24 @@ def test_safe_json_is_the_same_data_and_runs_nothing(value: object) -> None:
         assert json.loads(text) == value
         assert runner_commands(text) == []
         assert raw_controls(text) == []
+
+
+def test_the_utf8_check_agrees_with_the_text_check_on_every_code_point() -> None:
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue  # no UTF-8 for a lone surrogate: pydantic-core never writes one
+        char = chr(code)
+        for text in (char, f'{{\n\t"a": "{char}\u00b1"\n}}'):
+            assert _printable_utf8(text.encode("utf-8")) == _printable_lines(text), hex(code)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(_JSON_VALUES)
+def test_safe_json_bytes_is_safe_json_of_the_decoded_text(value: object) -> None:
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    if any("\ud800" <= c <= "\udfff" for c in text):
+        return  # a lone surrogate has no UTF-8 form; pydantic-core refuses one before this
+    assert safe_json_bytes(text.encode("utf-8")) == safe_json(text)
 
 
 _XML_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")).map(

@@ -24,9 +24,7 @@ exit 2, like every other unusable input.
 
 from __future__ import annotations
 
-import difflib
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -166,6 +164,8 @@ def load_config(path: Path | None = None, *, start: Path | None = None) -> Confi
         return Config()
     shown = _shown(path)
     text = read_input_text(path, CONFIG, name=shown)
+    import tomllib  # here, not at the top: most runs have no configuration file to read
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -189,6 +189,8 @@ def _validate(settings: dict[str, Any], path: Path, text: str, table: str | None
 
     for key in settings:
         if key not in KEYS:
+            import difflib  # only for a mistyped key: every `score` imports this module
+
             near = difflib.get_close_matches(key, KEYS, n=1)
             hint = f"; did you mean {near[0]!r}?" if near else f"; known keys: {', '.join(KEYS)}"
             raise fail(key, f"unknown key {key!r}{hint}")

@@ -139,6 +139,7 @@ class _Plan:
     suppressed_by: tuple[str, ...]
     remediation: str  # with its design placeholders in neutral words (passing criteria)
     remediation_per_design: bool  # has placeholders a failing design's values fill
+    severity: str  # the enum's value, read once: ``Enum.value`` is a Python-level property
 
 
 _PLANS: dict[int, tuple[Rubric, dict[int, _Plan]]] = {}
@@ -176,6 +177,7 @@ def _plan(criterion: Criterion, plans: dict[int, _Plan]) -> _Plan:
         ),
         remediation=wording.fill(criterion.remediation, None),
         remediation_per_design=bool(wording.placeholders(criterion.remediation)),
+        severity=criterion.severity.value,
     )
     plans[id(criterion)] = plan
     return plan
@@ -210,12 +212,16 @@ class _DocumentScope:
         return found
 
 
+_STATUS: dict[str, Status] = {status.value: status for status in Status}
+"""A check's status word to its enum member: a dict lookup, not ``Status(word)``'s call."""
+
+
 def _evaluate_criterion(plan: _Plan, scope: _DocumentScope) -> CriterionResult:
     criterion = plan.criterion
     if plan.applies_if is not None and plan.applies_if(scope.context).status == FAIL:
-        return _result(criterion, Status.NOT_APPLICABLE, remediation=plan.remediation)
+        return _result(plan, Status.NOT_APPLICABLE, remediation=plan.remediation)
     outcome = plan.check(scope.strict_context if plan.strict else scope.context)
-    status = Status(outcome.status)
+    status = _STATUS[outcome.status]
     template_default = False
     trace = outcome.detail
     message = ""
@@ -241,7 +247,7 @@ def _evaluate_criterion(plan: _Plan, scope: _DocumentScope) -> CriterionResult:
     field = outcome.evidence[0] if outcome.evidence else plan.fallback_field
     line, column = scope.position(field) if field else (1, 1)
     return _result(
-        criterion,
+        plan,
         status,
         field=field,
         line=line,
@@ -254,7 +260,7 @@ def _evaluate_criterion(plan: _Plan, scope: _DocumentScope) -> CriterionResult:
 
 
 def _result(
-    criterion: Criterion,
+    plan: _Plan,
     status: Status,
     *,
     field: str | None = None,
@@ -265,7 +271,8 @@ def _result(
     remediation: str = "",
     template_default: bool = False,
 ) -> CriterionResult:
-    severity, red_flag = criterion.severity.value, criterion.red_flag
+    criterion = plan.criterion
+    severity, red_flag = plan.severity, criterion.red_flag
     if template_default:
         # The template's example (``TLS 1.2+``) is no decision, but no evidence of the red
         # flag either: the document says the opposite of "no TLS". Not a red flag, and

@@ -11,7 +11,6 @@ here and reports an unknown one the same way, with the nearest real id:
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -28,6 +27,8 @@ class UnknownId(ValueError):
 
 
 def _similar(a: str, b: str) -> float:
+    import difflib  # only for an unknown id: every `score` imports this module
+
     return difflib.SequenceMatcher(None, a, b).ratio()
 
 
@@ -57,6 +58,8 @@ def nearest(identifier: str, candidates: Iterable[str]) -> str | None:
         if topic:
             best, tail = max(topic, key=lambda item: _similar(item[1], rest))
             return best if _similar(tail, rest) >= 0.6 else topic[0][0]
+    import difflib
+
     near = difflib.get_close_matches(wanted, ordered, n=1)
     return near[0] if near else None
 
