@@ -39,7 +39,11 @@ _SUBGRAPH = re.compile(
     r"\s*subgraph\s+(?:\"(?P<quoted>[^\"]*)\"|(?P<id>[\w.\-]+)\s*(?:\[\s*\"?(?P<title>[^\]\"]*)\"?\s*\])?"
     r"|(?P<bare>.+?))\s*$"
 )
-_ID = re.compile(r"\s*(?P<id>[A-Za-z0-9_\u00c0-\uffff]+(?:[.\-][A-Za-z0-9_\u00c0-\uffff]+)*)")
+# An id character: ASCII letters, digits, ``_`` and anything from U+00C0 to U+FFFF. Written
+# as what it excludes: ``[A-Za-z0-9_\u00c0-\uffff]`` is the same set but costs ``re`` 2.5 ms
+# to compile (it walks the 65k-wide range), at every start-up.
+_ID_CHAR = r"[^\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\xbf\U00010000-\U0010ffff]"
+_ID = re.compile(rf"\s*(?P<id>{_ID_CHAR}+(?:[.\-]{_ID_CHAR}+)*)")
 _SHAPES = (
     ("(((", ")))"),
     ("((", "))"),

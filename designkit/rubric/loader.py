@@ -28,7 +28,7 @@ from designkit.inputs import RUBRIC, read_input
 from designkit.resources import builtin_rubric_path
 from designkit.rubric.checks import CheckError
 from designkit.rubric.ids import UnknownId, lint_codes, unknown_id_message
-from designkit.rubric.schema import Rubric
+from designkit.rubric.schema import TRUSTED, Rubric
 
 DEFAULT_RUBRIC = "integration-maturity"
 NEW_CRITERION_KEYS = ("title", "level", "severity", "check", "remediation")
@@ -293,7 +293,7 @@ def load_rubric(path: str | Path | None = None) -> Rubric:
     cached = compiled_cache.load("rubric", file)
     if cached is not None:
         try:
-            return Rubric.model_validate({**cached, "source": str(file)})
+            return Rubric.model_validate({**cached, "source": str(file)}, context=TRUSTED)
         except ValidationError:
             pass  # built by an older schema: build it again
     sources: list[tuple[Path, str]] = []

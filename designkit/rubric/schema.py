@@ -5,10 +5,20 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from designkit.rubric.checks import validate
 from designkit.rubric.wording import DESIGN_VALUES, OUTCOME_PLACEHOLDERS, unknown_placeholders
+
+
+TRUSTED: dict[str, bool] = {"trusted": True}
+"""Validation context for a rubric this designkit version validated before (the compiled
+cache): the shape is still checked by pydantic, the costly semantic checks (check trees,
+their regular expressions, placeholders, library codes) are not run a second time."""
+
+
+def _trusted(info: ValidationInfo) -> bool:
+    return bool(info.context and info.context.get("trusted"))
 
 
 def _placeholders_known(text: str | None, allowed: frozenset[str]) -> str | None:
@@ -51,7 +61,9 @@ class Example(_Strict):
 
     @field_validator("passing", "failing")
     @classmethod
-    def _known(cls, value: str | None) -> str | None:
+    def _known(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if _trusted(info):
+            return value
         return _placeholders_known(value, _DESIGN_PLACEHOLDERS)
 
 
@@ -77,10 +89,10 @@ class Criterion(_Strict):
 
     @field_validator("red_flag")
     @classmethod
-    def _library_code(cls, value: str | None) -> str | None:
+    def _library_code(cls, value: str | None, info: ValidationInfo) -> str | None:
         """Only the library's codes: a code is worth having because it means the same
         thing to every reviewer, which a rubric's private numbering would break."""
-        if value is None:
+        if value is None or _trusted(info):
             return None
         from designkit.rubric.ids import UnknownId
         from designkit.rubric.red_flags import red_flags
@@ -98,7 +110,11 @@ class Criterion(_Strict):
 
     @field_validator("message")
     @classmethod
-    def _message_placeholders(cls, value: str | list[str] | None) -> str | list[str] | None:
+    def _message_placeholders(
+        cls, value: str | list[str] | None, info: ValidationInfo
+    ) -> str | list[str] | None:
+        if _trusted(info):
+            return value
         for text in [value] if isinstance(value, str) else value or []:
             if len(text.strip()) < 3:
                 raise ValueError("a message is a sentence about the design")
@@ -107,13 +123,17 @@ class Criterion(_Strict):
 
     @field_validator("remediation", "why")
     @classmethod
-    def _design_placeholders(cls, value: str | None) -> str | None:
+    def _design_placeholders(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if _trusted(info):
+            return value
         return _placeholders_known(value, _DESIGN_PLACEHOLDERS)
 
     @field_validator("check", "applies_if")
     @classmethod
-    def _valid_check(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
-        if value is not None:
+    def _valid_check(
+        cls, value: dict[str, Any] | None, info: ValidationInfo
+    ) -> dict[str, Any] | None:
+        if value is not None and not _trusted(info):
             validate(value)
         return value
 
