@@ -16,10 +16,10 @@ from click.testing import CliRunner
 
 from designkit import parse_design, parse_file
 from designkit.cli import main
+from designkit.parse import mermaid
 from designkit.parse.boxes import read_boxes
 from designkit.parse.flow_tables import read_flow_table
 from designkit.parse.markdown import read_tree
-from designkit.parse import mermaid
 from designkit.parse.mermaid import read_mermaid
 from tests.conftest import ROOT
 

@@ -72,6 +72,45 @@ def test_lint_several_files_and_one_unusable(runner: CliRunner, tmp_path) -> Non
     assert f"{empty}: file is empty" in result.stderr
 
 
+def test_lint_files_is_what_the_command_prints(runner: CliRunner) -> None:
+    """The library call and the command agree: same findings, same exit code."""
+    from designkit.lint.run import lint_files, render
+
+    run = lint_files([str(PARTIAL), str(API_LED)])
+    result = runner.invoke(main, ["lint", "--format", "json", str(PARTIAL), str(API_LED)])
+    assert result.exit_code == run.exit_code == 1
+    assert json.loads(result.stdout) == json.loads(render(run, "json"))
+    assert run.linted == [str(PARTIAL), str(API_LED)]
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "sarif", "junit", "github"])
+def test_lint_writes_its_report_with_o(
+    runner: CliRunner, tmp_path: Path, output_format: str
+) -> None:
+    on_stdout = runner.invoke(main, ["lint", "--format", output_format, str(PARTIAL)])
+    suffix = {"json": ".json", "sarif": ".sarif", "junit": ".xml"}.get(output_format, ".txt")
+    report = tmp_path / f"lint{suffix}"
+    written = runner.invoke(
+        main, ["lint", "--format", output_format, str(PARTIAL), "-o", str(report)]
+    )
+    assert written.exit_code == on_stdout.exit_code == 1
+    assert written.stdout == ""
+    assert report.read_text("utf-8") == on_stdout.stdout
+
+
+def test_lint_o_refuses_a_contradicting_suffix_and_the_design_itself(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    design = tmp_path / "design.md"
+    design.write_bytes(PARTIAL.read_bytes())
+    wrong = runner.invoke(main, ["lint", "--format", "sarif", str(design), "-o", "x.html"])
+    assert wrong.exit_code == 2
+    assert wrong.stderr.count("\n") == 1 and "name it x.sarif" in wrong.stderr
+    over = runner.invoke(main, ["lint", str(design), "-o", str(design)])
+    assert over.exit_code == 2 and over.stderr.count("\n") == 1
+    assert design.read_bytes() == PARTIAL.read_bytes()
+
+
 def test_schema_is_json_schema_of_the_model(runner: CliRunner) -> None:
     schema = json.loads(runner.invoke(main, ["schema"]).stdout)
     assert schema["title"] == "Design"

@@ -67,6 +67,15 @@ def test_a_rubric_read_once_comes_back_from_the_cache(cache: Path, tmp_path: Pat
     assert load_rubric(rubric_file).name == "Read from the cache"
 
 
+def test_the_builtin_rubric_from_the_cache_equals_the_one_built(cache: Path) -> None:
+    """Read from the cache, the rubric skips its semantic checks: every field must still
+    come back as built (a validator that answers for a trusted entry must keep the value)."""
+    built = load_rubric()
+    assert entries(cache)
+    assert load_rubric() == built
+    assert any(criterion.red_flag for _, criterion in built.criteria())
+
+
 def test_an_edited_rubric_is_read_again(cache: Path, tmp_path: Path) -> None:
     rubric_file = tmp_path / "small.yaml"
     rubric_file.write_text(LADDER, "utf-8")

@@ -10,7 +10,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from designkit.rubric.checks import validate
 from designkit.rubric.wording import DESIGN_VALUES, OUTCOME_PLACEHOLDERS, unknown_placeholders
 
-
 TRUSTED: dict[str, bool] = {"trusted": True}
 """Validation context for a rubric this designkit version validated before (the compiled
 cache): the shape is still checked by pydantic, the costly semantic checks (check trees,
@@ -93,7 +92,7 @@ class Criterion(_Strict):
         """Only the library's codes: a code is worth having because it means the same
         thing to every reviewer, which a rubric's private numbering would break."""
         if value is None or _trusted(info):
-            return None
+            return value
         from designkit.rubric.ids import UnknownId
         from designkit.rubric.red_flags import red_flags
 
