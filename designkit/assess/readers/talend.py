@@ -35,7 +35,7 @@ from designkit.assess.inventory import (
     TriggerKind,
 )
 from designkit.assess.readers import ExportContents
-from designkit.assess.readers.talend_handling import JobBehaviour, Node, children
+from designkit.assess.readers.talend_handling import JobBehaviour, Node, children, table_rows
 from designkit.assess.readers.talend_mapper import read_mappings, reject_outputs
 from designkit.assess.readers.talend_parts import holds_plain_secret, plain_value
 from designkit.assess.secrets import TALEND_WORDS, is_secret_name, scrub_url
@@ -45,6 +45,9 @@ PLATFORM = "talend"
 _VERSION_SUFFIX = re.compile(r"_\d+\.\d+$")
 _CORRELATION = re.compile(r"correlation|traceparent|x-request-id|trace[_-]?id", re.IGNORECASE)
 _SETTING_FIELDS = {"CHECK", "RADIO", "CLOSED_LIST", "TECHNICAL", "COMPONENT_LIST"}
+_HEADER_NAME = ("NAME", "HEADER_NAME", "KEY")
+_HEADER_VALUE = ("VALUE", "HEADER_VALUE")
+"""Columns of the HEADERS table: tRESTClient / tREST ``NAME``, ``VALUE``; tHttpRequest ``HEADER_*``."""
 
 
 def claims(path: Path, head: bytes) -> bool:
@@ -304,6 +307,9 @@ class _Job(JobBehaviour):
         )
 
     def _secrets(self, node: Node, scope: str) -> None:
+        headers = node.params.get("HEADERS")
+        if headers is not None and headers.get("field") == "TABLE":
+            self._header_secrets(node, headers, scope)
         for name, param in node.params.items():
             value = param.get("value", "")
             if param.get("field") in _SETTING_FIELDS or value.strip() in ("", '""'):
@@ -320,6 +326,31 @@ class _Job(JobBehaviour):
                         source=self.src(param),
                     )
                 )
+
+    def _header_secrets(self, node: Node, headers: ET.Element, scope: str) -> None:
+        """HTTP headers that carry a credential (``Authorization``, ``X-API-Key``): name and line.
+
+        The header's value is only judged literal or not (``"Bearer abc"`` against
+        ``"Bearer " + context.token``), never kept.
+        """
+        for row in table_rows(headers):
+            name_cell = next((row[c] for c in _HEADER_NAME if c in row), None)
+            value_cell = next((row[c] for c in _HEADER_VALUE if c in row), None)
+            if name_cell is None or value_cell is None:
+                continue
+            header = plain_value(name_cell.get("value", ""))
+            value = value_cell.get("value", "")
+            if not is_secret_name(header) or value.strip() in ("", '""'):
+                continue
+            self.integration.variables.append(
+                ContextVariable(
+                    name=f"{node.name}.HEADERS[{header}]",
+                    secret=True,
+                    has_plain_value=holds_plain_secret(value, quoted=True),
+                    scope=f"{scope}, HTTP header",
+                    source=self.src(value_cell),
+                )
+            )
 
     def _run_job(self, node: Node) -> None:
         named = [plain_value(node.value(k)) for k in ("PROCESS", "PROCESS:PROCESS_TYPE_PROCESS")]

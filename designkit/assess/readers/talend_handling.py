@@ -43,6 +43,21 @@ def children(element: ET.Element, name: str) -> list[ET.Element]:
     return [child for child in element if local_name(child.tag) == name]
 
 
+def table_rows(param: ET.Element) -> list[dict[str, ET.Element]]:
+    """The rows of a TABLE parameter, each as column name -> its ``elementValue``.
+
+    Talend writes a table as one flat list of ``elementValue`` cells, row after
+    row in column order; a row ends where a column comes round again.
+    """
+    rows: list[dict[str, ET.Element]] = []
+    for cell in children(param, "elementValue"):
+        column = cell.get("elementRef", "")
+        if not rows or column in rows[-1]:
+            rows.append({})
+        rows[-1][column] = cell
+    return rows
+
+
 class Node:
     """One component: its name, kind and parameters (first of each name, with its element)."""
 
