@@ -394,7 +394,8 @@ def test_endpoints_without_credentials_and_no_url_from_a_comment(
         "Listener_Config": ("https://0.0.0.0:8081/api", ""),
         "Partner_API": ("https://partner.example.com:443", "basic"),
         "Legacy_API": ("http://legacy.example.internal:8080", ""),
-        "Orders_DB": ("jdbc:postgresql://db.example.internal:5432/orders", ""),
+        # userinfo and password= go, the rest of the query stays
+        "Orders_DB": ("jdbc:postgresql://db.example.internal:5432/orders?ssl=true", ""),
         "Broker": ("", "username/password"),
         "Salesforce_Config": ("", "oauth-user-pass"),
     }

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from designkit.assess.errors import ExportError
+from designkit.assess.flags import integration_flags
 from designkit.assess.inventory import Integration, MappingKind, StepKind, TriggerKind
 from designkit.assess.readers import ExportContents, reader_modules, talend
 
@@ -303,6 +304,29 @@ def test_synthetic_secrets_never_leave_the_reader() -> None:
         ("smtp_login", "Secrets", True, 11),  # id_Password
     ]
     assert "Synthetic-" not in str([v.model_dump_json() for v in group.shared_variables])
+
+
+def test_credentials_in_http_header_tables_are_located_never_kept() -> None:
+    integration = job(SYNTHETIC / "process/partner_headers_0.1.item")
+    secrets = [
+        (v.name, v.scope, v.has_plain_value, v.value, v.source.line)
+        for v in integration.variables
+        if v.secret
+    ]
+    assert secrets == [
+        # tRESTClient: NAME / VALUE columns; Accept is no credential.
+        ("tRESTClient_1.HEADERS[Authorization]", "component tRESTClient_1, HTTP header",
+         True, "", 11),
+        # tHttpRequest: HEADER_NAME / HEADER_VALUE columns.
+        ("tHttpRequest_1.HEADERS[X-API-Key]", "component tHttpRequest_1, HTTP header",
+         True, "", 19),
+        # tREST: "Bearer " + context.billing_token is a reference; the empty X-Api-Key is skipped.
+        ("tREST_1.HEADERS[Authorization]", "component tREST_1, HTTP header", False, "", 27),
+    ]  # fmt: skip
+    found = [(f.code, f.line) for f in integration_flags(integration) if f.code == "SEC-01"]
+    assert found == [("SEC-01", 11), ("SEC-01", 19)]
+    dumped = integration.model_dump_json() + str(integration_flags(integration))
+    assert "Synthetic-Header-" not in dumped
 
 
 def test_polling_and_event_triggers_and_a_shared_db_connection() -> None:

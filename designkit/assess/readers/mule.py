@@ -29,7 +29,8 @@ from designkit.assess.readers.mule_app import (
 )
 from designkit.assess.readers.mule_components import config_connection
 from designkit.assess.readers.mule_flow import FlowReader
-from designkit.assess.readers.mule_values import is_secret_name, read_properties, variable
+from designkit.assess.readers.mule_values import read_properties, variable
+from designkit.assess.secrets import is_secret_name
 from designkit.assess.xml_source import local_name, parse_xml
 
 _PROPERTY_SUFFIXES = {".properties", ".yaml", ".yml"}

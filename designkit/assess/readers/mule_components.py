@@ -20,7 +20,7 @@ from designkit.assess.inventory import (
 )
 from designkit.assess.readers.mule_app import GlobalConfig, MuleApp
 from designkit.assess.readers.mule_dataweave import script_mappings, unwrap_brackets
-from designkit.assess.readers.mule_values import clean_endpoint
+from designkit.assess.secrets import scrub_url
 from designkit.assess.xml_source import XmlDocument, local_name
 
 SYSTEMS = {
@@ -56,7 +56,8 @@ def config_connection(app: MuleApp, config: GlobalConfig) -> Connection:
         endpoint = f"{endpoint}/{database}" if database and not url else endpoint
     return Connection(
         name=config.name, connector=config.component, system_kind=system,
-        endpoint=clean_endpoint(app.resolve(endpoint)), auth=_auth(config), source=config.source,
+        endpoint=scrub_url(app.resolve(endpoint), drop_fragment=False), auth=_auth(config),
+        source=config.source,
     )  # fmt: skip
 
 
@@ -64,13 +65,13 @@ def http_endpoint(app: MuleApp, config: GlobalConfig | None, path: str) -> str:
     if config is None:
         return path
     if config.attribute("url"):
-        return clean_endpoint(app.resolve(config.attribute("url") + path))
+        return scrub_url(app.resolve(config.attribute("url") + path), drop_fragment=False)
     protocol = (config.attribute("protocol") or "HTTP").lower()
     host, port = config.attribute("host"), config.attribute("port")
     base = config.element.attrib.get("basePath", "")
     address = f"{protocol}://{host}" + (f":{port}" if port else "")
     joined = "/" + "/".join(part.strip("/") for part in (base, path) if part.strip("/"))
-    return clean_endpoint(app.resolve(address + (joined if joined != "/" else "")))
+    return scrub_url(app.resolve(address + (joined if joined != "/" else "")), drop_fragment=False)
 
 
 def _auth(config: GlobalConfig) -> str:
@@ -111,7 +112,7 @@ def destination(app: MuleApp, element: ET.Element) -> str:
                 return "table " + match.group(1)
     for key in ("path", "directory", "url"):
         if attrs.get(key):
-            return clean_endpoint(app.resolve(attrs[key]))
+            return scrub_url(app.resolve(attrs[key]), drop_fragment=False)
     return ""
 
 

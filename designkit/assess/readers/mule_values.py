@@ -1,11 +1,12 @@
-"""Credential-like names, placeholder values, endpoints without credentials, properties files.
+"""Placeholder values, secret-safe variables and properties files of a Mule application.
 
 A Mule application keeps its settings in ``.properties`` and YAML files named by
 ``configuration-properties``; connection elements carry hosts, users and passwords
 as attributes. An assessment must show where a credential sits in plain text
 without ever repeating it, so every value passes through here: a secret's value
-is dropped and only whether it was a literal is kept; endpoints lose userinfo and
-credential-carrying query parameters.
+is dropped and only whether it was a literal is kept. Which names are secrets and
+how endpoints lose their credentials is shared with the other readers
+(:mod:`designkit.assess.secrets`).
 """
 
 from __future__ import annotations
@@ -19,29 +20,13 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from designkit.assess.errors import ExportError
 from designkit.assess.inventory import ContextVariable, Source
+from designkit.assess.secrets import is_secret_name
 
-_SECRET = re.compile(
-    r"passw(?:or)?d|pwd|secret|token|api[_-]?key|private[_.\s-]?key|client[_-]?secret|passphrase",
-    re.I,
-)
-_NOT_SECRET_SUFFIX = re.compile(
-    r"(?:url|uri|path|endpoint|host|port|timeout|ttl|expiry|expiration|type|name|header|"
-    r"length|size|file|location|enabled|policy|grant)$",
-    re.I,
-)
 _REFERENCE = re.compile(
     r"\$\{|#\{|#\[|!\[|\bsecure::|^enc[:(]|^encrypted[:(]|\bp\(\s*['\"]|^context\.\w",
     re.I,
 )
 _PLACEHOLDER = re.compile(r"<[^<>]*>|\*+|x+|\.{3}|changeme|change[_-]?me|todo|tbd|none|null", re.I)
-_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][\w+.-]*://)[^/@\s?#]*@")
-_ORACLE_THIN = re.compile(r"(?P<lead>:thin:)[^@\s]*@")
-
-
-def is_secret_name(name: str) -> bool:
-    """A credential-like key: password, secret, token, api key... (not ``tokenUrl``)."""
-    last = re.split(r"[.\s]", name.strip())[-1] or name
-    return bool(_SECRET.search(last)) and not _NOT_SECRET_SUFFIX.search(last)
 
 
 def is_plain_value(value: str) -> bool:
@@ -63,21 +48,6 @@ def variable(name: str, value: str, scope: str, source: Source) -> ContextVariab
             source=source,
         )
     return ContextVariable(name=name, value=value, scope=scope, source=source)
-
-
-def clean_endpoint(endpoint: str) -> str:
-    """Drop ``user:pass@`` and query strings or ``;key=value`` parts that carry credentials."""
-    text = _USERINFO.sub(r"\g<scheme>", endpoint.strip())
-    text = _ORACLE_THIN.sub(r"\g<lead>@", text)
-    if "?" in text:
-        base, _, query = text.partition("?")
-        keys = [part.split("=", 1)[0] for part in re.split(r"[&;]", query)]
-        text = base if any(is_secret_name(key) or key.lower() == "user" for key in keys) else text
-    if ";" in text:
-        head, *parts = text.split(";")
-        kept = [part for part in parts if not is_secret_name(part.split("=", 1)[0])]
-        text = ";".join([head, *kept])
-    return text
 
 
 def read_properties(path: Path, display: str, scope: str) -> list[ContextVariable]:

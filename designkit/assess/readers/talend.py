@@ -35,20 +35,19 @@ from designkit.assess.inventory import (
     TriggerKind,
 )
 from designkit.assess.readers import ExportContents
-from designkit.assess.readers.talend_handling import JobBehaviour, Node, children
+from designkit.assess.readers.talend_handling import JobBehaviour, Node, children, table_rows
 from designkit.assess.readers.talend_mapper import read_mappings, reject_outputs
-from designkit.assess.readers.talend_parts import (
-    holds_plain_secret,
-    is_secret_name,
-    plain_value,
-    safe_endpoint,
-)
+from designkit.assess.readers.talend_parts import holds_plain_secret, plain_value
+from designkit.assess.secrets import TALEND_WORDS, is_secret_name, scrub_url
 from designkit.assess.xml_source import XmlDocument, local_name, parse_xml
 
 PLATFORM = "talend"
 _VERSION_SUFFIX = re.compile(r"_\d+\.\d+$")
 _CORRELATION = re.compile(r"correlation|traceparent|x-request-id|trace[_-]?id", re.IGNORECASE)
 _SETTING_FIELDS = {"CHECK", "RADIO", "CLOSED_LIST", "TECHNICAL", "COMPONENT_LIST"}
+_HEADER_NAME = ("NAME", "HEADER_NAME", "KEY")
+_HEADER_VALUE = ("VALUE", "HEADER_VALUE")
+"""Columns of the HEADERS table: tRESTClient / tREST ``NAME``, ``VALUE``; tHttpRequest ``HEADER_*``."""
 
 
 def claims(path: Path, head: bytes) -> bool:
@@ -94,7 +93,7 @@ def _variable(
     document: XmlDocument, element: ET.Element, name: str, value: str, scope: str, *, quoted: bool
 ) -> ContextVariable:
     """A variable whose value is dropped when its name or its Talend type says credential."""
-    secret = is_secret_name(name) or element.get("type") == "id_Password"
+    secret = is_secret_name(name, TALEND_WORDS) or element.get("type") == "id_Password"
     return ContextVariable(
         name=name,
         value="" if secret else value,
@@ -118,7 +117,9 @@ def _metadata_connection(
     """A repository DB connection; Studio writes its Password attribute encrypted."""
     name = _VERSION_SUFFIX.sub("", path.name.removesuffix(".item"))
     server, port, sid = (element.get(k, "") for k in ("ServerName", "Port", "SID"))
-    endpoint = safe_endpoint(element.get("URL", "")) or server + (f":{port}" if port else "")
+    endpoint = scrub_url(element.get("URL", ""), drop_fragment=False) or server + (
+        f":{port}" if port else ""
+    )
     endpoint += f"/{sid}" if sid else ""
     contents.shared_connections.append(
         Connection(
@@ -268,7 +269,9 @@ class _Job(JobBehaviour):
             host, port = plain_value(node.value("HOST")), plain_value(node.value("PORT"))
             db = plain_value(node.value("DBNAME", "SID", "SERVICE_NAME", "DATABASE"))
             endpoint = (
-                safe_endpoint(plain_value(url)) if url else host + (f":{port}" if port else "")
+                scrub_url(plain_value(url), drop_fragment=False)
+                if url
+                else host + (f":{port}" if port else "")
             )
             endpoint += f"/{db}" if db and not url else ""
             table = plain_value(node.value("TABLE"))
@@ -276,7 +279,7 @@ class _Job(JobBehaviour):
             auth = "user/password" if node.value("USER") else ""
         elif system == "http":
             url = node.value("URL", "URI", "ENDPOINT", "REST_ENDPOINT", "WSDL", "WFS_URL")
-            endpoint = safe_endpoint(plain_value(url))
+            endpoint = scrub_url(plain_value(url), drop_fragment=False)
             if node.flag("NEED_AUTH") or node.value("AUTH_TYPE"):
                 auth = plain_value(node.value("AUTH_TYPE") or "basic").lower()
         elif system == "ftp":
@@ -288,7 +291,7 @@ class _Job(JobBehaviour):
         elif system == "queue":
             server = plain_value(node.value("SERVER_URL", "BROKER_URL", "BROKER_LIST", "HOST"))
             topic = plain_value(node.value("TOPIC", "QUEUE", "TO", "DESTINATION", "QUEUE_NAME"))
-            endpoint = safe_endpoint(server) + (f" {topic}" if topic else "")
+            endpoint = scrub_url(server, drop_fragment=False) + (f" {topic}" if topic else "")
         elif system == "email":
             endpoint = plain_value(node.value("SMTP_HOST", "HOST"))
         else:
@@ -304,11 +307,16 @@ class _Job(JobBehaviour):
         )
 
     def _secrets(self, node: Node, scope: str) -> None:
+        headers = node.params.get("HEADERS")
+        if headers is not None and headers.get("field") == "TABLE":
+            self._header_secrets(node, headers, scope)
         for name, param in node.params.items():
             value = param.get("value", "")
             if param.get("field") in _SETTING_FIELDS or value.strip() in ("", '""'):
                 continue
-            if (is_secret_name(name) or param.get("field") == "PASSWORD") and node.active(name):
+            if (
+                is_secret_name(name, TALEND_WORDS) or param.get("field") == "PASSWORD"
+            ) and node.active(name):
                 self.integration.variables.append(
                     ContextVariable(
                         name=f"{node.name}.{name}" if node.component else name,
@@ -318,6 +326,31 @@ class _Job(JobBehaviour):
                         source=self.src(param),
                     )
                 )
+
+    def _header_secrets(self, node: Node, headers: ET.Element, scope: str) -> None:
+        """HTTP headers that carry a credential (``Authorization``, ``X-API-Key``): name and line.
+
+        The header's value is only judged literal or not (``"Bearer abc"`` against
+        ``"Bearer " + context.token``), never kept.
+        """
+        for row in table_rows(headers):
+            name_cell = next((row[c] for c in _HEADER_NAME if c in row), None)
+            value_cell = next((row[c] for c in _HEADER_VALUE if c in row), None)
+            if name_cell is None or value_cell is None:
+                continue
+            header = plain_value(name_cell.get("value", ""))
+            value = value_cell.get("value", "")
+            if not is_secret_name(header) or value.strip() in ("", '""'):
+                continue
+            self.integration.variables.append(
+                ContextVariable(
+                    name=f"{node.name}.HEADERS[{header}]",
+                    secret=True,
+                    has_plain_value=holds_plain_secret(value, quoted=True),
+                    scope=f"{scope}, HTTP header",
+                    source=self.src(value_cell),
+                )
+            )
 
     def _run_job(self, node: Node) -> None:
         named = [plain_value(node.value(k)) for k in ("PROCESS", "PROCESS:PROCESS_TYPE_PROCESS")]

@@ -29,8 +29,8 @@ from designkit.assess.readers.talend_parts import (
     number,
     plain_value,
     route_trigger,
-    safe_endpoint,
 )
+from designkit.assess.secrets import scrub_url
 from designkit.assess.xml_source import XmlDocument, local_name
 
 _RETRY = re.compile(r"RETR(Y|IES)|ATTEMPTS|TRY_TIMES|MAXIMUM_REDELIVERIES", re.IGNORECASE)
@@ -41,6 +41,21 @@ _MILLISECONDS = {("tFileFetch", "TIMEOUT")}
 
 def children(element: ET.Element, name: str) -> list[ET.Element]:
     return [child for child in element if local_name(child.tag) == name]
+
+
+def table_rows(param: ET.Element) -> list[dict[str, ET.Element]]:
+    """The rows of a TABLE parameter, each as column name -> its ``elementValue``.
+
+    Talend writes a table as one flat list of ``elementValue`` cells, row after
+    row in column order; a row ends where a column comes round again.
+    """
+    rows: list[dict[str, ET.Element]] = []
+    for cell in children(param, "elementValue"):
+        column = cell.get("elementRef", "")
+        if not rows or column in rows[-1]:
+            rows.append({})
+        rows[-1][column] = cell
+    return rows
 
 
 class Node:
@@ -172,11 +187,12 @@ class JobBehaviour:
                 )
             )
         if node.component == "cErrorHandler" and "DEAD" in node.value("ERROR_HANDLER").upper():
+            channel = scrub_url(plain_value(node.value("URI")), drop_fragment=False)
             handling.append(
                 ErrorHandling(
                     kind=ErrorHandlingKind.DEAD_LETTER,
                     step=node.name,
-                    detail=f"dead letter channel {safe_endpoint(plain_value(node.value('URI')))}",
+                    detail=f"dead letter channel {channel}",
                     source=self.src(node.element),
                 )
             )
@@ -283,7 +299,9 @@ class JobBehaviour:
             if found:
                 kind = TriggerKind(found[0])
                 period = plain_value(node.value("PERIOD", "CRON_EXPRESSION", "CRON"))
-                detail = safe_endpoint(uri) or plain_value(node.value("URL", "PATH"))
+                detail = scrub_url(uri, drop_fragment=False) or plain_value(
+                    node.value("URL", "PATH")
+                )
                 detail = (
                     f"every {period} ms"
                     if node.component == "cTimer" and period

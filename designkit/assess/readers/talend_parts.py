@@ -17,23 +17,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from designkit.assess.inventory import MappingKind, StepKind
-
-SECRET_NAME = re.compile(
-    r"pass(?:word|wd|phrase)?(?![a-z])|pwd|secret|token|api_?key|private[ _-]?key",
-    re.IGNORECASE,
-)
-"""A credential-like name; ``PASS`` is Talend's own parameter name for database passwords."""
 
 _PLACEHOLDER = re.compile(
     r"\$\{|#\{|\bcontext\.|\bglobalMap\b|p\('|secure::|^enc:|encrypted", re.IGNORECASE
 )
-
-
-def is_secret_name(name: str) -> bool:
-    return bool(SECRET_NAME.search(name))
 
 
 def java_literal(expression: str) -> str | None:
@@ -289,24 +278,6 @@ def route_trigger(component: str, uri: str) -> tuple[str, str] | None:
         "kafka": ("event", "queue"),
         "amqp": ("event", "queue"),
     }.get(scheme)
-
-
-# -- endpoints ----------------------------------------------------------------------------
-
-
-def safe_endpoint(text: str) -> str:
-    """An endpoint without ``user:pass@`` and without query parameters that carry credentials."""
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return text
-    if not parts.scheme or not parts.netloc:
-        return text
-    netloc = parts.netloc.rsplit("@", 1)[-1]
-    query = urlencode(
-        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_secret_name(k)]
-    )
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 # -- tMap expressions ---------------------------------------------------------------------

@@ -31,9 +31,7 @@ from designkit.assess.inventory import (
 from designkit.assess.json_source import LinedDict, parse_json
 from designkit.assess.readers import ExportContents
 from designkit.assess.readers.workato_expressions import (
-    is_credential_name,
     is_plain_value,
-    safe_url,
 )
 from designkit.assess.readers.workato_shapes import (
     PLATFORM,
@@ -43,6 +41,7 @@ from designkit.assess.readers.workato_shapes import (
     zip_stem,
 )
 from designkit.assess.readers.workato_steps import RecipeWalk
+from designkit.assess.secrets import is_secret_name, scrub_url
 
 _RECIPE_HEAD = re.compile(rb'"code"\s*:\s*[{"]')
 _STEP_KEY = re.compile(rb'\\?"(?:keyword|provider|recipe_id)\\?"')  # also inside a code string
@@ -178,10 +177,10 @@ def _connection_file(document: Any, display: str) -> Connection:
     endpoint, auth = "", ""
     for key, value in _flat(document.get("input") or document.get("properties") or {}):
         shown = text(value)
-        if is_credential_name(key):
+        if is_secret_name(key):
             continue
         if not endpoint and re.search(r"host|url|uri|endpoint|server", key, re.I) and shown:
-            endpoint = safe_url(shown) if "://" in shown else shown
+            endpoint = scrub_url(shown, drop_fragment=True) if "://" in shown else shown
         if not auth and re.search(r"auth", key, re.I):
             auth = shown
     return Connection(
@@ -198,7 +197,7 @@ def _connection_secrets(document: LinedDict, connection: Connection) -> list[Con
     """Credential-like properties a connection file carries (the value is never kept)."""
     found: list[ContextVariable] = []
     for key, value in _flat(document.get("input") or document.get("properties") or {}):
-        if is_credential_name(key):
+        if is_secret_name(key):
             found.append(
                 ContextVariable(
                     name=key,

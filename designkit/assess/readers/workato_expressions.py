@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from designkit.assess.inventory import MappingKind
+from designkit.assess.secrets import scrub_url
 
 _DP = re.compile(r"_dp\('((?:[^'\\]|\\.)*)'\)")
 _OLD_PILL = re.compile(r"_\('((?:[^'\\]|\\.)*)'\)")
@@ -28,11 +28,6 @@ _TERNARY = re.compile(r"\s\?\s.*\s:\s", re.S)
 _IF_WORD = re.compile(r"\b(?:if|unless|case|when)\b")
 _LITERAL = re.compile(r"""^(?:'[^']*'|"[^"]*"|-?\d+(?:\.\d+)?|true|false|nil|null)$""", re.I)
 
-_CREDENTIAL = re.compile(
-    r"password|passwd|pwd|secret|token|api[_-]?key|private[ _-]?key|client_secret"
-    r"|authorization",
-    re.I,
-)
 _PLACEHOLDER = re.compile(
     r"^\s*(?:\$\{.*\}|#\{.*\}|=.*|context\.\S+|p\(['\"].*['\"]\)|secure::.*|enc:.*"
     r"|\{\{.*\}\}|account_property\(.*\)|\*+|<[^>]*>)\s*$",
@@ -141,11 +136,6 @@ def _formula_kind(body: str) -> MappingKind:
     return MappingKind.FORMULA
 
 
-def is_credential_name(name: str) -> bool:
-    """A name that says it holds a credential (password, token, API key, secret ...)."""
-    return bool(_CREDENTIAL.search(name))
-
-
 def is_plain_value(value: str) -> bool:
     """A literal, non-empty value: not a datapill, formula, property reference or mask."""
     return bool(value.strip()) and not _PLACEHOLDER.match(value) and "_dp(" not in value
@@ -156,22 +146,7 @@ def account_properties(expression: str) -> list[str]:
     return _ACCOUNT_PROPERTY.findall(expression)
 
 
-def safe_url(url: str) -> str:
-    """The URL without ``user:pass@`` and without query parameters that carry credentials."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return ""
-    netloc = parts.netloc.rsplit("@", 1)[-1]
-    query = [
-        (key, value)
-        for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not is_credential_name(key)
-    ]
-    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query), ""))
-
-
 def first_url(text: str) -> str:
     """The first absolute URL in a value (datapills and text around it dropped)."""
     match = _URL.search(_mark_pills(text).replace(_MARK, ""))
-    return safe_url(match.group(0)) if match else ""
+    return scrub_url(match.group(0), drop_fragment=True) if match else ""

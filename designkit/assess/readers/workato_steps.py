@@ -29,11 +29,9 @@ from designkit.assess.inventory import (
 )
 from designkit.assess.readers.workato_expressions import (
     account_properties,
-    is_credential_name,
     is_plain_value,
     mapping_kind,
     render,
-    safe_url,
 )
 from designkit.assess.readers.workato_shapes import (
     CALL_OPS,
@@ -56,6 +54,7 @@ from designkit.assess.readers.workato_shapes import (
     text,
     trigger_kind,
 )
+from designkit.assess.secrets import is_secret_name, scrub_url
 
 
 @dataclass
@@ -335,7 +334,7 @@ class RecipeWalk:
                 self.integration.passes_correlation_id = source
             kind = mapping_kind(expression) if isinstance(item, str) else MappingKind.CONSTANT
             shown = render(expression)
-            if is_credential_name(str(key)) and is_plain_value(expression):
+            if is_secret_name(str(key)) and is_plain_value(expression):
                 shown = "(literal credential, not shown)"
                 self.integration.variables.append(
                     ContextVariable(
@@ -367,7 +366,7 @@ class RecipeWalk:
                 continue
             raw = text(value)
             source = Source(file=self.display, line=self._key_line(data, str(key)))
-            secret = is_credential_name(str(key))
+            secret = is_secret_name(str(key))
             for prop in account_properties(raw):
                 self._property(prop, source)
             self.integration.variables.append(
@@ -387,7 +386,7 @@ class RecipeWalk:
         self.properties.add(name)
         self.integration.variables.append(
             ContextVariable(
-                name=name, secret=is_credential_name(name), scope="account property", source=source
+                name=name, secret=is_secret_name(name), scope="account property", source=source
             )
         )
 
@@ -398,7 +397,7 @@ class RecipeWalk:
         key = provider
         connection = self.accounts.get(provider)
         if connection is None:
-            host = safe_url(url).split("/")[2] if "://" in url else ""
+            host = scrub_url(url, drop_fragment=True).split("/")[2] if "://" in url else ""
             key = f"{provider}:{host}" if host else provider
             connection = Connection(
                 name=host or provider,
