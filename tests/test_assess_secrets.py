@@ -72,7 +72,10 @@ NAMES = [
     ("sftp.passphrase", True, True, True),  # fixed: Workato missed passphrases
     ("tokenExpiry", False, False, False),  # fixed: an expiry, not the token
     ("passwordPolicy", False, False, False),  # fixed: a policy, not a password
-    ("authorizationHeader", False, False, False),  # fixed: the header's name, not its value
+    # an "authorizationHeader" setting usually holds the header's value ("Basic ...", "Bearer
+    # ..."): taken for a credential, so its value is never written out
+    ("authorizationHeader", True, True, True),
+    ("tokenHeader", True, True, True),
     ("auth", False, False, False),
     ("apikey", True, True, True),
     ("APIKEY", True, True, True),

@@ -27,11 +27,13 @@ _SECRET = re.compile(
     re.IGNORECASE,
 )
 _NOT_SECRET_SUFFIX = re.compile(
-    r"(?:url|uri|path|endpoint|host|port|timeout|ttl|expiry|expiration|type|name|header|"
+    r"(?:url|uri|path|endpoint|host|port|timeout|ttl|expiry|expiration|type|name|"
     r"length|size|file|location|enabled|policy|grant)$",
     re.IGNORECASE,
 )
-"""A name ending so (``tokenUrl``, ``password_file``, ``secretName``) holds what it ends with."""
+"""A name ending so (``tokenUrl``, ``password_file``, ``secretName``) holds what it ends with.
+Not ``header``: an ``authorizationHeader`` setting usually holds the header's value, and a
+name wrongly taken for a credential costs a hidden value, the other way a printed one."""
 
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 """Words of a name: ``DB_PASS`` -> DB, PASS; ``dbPass`` -> db, Pass; ``bypass`` -> bypass."""
