@@ -31,6 +31,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "hub-spoke-hr-payroll.md"
 DESIGNKIT = [sys.executable, "-m", "designkit"]
 BARE = [sys.executable, "-c", "import markdown_it"]
+FLOOR = [sys.executable, "-c", "import click, markdown_it; from pydantic import BaseModel"]
+"""What ``parse`` cannot do without: its CLI library, its Markdown parser and the model's
+base class, imported and nothing of designkit. Its ratio to the bare import is the floor
+under ``parse``'s."""
 
 COMMANDS: dict[str, list[str]] = {
     "parse": ["parse", str(SAMPLE)],
@@ -65,6 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.pairs,
         )
         results[name] = pairs.summary()
+    results["dependency floor"] = alternate(
+        lambda: run(FLOOR), lambda: run(BARE), args.pairs
+    ).summary()
     for name, (against, target) in TARGETS.items():
         pairs = alternate(
             lambda name=name: run(command_of(name)),
@@ -86,6 +93,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             f"  designkit {name:<10} {summary['measured_median_s']:.3f} s  {describe(summary)} of bare"
         )
+    floor = results["dependency floor"]
+    print(
+        f"  floor: click + markdown_it + pydantic.BaseModel imported, no designkit: "
+        f"{floor['measured_median_s']:.3f} s, {describe(floor)} of bare"
+    )
     for name, (against, target) in TARGETS.items():
         summary = results[f"{name} vs {against}"]
         met = "met" if summary["ratio_median"] <= target else "NOT met"
