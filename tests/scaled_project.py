@@ -114,7 +114,14 @@ class Project:
             p.read_text("utf-8", "replace") for p in sorted(self.root.glob("worker-*.log"))
         )
 
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
+        """Kill the workers still running, drop the project's schema."""
         for process in self.workers:
             if process.poll() is None:
                 process.kill()

@@ -63,10 +63,9 @@ def test_a_batch_killed_mid_way_loads_once_and_its_poison_goes_alone(
     database: str,
     tmp_path: Path,
 ) -> None:
-    project = make_project(tmp_path, broker, database)
-    _batching(project)
-    _kill_once_at(project, KILL_AT)
-    try:
+    with make_project(tmp_path, broker, database) as project:
+        _batching(project)
+        _kill_once_at(project, KILL_AT)
         good, poison = write_input(project, tmp_path / "input.jsonl", RECORDS)
         published = project.cli("run", "--input", str(tmp_path / "input.jsonl"))
         assert published.returncode == 0, published.stderr
@@ -116,8 +115,6 @@ def test_a_batch_killed_mid_way_loads_once_and_its_poison_goes_alone(
         loaded, _dead = final_state(project)
         assert_loaded_once(loaded, good)
         assert_no_secret(project, published.stdout, published.stderr)
-    finally:
-        project.close()
 
 
 def _publish_again(project: Project, source: Path, *, first: int, count: int) -> None:

@@ -80,8 +80,7 @@ def test_publisher_gives_up_when_the_broker_goes_away_while_declaring(
     database: str,
     tmp_path: Path,
 ) -> None:
-    project = make_project(tmp_path, broker, database)
-    try:
+    with make_project(tmp_path, broker, database) as project:
         _tune(project, publish_give_up_seconds=1.0)
         write_input(project, tmp_path / "input.jsonl", RECORDS)
         proxy, relayed = relay(project.env["RABBITMQ_URL"], 5672)
@@ -93,8 +92,6 @@ def test_publisher_gives_up_when_the_broker_goes_away_while_declaring(
         assert "gave up after 1 s without the broker" in line
         assert '"reconnecting"' in result.stderr
         assert_no_secret(project, result.stdout, result.stderr)
-    finally:
-        project.close()
 
 
 @pytest.mark.parametrize(
@@ -116,8 +113,7 @@ def test_worker_loss_gives_up_in_one_line_and_a_restart_loses_nothing(
     pattern: bytes,
     after: bool,
 ) -> None:
-    project = make_project(tmp_path, broker, database)
-    try:
+    with make_project(tmp_path, broker, database) as project:
         _tune(project, worker_give_up_seconds=1.0)
         good, poison = write_input(project, tmp_path / "input.jsonl", RECORDS)
         published = project.cli("publish", "--input", str(tmp_path / "input.jsonl"))
@@ -132,8 +128,6 @@ def test_worker_loss_gives_up_in_one_line_and_a_restart_loses_nothing(
         assert '"connection lost"' in result.stderr
         assert_no_secret(project, result.stdout, result.stderr)
         _all_once(project, good, poison)
-    finally:
-        project.close()
 
 
 def test_health_counts_a_dead_letter_once_after_a_sigkill_between_copy_and_ack(
@@ -145,8 +139,7 @@ def test_health_counts_a_dead_letter_once_after_a_sigkill_between_copy_and_ack(
     the broker confirmed the first DLQ copy and before its batch commits and acks."""
     import psycopg
 
-    project = make_project(tmp_path, broker, database)
-    try:
+    with make_project(tmp_path, broker, database) as project:
         good, poison = write_input(project, tmp_path / "input.jsonl", RECORDS)
         assert project.cli("publish", "--input", str(tmp_path / "input.jsonl")).returncode == 0
         with psycopg.connect(project.database) as lock:
@@ -175,8 +168,6 @@ def test_health_counts_a_dead_letter_once_after_a_sigkill_between_copy_and_ack(
         health = json.loads(project.cli("health").stdout.splitlines()[0])
         assert health["queue_depth"]["dlq"] == len(poison)
         assert health["dlq_messages"] == len(poison) + 1  # the broker holds one copy twice
-    finally:
-        project.close()
 
 
 def _broker_dlq(project: Project) -> int:

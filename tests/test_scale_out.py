@@ -156,8 +156,7 @@ def clean_run(
     broker: Broker, database: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Run]:
     tmp = tmp_path_factory.mktemp("clean")
-    project = make_project(tmp, broker, database)
-    try:
+    with make_project(tmp, broker, database) as project:
         _install_faults(project)
         good, poison = write_input(project, tmp / "input.jsonl", RECORDS)
         expected = expected_outcome(good, poison)
@@ -173,8 +172,6 @@ def clean_run(
             assert consumers.count(f"{project.queue}\t50") == WORKERS, consumers
         print(f"{RECORDS} records through {WORKERS} workers in {seconds:.1f}s")
         yield Run(project, expected, seconds)
-    finally:
-        project.close()
 
 
 def test_ten_thousand_records_load_exactly_once_across_three_workers(clean_run: Run) -> None:
@@ -292,16 +289,15 @@ def test_sigkill_and_connection_loss_change_nothing(
     session: the survivors reconnect and the final state is the clean run's."""
     if broker.vhost is None:
         pytest.skip("rabbitmqctl is not available to close the broker's connections")
-    project = make_project(tmp_path, broker, database)
-    _install_faults(project)
-    # pace the workers (3 ms a record, in the user's hook) so each blow lands mid-run
-    (project.root / "src" / "integration_pipeline" / "user_hooks.py").write_text(
-        "import time\n\n\ndef transform(record, target_field, source_value):\n"
-        "    if target_field == 'event_type':\n        time.sleep(0.003)\n"
-        "    return source_value\n",
-        encoding="utf-8",
-    )
-    try:
+    with make_project(tmp_path, broker, database) as project:
+        _install_faults(project)
+        # pace the workers (3 ms a record, in the user's hook) so each blow lands mid-run
+        (project.root / "src" / "integration_pipeline" / "user_hooks.py").write_text(
+            "import time\n\n\ndef transform(record, target_field, source_value):\n"
+            "    if target_field == 'event_type':\n        time.sleep(0.003)\n"
+            "    return source_value\n",
+            encoding="utf-8",
+        )
         good, poison = write_input(project, tmp_path / "input.jsonl", RECORDS)
         expected = expected_outcome(good, poison)
         for _ in range(WORKERS):
@@ -336,8 +332,6 @@ def test_sigkill_and_connection_loss_change_nothing(
         assert "ConnectionClosedByBroker" in logs and "StateLost" in logs
         assert project.stop_workers()[1:] == [0] * (WORKERS - 1)
         assert_no_secret(project, published.stdout, published.stderr)
-    finally:
-        project.close()
 
 
 # -- operations -------------------------------------------------------------------------
@@ -346,8 +340,7 @@ def test_sigkill_and_connection_loss_change_nothing(
 def test_health_and_secrets(broker: Broker, database: str, tmp_path: Path) -> None:
     """Readiness reports the broker's queue depths; liveness reads the worker heartbeat;
     a missing URL is a one-line configuration error; no password is ever printed."""
-    project = make_project(tmp_path, broker, database, level="INFO")
-    try:
+    with make_project(tmp_path, broker, database, level="INFO") as project:
         first = project.cli("health")
         assert first.returncode == 1 and "start a worker" in first.stderr  # no queues yet
         published = project.cli("run")  # the bundled sample: 20 records
@@ -391,8 +384,6 @@ def test_health_and_secrets(broker: Broker, database: str, tmp_path: Path) -> No
         assert refused.returncode == 1 and "unavailable: cannot connect" in refused.stderr
         assert "Traceback" not in refused.stderr and len(refused.stderr.splitlines()) == 1
         assert_no_secret(project, refused.stdout, refused.stderr)
-    finally:
-        project.close()
 
 
 def test_publishing_gives_up_when_the_broker_goes_away(
@@ -400,8 +391,7 @@ def test_publishing_gives_up_when_the_broker_goes_away(
 ) -> None:
     """The broker vanishes mid-publish and stays away: `run` reconnects with backoff, then
     gives up after `publish_give_up_seconds` with one line saying how far it got."""
-    project = make_project(tmp_path, broker, database)
-    try:
+    with make_project(tmp_path, broker, database) as project:
         with project.config() as data:
             data["rabbitmq"].update(
                 publish_give_up_seconds=1.5,
@@ -433,8 +423,6 @@ def test_publishing_gives_up_when_the_broker_goes_away(
         assert 0 < published < 200_000
         assert '"reconnecting"' in output and "Traceback" not in output
         assert_no_secret(project, output)
-    finally:
-        project.close()
 
 
 def test_an_http_source_is_published_page_by_page(
@@ -442,52 +430,51 @@ def test_an_http_source_is_published_page_by_page(
 ) -> None:
     """`run` with `transport: rabbitmq` and an HTTP source publishes the source's pages
     (through its retries), not a file; the workers load every record once."""
-    project = make_project(tmp_path, broker, database)
-    records = [
-        json.loads(line)
-        for line in (project.root / "data" / "sample.jsonl").read_text("utf-8").splitlines()
-        if line.strip()
-    ]
-    requests: list[str] = []
+    with make_project(tmp_path, broker, database) as project:
+        records = [
+            json.loads(line)
+            for line in (project.root / "data" / "sample.jsonl").read_text("utf-8").splitlines()
+            if line.strip()
+        ]
+        requests: list[str] = []
 
-    class Pages(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            requests.append(self.path)
-            start = int(self.path.rsplit("from=", 1)[-1]) if "from=" in self.path else 0
-            body: dict[str, Any] = {"items": records[start : start + 7]}
-            if start + 7 < len(records):
-                body["next"] = f"/orders?from={start + 7}"
-            data = json.dumps(body).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+        class Pages(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                requests.append(self.path)
+                start = int(self.path.rsplit("from=", 1)[-1]) if "from=" in self.path else 0
+                body: dict[str, Any] = {"items": records[start : start + 7]}
+                if start + 7 < len(records):
+                    body["next"] = f"/orders?from={start + 7}"
+                data = json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
 
-        def log_message(self, *args: Any) -> None:
-            pass
+            def log_message(self, *args: Any) -> None:
+                pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with project.config() as data:
-            data["source"] = {
-                "kind": "http",
-                "url": f"http://127.0.0.1:{server.server_address[1]}/orders",
-                "records_path": "items",
-                "paging": {"style": "next_link", "next_path": "next"},
-            }
-        published = project.cli("run")
-        assert published.returncode == 0, published.stderr[-2000:]
-        assert json.loads(published.stdout.splitlines()[-1]) == {"published": len(records)}
-        assert len(requests) == 3  # 7 + 7 + 6
-        worker = project.cli("worker", "--exit-when-idle", "1", timeout=60)
-        assert worker.returncode == 0, worker.stderr[-2000:]
-        assert project.counts() == (len(records), 0)
-    finally:
-        server.shutdown()
-        server.server_close()
-        project.close()
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            with project.config() as data:
+                data["source"] = {
+                    "kind": "http",
+                    "url": f"http://127.0.0.1:{server.server_address[1]}/orders",
+                    "records_path": "items",
+                    "paging": {"style": "next_link", "next_path": "next"},
+                }
+            published = project.cli("run")
+            assert published.returncode == 0, published.stderr[-2000:]
+            assert json.loads(published.stdout.splitlines()[-1]) == {"published": len(records)}
+            assert len(requests) == 3  # 7 + 7 + 6
+            worker = project.cli("worker", "--exit-when-idle", "1", timeout=60)
+            assert worker.returncode == 0, worker.stderr[-2000:]
+            assert project.counts() == (len(records), 0)
+        finally:
+            server.shutdown()
+            server.server_close()
 
 
 def test_embedded_transport_with_postgres_state(
@@ -495,10 +482,9 @@ def test_embedded_transport_with_postgres_state(
 ) -> None:
     """`state: postgres` alone: one process, its DLQ and idempotency marks in PostgreSQL
     (shared, so a second process sees the first one's marks), the dlq commands on it."""
-    project = make_project(tmp_path, broker, database)
-    with project.config() as data:
-        data["transport"] = "embedded"
-    try:
+    with make_project(tmp_path, broker, database) as project:
+        with project.config() as data:
+            data["transport"] = "embedded"
         good, poison = write_input(project, tmp_path / "input.jsonl", records=300)
         first = project.cli("run", "--input", str(tmp_path / "input.jsonl"))
         assert first.returncode == 0, first.stderr[-2000:]
@@ -518,8 +504,6 @@ def test_embedded_transport_with_postgres_state(
         assert replayed["dead_lettered"] == len(poison) - 1  # still poison: back in the queue
         loaded = project.sql("SELECT max(_write_count) FROM SCHEMA.order_event")[0][0]
         assert loaded == 1
-    finally:
-        project.close()
 
 
 def _metrics_from_the_broker(project: Project, tmp_path: Path) -> str:
