@@ -1,4 +1,4 @@
-"""Shared fixtures: repository paths and golden-file comparison.
+"""Shared fixtures: repository paths, golden-file comparison and the local services.
 
 Golden files are reviewed like code. Regenerate them with ``make golden``
 (``pytest --update-golden``) and read the diff before committing.
@@ -8,8 +8,15 @@ from __future__ import annotations
 
 import difflib
 import os
+import secrets
+import shutil
+import subprocess
 import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -116,3 +123,47 @@ def require_python_module(name: str) -> None:
     if os.environ.get("DESIGNKIT_REQUIRE_SERVICES") == "1":
         pytest.fail(reason)
     pytest.skip(reason)
+
+
+def rabbitmqctl(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["rabbitmqctl", *args], capture_output=True, text=True, timeout=60, check=check
+    )
+
+
+@dataclass
+class Broker:
+    url: str
+    password: str
+    vhost: str | None  # None: the default vhost (no rabbitmqctl to make our own)
+
+
+@pytest.fixture(scope="module")
+def broker() -> Iterator[Broker]:
+    """RabbitMQ for one test module: its own vhost and user, with a password that must
+    never show in any output, both removed afterwards (the default vhost and guest when
+    rabbitmqctl cannot make them)."""
+    require_python_module("pika")
+    require_service("RabbitMQ", RABBITMQ_URL, default_port=5672)
+    if shutil.which("rabbitmqctl") is None or rabbitmqctl("status", check=False).returncode:
+        yield Broker(RABBITMQ_URL, "", None)
+        return
+    tag = uuid.uuid4().hex[:8]
+    vhost, user, password = f"designkit-test-{tag}", f"designkit-{tag}", secrets.token_hex(12)
+    rabbitmqctl("add_vhost", vhost)
+    rabbitmqctl("add_user", user, password)
+    rabbitmqctl("set_permissions", "-p", vhost, user, ".*", ".*", ".*")
+    host = RABBITMQ_URL.split("@")[-1].split("/")[0]
+    try:
+        yield Broker(f"amqp://{user}:{password}@{host}/{quote(vhost, safe='')}", password, vhost)
+    finally:
+        rabbitmqctl("delete_vhost", vhost, check=False)  # its queues go with it
+        rabbitmqctl("delete_user", user, check=False)
+
+
+@pytest.fixture(scope="module")
+def database() -> str:
+    """The PostgreSQL URL; each project makes (and drops) a schema of its own in it."""
+    require_python_module("psycopg")
+    require_service("PostgreSQL", POSTGRES_URL, default_port=5432)
+    return POSTGRES_URL

@@ -4,7 +4,7 @@ redelivered, and it loads exactly once; a batch delivered again after it was com
 loads nothing twice; a poison record of a batch goes to the DLQ alone while the rest of
 its batch loads.
 
-The services, the project and its helpers are test_scale_out's (same skips)."""
+The services and the project are tests/scaled_project.py's (same skips)."""
 
 from __future__ import annotations
 
@@ -14,23 +14,21 @@ import time
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
 
+from tests.conftest import Broker
 from tests.event_records import KEY_SOURCE
-from tests.test_scale_out import (
-    Broker,
+from tests.scaled_project import (
     Expected,
     Project,
+    assert_loaded_once,
     assert_no_secret,
-    broker,  # noqa: F401  (fixture)
-    database,  # noqa: F401  (fixture)
     final_state,
     make_project,
     wait_until_done,
     write_input,
 )
 
-RECORDS = 300  # poison at 99, 199, 299 (test_scale_out's POISON_EVERY = 100)
+RECORDS = 300  # poison at 99, 199, 299 (scaled_project's POISON_EVERY = 100)
 PER_MESSAGE = 50
 KILL_AT = "evt-000130"  # in the third message: the worker dies while it prepares it
 
@@ -38,14 +36,10 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SI
 
 
 def _batching(project: Project) -> None:
-    path = project.root / "config" / "pipeline.yaml"
-    yaml = YAML(typ="safe")
-    data = yaml.load(path.read_text(encoding="utf-8"))
-    data["batching"]["records_per_message"] = PER_MESSAGE
-    data["rabbitmq"].update(prefetch=2, commit_seconds=0.2)
-    data["logging"]["level"] = "INFO"
-    with path.open("w", encoding="utf-8") as handle:
-        yaml.dump(data, handle)
+    with project.config() as data:
+        data["batching"]["records_per_message"] = PER_MESSAGE
+        data["rabbitmq"].update(prefetch=2, commit_seconds=0.2)
+        data["logging"]["level"] = "INFO"
 
 
 def _kill_once_at(project: Project, key: str) -> None:
@@ -65,14 +59,13 @@ def _kill_once_at(project: Project, key: str) -> None:
 
 
 def test_a_batch_killed_mid_way_loads_once_and_its_poison_goes_alone(
-    broker: Broker,  # noqa: F811
-    database: str,  # noqa: F811
+    broker: Broker,
+    database: str,
     tmp_path: Path,
 ) -> None:
-    project = make_project(tmp_path, broker, database, faults=False)
-    _batching(project)
-    _kill_once_at(project, KILL_AT)
-    try:
+    with make_project(tmp_path, broker, database) as project:
+        _batching(project)
+        _kill_once_at(project, KILL_AT)
         good, poison = write_input(project, tmp_path / "input.jsonl", RECORDS)
         published = project.cli("run", "--input", str(tmp_path / "input.jsonl"))
         assert published.returncode == 0, published.stderr
@@ -90,8 +83,7 @@ def test_a_batch_killed_mid_way_loads_once_and_its_poison_goes_alone(
         project.start_worker()
         wait_until_done(project, expected)
         loaded, dead = final_state(project)
-        assert set(loaded) == good
-        assert {k: n for k, n in loaded.items() if n != 1} == {}, "a record was written twice"
+        assert_loaded_once(loaded, good)
         assert {k: v[:1] for k, v in dead.items()} == dict.fromkeys(poison, ("validation",))
         for key in poison:  # the poison left alone: one record per DLQ message
             assert dead[key][1:] == (1, "transform"), key
@@ -121,10 +113,8 @@ def test_a_batch_killed_mid_way_loads_once_and_its_poison_goes_alone(
         summary = json.loads(again.stdout.splitlines()[-1])
         assert summary["loaded"] == 0 and summary["skipped_duplicates"] == PER_MESSAGE
         loaded, _dead = final_state(project)
-        assert {k: n for k, n in loaded.items() if n != 1} == {}
+        assert_loaded_once(loaded, good)
         assert_no_secret(project, published.stdout, published.stderr)
-    finally:
-        project.close()
 
 
 def _publish_again(project: Project, source: Path, *, first: int, count: int) -> None:
@@ -143,9 +133,7 @@ def _publish_again(project: Project, source: Path, *, first: int, count: int) ->
     )
     assert len(ids) == count  # no poison among them
     body = json.dumps({"ids": [ids[k] for k in keys], "records": records}).encode()
-    connection = pika.BlockingConnection(pika.URLParameters(project.env["RABBITMQ_URL"]))
-    try:
-        channel = connection.channel()
+    with project.channel() as channel:
         channel.confirm_delivery()
         channel.basic_publish(
             "",
@@ -160,5 +148,3 @@ def _publish_again(project: Project, source: Path, *, first: int, count: int) ->
             ),
             mandatory=True,
         )
-    finally:
-        connection.close()

@@ -1,6 +1,6 @@
 """Broker and database loss at each point of the scale-out pipeline, with real services.
 
-A TCP proxy (test_scale_out._Proxy) stands between a process and RabbitMQ or PostgreSQL
+A TCP proxy (tests/vanishing_proxy.py) stands between a process and RabbitMQ or PostgreSQL
 and vanishes the moment a given frame or statement passes it: the publisher's
 ``queue.declare``, a worker's ``basic.consume``, its DLQ ``basic.publish``, its
 ``basic.ack``, or its database ``COMMIT`` (relayed first: the commit may have happened,
@@ -15,23 +15,19 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
-import urllib.parse
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
 
-from tests.test_scale_out import (
-    Broker,
+from tests.conftest import Broker
+from tests.scaled_project import (
     Project,
-    _Proxy,
+    assert_loaded_once,
     assert_no_secret,
-    broker,  # noqa: F401  (fixture)
-    database,  # noqa: F401  (fixture)
     make_project,
     write_input,
 )
+from tests.vanishing_proxy import relay
 
 pytestmark = [
     pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL"),
@@ -48,23 +44,10 @@ BASIC_ACK = b"\x00\x3c\x00\x50"
 
 
 def _tune(project: Project, **rabbitmq: object) -> None:
-    path = project.root / "config" / "pipeline.yaml"
-    yaml = YAML(typ="safe")
-    data = yaml.load(path.read_text(encoding="utf-8"))
-    data["rabbitmq"].update(reconnect_initial_seconds=0.2, reconnect_max_seconds=0.4, **rabbitmq)
-    with path.open("w", encoding="utf-8") as handle:
-        yaml.dump(data, handle)
-
-
-def _through(url: str, proxy: _Proxy) -> str:
-    parts = urllib.parse.urlsplit(url)
-    return urllib.parse.urlunsplit(
-        parts._replace(netloc=parts.netloc.rsplit(":", 1)[0] + f":{proxy.port}")
-    )
-
-
-def _port(url: str, default: int) -> int:
-    return urllib.parse.urlsplit(url).port or default
+    with project.config() as data:
+        data["rabbitmq"].update(
+            reconnect_initial_seconds=0.2, reconnect_max_seconds=0.4, **rabbitmq
+        )
 
 
 def _gives_up(result: subprocess.CompletedProcess[str], what: str) -> str:
@@ -83,8 +66,7 @@ def _all_once(project: Project, good: set[str], poison: set[str]) -> None:
     worker = project.cli("worker", "--exit-when-idle", "1", timeout=120)
     assert worker.returncode == 0, worker.stderr[-3000:]
     rows = dict(project.sql("SELECT event_id, _write_count FROM SCHEMA.order_event"))
-    assert set(rows) == good
-    assert {k: n for k, n in rows.items() if n != 1} == {}, "a record was written twice"
+    assert_loaded_once(rows, good)
     listed = project.cli("dlq", "list", "--format", "json")
     assert listed.returncode == 0, listed.stderr
     assert len(json.loads(listed.stdout)) == len(poison)
@@ -94,29 +76,22 @@ def _all_once(project: Project, good: set[str], poison: set[str]) -> None:
 
 
 def test_publisher_gives_up_when_the_broker_goes_away_while_declaring(
-    broker: Broker,  # noqa: F811
-    database: str,  # noqa: F811
+    broker: Broker,
+    database: str,
     tmp_path: Path,
 ) -> None:
-    project = make_project(tmp_path, broker, database, faults=False)
-    try:
+    with make_project(tmp_path, broker, database) as project:
         _tune(project, publish_give_up_seconds=1.0)
         write_input(project, tmp_path / "input.jsonl", RECORDS)
-        proxy = _Proxy(_port(project.env["RABBITMQ_URL"], 5672))
+        proxy, relayed = relay(project.env["RABBITMQ_URL"], 5672)
         proxy.cut_on("to broker", QUEUE_DECLARE)
-        env = dict(project.env, RABBITMQ_URL=_through(project.env["RABBITMQ_URL"], proxy))
-        result = subprocess.run(
-            [sys.executable, "-m", "integration_pipeline", "run",
-             "--input", str(tmp_path / "input.jsonl")],
-            cwd=project.root, env=env, capture_output=True, text=True, timeout=60, check=False,
-        )  # fmt: skip
+        env = dict(project.env, RABBITMQ_URL=relayed)
+        result = project.cli("run", "--input", str(tmp_path / "input.jsonl"), env=env, timeout=60)
         assert proxy.cut.is_set()
         line = _gives_up(result, "declaring the queues")
         assert "gave up after 1 s without the broker" in line
         assert '"reconnecting"' in result.stderr
         assert_no_secret(project, result.stdout, result.stderr)
-    finally:
-        project.close()
 
 
 @pytest.mark.parametrize(
@@ -131,47 +106,40 @@ def test_publisher_gives_up_when_the_broker_goes_away_while_declaring(
     ids=["declare", "consume", "dlq-publish", "ack", "commit"],
 )
 def test_worker_loss_gives_up_in_one_line_and_a_restart_loses_nothing(
-    broker: Broker,  # noqa: F811
-    database: str,  # noqa: F811
+    broker: Broker,
+    database: str,
     tmp_path: Path,
     service: str,
     pattern: bytes,
     after: bool,
 ) -> None:
-    project = make_project(tmp_path, broker, database, faults=False)
-    try:
+    with make_project(tmp_path, broker, database) as project:
         _tune(project, worker_give_up_seconds=1.0)
         good, poison = write_input(project, tmp_path / "input.jsonl", RECORDS)
         published = project.cli("publish", "--input", str(tmp_path / "input.jsonl"))
         assert published.returncode == 0, published.stderr
         variable = "RABBITMQ_URL" if service == "broker" else "DATABASE_URL"
-        proxy = _Proxy(_port(project.env[variable], 5672 if service == "broker" else 5432))
+        proxy, relayed = relay(project.env[variable], 5672 if service == "broker" else 5432)
         proxy.cut_on("to broker", pattern, after=after)  # "broker": the proxied service
-        env = dict(project.env, **{variable: _through(project.env[variable], proxy)})
-        result = subprocess.run(
-            [sys.executable, "-m", "integration_pipeline", "worker", "--exit-when-idle", "5"],
-            cwd=project.root, env=env, capture_output=True, text=True, timeout=120, check=False,
-        )  # fmt: skip
+        env = dict(project.env, **{variable: relayed})
+        result = project.cli("worker", "--exit-when-idle", "5", env=env)
         assert proxy.cut.is_set(), result.stderr[-3000:]
         _gives_up(result, f"without the {service}")
         assert '"connection lost"' in result.stderr
         assert_no_secret(project, result.stdout, result.stderr)
         _all_once(project, good, poison)
-    finally:
-        project.close()
 
 
 def test_health_counts_a_dead_letter_once_after_a_sigkill_between_copy_and_ack(
-    broker: Broker,  # noqa: F811
-    database: str,  # noqa: F811
+    broker: Broker,
+    database: str,
     tmp_path: Path,
 ) -> None:
     """The archive's insert is held by a table lock, so the worker is stopped right after
     the broker confirmed the first DLQ copy and before its batch commits and acks."""
     import psycopg
 
-    project = make_project(tmp_path, broker, database, faults=False)
-    try:
+    with make_project(tmp_path, broker, database) as project:
         good, poison = write_input(project, tmp_path / "input.jsonl", RECORDS)
         assert project.cli("publish", "--input", str(tmp_path / "input.jsonl")).returncode == 0
         with psycopg.connect(project.database) as lock:
@@ -200,17 +168,9 @@ def test_health_counts_a_dead_letter_once_after_a_sigkill_between_copy_and_ack(
         health = json.loads(project.cli("health").stdout.splitlines()[0])
         assert health["queue_depth"]["dlq"] == len(poison)
         assert health["dlq_messages"] == len(poison) + 1  # the broker holds one copy twice
-    finally:
-        project.close()
 
 
 def _broker_dlq(project: Project) -> int:
-    import pika
-
-    connection = pika.BlockingConnection(pika.URLParameters(project.env["RABBITMQ_URL"]))
-    try:
-        channel = connection.channel()
+    with project.channel() as channel:
         declared = channel.queue_declare(f"{project.queue}.dlq", passive=True)
         return int(declared.method.message_count)
-    finally:
-        connection.close()

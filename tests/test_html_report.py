@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-from designkit.report import html_report
+from designkit.report import html_report, html_template, html_text, radar_chart
 from designkit.rubric.scorecard import Scorecard
 from tests.conftest import ROOT
 from tests.test_reports import (
@@ -113,7 +113,7 @@ def test_single_design_page() -> None:
     assert page.startswith("<!DOCTYPE html>")
     assert parsed.tags().count("svg") == 1  # the radar
     assert card.name is not None and card.name in page
-    assert html_report.breakable(card.file) in page
+    assert html_text.breakable(card.file) in page
     assert f"{card.overall.score:.1f} / 5" in page
     assert f"level {card.overall.level} ({card.overall.label})" in page
     for dimension in card.dimensions:
@@ -135,7 +135,7 @@ def _points(parsed: Elements, name: str) -> str:
 
 def test_radar_geometry() -> None:
     card = make_card(target=4)
-    svg = str(html_report.radar_svg(card.dimensions, 4, "x"))
+    svg = str(radar_chart.radar_svg(card.dimensions, 4, "x"))
     parsed = elements(svg)
     level = _points(parsed, "level").split()
     target = _points(parsed, "target").split()
@@ -151,8 +151,8 @@ def test_radar_geometry() -> None:
     joined = " ".join(labels).replace("&amp;", "&")
     for dimension in card.dimensions:
         assert all(word in joined for word in dimension.name.split())
-    assert "stroke-dasharray" in html_report.TEMPLATE  # the target is dashed
-    assert not _points(elements(str(html_report.radar_svg(card.dimensions, None, "x"))), "target")
+    assert "stroke-dasharray" in html_template.TEMPLATE  # the target is dashed
+    assert not _points(elements(str(radar_chart.radar_svg(card.dimensions, None, "x"))), "target")
 
 
 def test_gaps_list_the_remediations_that_hold_back_the_next_level() -> None:

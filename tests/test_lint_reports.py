@@ -23,7 +23,7 @@ from designkit.lint import lint_design
 from designkit.lint.codes import code_docs
 from designkit.parse import parse_file
 from designkit.project import REPOSITORY_URL
-from designkit.report import LINT_FORMATS, LintContext, render_lint_report
+from designkit.report import LINT_FORMATS, LintContext, render_lint_report, sarif_lint
 from designkit.report import github as github_report
 from designkit.report import sarif as sarif_report
 from designkit.report.rule_docs import help_uri
@@ -100,7 +100,7 @@ def test_lint_sarif_validates_and_reports_every_finding() -> None:
         doc = code_docs()[rule["id"]]
         assert rule["helpUri"] == help_uri(rule["id"])
         assert rule["shortDescription"]["text"] == doc.title
-        assert rule["defaultConfiguration"]["level"] == sarif_report.LINT_LEVELS[doc.severity]
+        assert rule["defaultConfiguration"]["level"] == sarif_lint.LINT_LEVELS[doc.severity]
         assert (
             doc.title in rule["help"]["text"] and glued_code_spans(rule["help"]["markdown"]) == []
         )

@@ -21,7 +21,14 @@ from typing import Any
 import pytest
 
 from designkit.parse import parse_design, parse_file
-from designkit.report import FORMATS, ReportContext, render_report
+from designkit.report import (
+    FORMATS,
+    ReportContext,
+    render_report,
+    sarif_document,
+    sarif_locations,
+    sarif_rules,
+)
 from designkit.report import github as github_report
 from designkit.report import markdown as markdown_report
 from designkit.report import sarif as sarif_report
@@ -457,20 +464,20 @@ def test_sarif_structure() -> None:
         assert fill(criterion.remediation, None) in rule["help"]["text"]  # neutral words
         assert rule["help"]["markdown"]
         assert re.fullmatch(r"[A-Z][A-Za-z0-9]*", rule["name"])
-        expected = sarif_report.LEVELS[criterion.severity.value]
+        expected = sarif_rules.LEVELS[criterion.severity.value]
         assert rule["defaultConfiguration"]["level"] == expected
         security = criterion.id.startswith("SEC-") or (criterion.red_flag or "").startswith("SEC-")
         if security:
             assert (
                 rule["properties"]["security-severity"]
-                == (sarif_report.SECURITY_SEVERITY[criterion.severity.value])
+                == (sarif_rules.SECURITY_SEVERITY[criterion.severity.value])
             )
     results = log["runs"][0]["results"]
     assert len(results) == len(card.findings)
     for result, f in zip(results, card.findings, strict=True):
         assert result["ruleId"] == f.criterion
         assert driver["rules"][result["ruleIndex"]]["id"] == f.criterion
-        assert result["level"] == sarif_report.LEVELS[f.severity]
+        assert result["level"] == sarif_rules.LEVELS[f.severity]
         location = result["locations"][0]["physicalLocation"]
         assert location["artifactLocation"]["uri"] == "templates/integration-design-template.md"
         assert location["region"]["startLine"] == max(1, f.line)
@@ -570,11 +577,11 @@ def test_sarif_uris_are_relative_to_base_dir(tmp_path: Path) -> None:
     assert bases["%SRCROOT%"]["uri"] == (tmp_path / "repo").resolve().as_uri() + "/"
     validate_sarif(log)
 
-    outside = sarif_report.artifact_uri(str(PARTIAL), tmp_path / "repo")
+    outside = sarif_locations.artifact_uri(str(PARTIAL), tmp_path / "repo")
     assert outside == PARTIAL.as_posix()  # outside the base dir: the path as given
-    assert sarif_report.artifact_uri("/srv/a b#1.md", tmp_path) == "/srv/a%20b%231.md"
-    assert sarif_report.relative_path("../x/y.md", tmp_path / "repo") == "../x/y.md"
-    assert sarif_report.artifact_uri("samples/a.md", ROOT) == "samples/a.md"
+    assert sarif_locations.artifact_uri("/srv/a b#1.md", tmp_path) == "/srv/a%20b%231.md"
+    assert sarif_locations.relative_path("../x/y.md", tmp_path / "repo") == "../x/y.md"
+    assert sarif_locations.artifact_uri("samples/a.md", ROOT) == "samples/a.md"
 
 
 def _artifact_locations(log: dict[str, Any]) -> list[dict[str, str]]:
@@ -641,11 +648,11 @@ def test_sarif_a_relative_path_above_the_base_dir_is_outside_it(
 
 
 def test_sarif_fingerprints_are_stable_and_distinct() -> None:
-    a = sarif_report.fingerprint("SEC-TLS", "docs/a.md", "security.tls")
-    assert a == sarif_report.fingerprint("SEC-TLS", "docs/a.md", "security.tls")
-    assert a != sarif_report.fingerprint("SEC-TLS", "docs/b.md", "security.tls")
-    assert a != sarif_report.fingerprint("SEC-TLS", "docs/a.md", "security.other")
-    assert a != sarif_report.fingerprint("SEC-MTLS", "docs/a.md", "security.tls")
+    a = sarif_document.fingerprint("SEC-TLS", "docs/a.md", "security.tls")
+    assert a == sarif_document.fingerprint("SEC-TLS", "docs/a.md", "security.tls")
+    assert a != sarif_document.fingerprint("SEC-TLS", "docs/b.md", "security.tls")
+    assert a != sarif_document.fingerprint("SEC-TLS", "docs/a.md", "security.other")
+    assert a != sarif_document.fingerprint("SEC-MTLS", "docs/a.md", "security.tls")
 
 
 def test_sarif_rule_for_a_finding_outside_the_rubric() -> None:

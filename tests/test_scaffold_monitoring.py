@@ -23,14 +23,9 @@ from ruamel.yaml import YAML
 from designkit import parse_file
 from designkit.cli import main
 from designkit.scaffold import plan_project
-from designkit.scaffold.context import (
-    HISTOGRAM_TOP_BUCKET_SECONDS,
-    Threshold,
-    build_monitoring,
-    parse_threshold,
-    prometheus_duration,
-)
 from designkit.scaffold.dashboard import OVERVIEW_TITLE
+from designkit.scaffold.monitoring import Threshold, build_monitoring, parse_threshold
+from designkit.scaffold.promql import HISTOGRAM_TOP_BUCKET_SECONDS, prometheus_duration
 
 SAMPLES = sorted((Path(__file__).parent.parent / "samples").glob("*.md"))
 _PROMQL_WORDS = {"sum", "rate", "max", "by", "le", "stage", "or", "vector", "histogram_quantile"}

@@ -1,17 +1,13 @@
 """Scale-out of the generated pipeline: RabbitMQ workers and PostgreSQL state, for real.
 
-A sample is scaffolded into tmp and switched, in its config/pipeline.yaml only, to
-``transport: rabbitmq``, ``state: postgres`` and a PostgreSQL target. 10,000 records are
+A sample is scaffolded and switched to RabbitMQ and PostgreSQL (tests/scaled_project.py,
+which also scales the design's retry delays down by 20). 10,000 records are
 published (every 100th a poison record that fails validation, a few whose load fails
 through a trigger in the target table: always with a timeout, a rate limit or a server
 error, or twice with a timeout and then never again), and 3 worker processes consume
 them. Every good record must land exactly once (``_write_count`` 1), every poison or
 exhausted record must sit in the DLQ once with the embedded DLQ's envelope, and the
 number of tries must follow the design's retry table.
-
-The design's delays (1-16 s) are scaled down by 20 in the test's copy of the config,
-as is the circuit breaker's threshold raised: the faults are injected per record, not a
-target that is down, and the breaker's own behaviour is tested in the runtime's tests.
 
 Each test module gets its own RabbitMQ vhost and user (a password that must never show
 in any output) and each project its own PostgreSQL schema; all are removed afterwards.
@@ -20,45 +16,40 @@ Without the services the tests skip, unless DESIGNKIT_REQUIRE_SERVICES=1 (CI).
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import secrets
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.parse
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
-from click.testing import CliRunner
-from ruamel.yaml import YAML
 
-from designkit.cli import main
-from tests.conftest import (
-    POSTGRES_URL,
-    RABBITMQ_URL,
-    require_python_module,
-    require_service,
+from tests.conftest import Broker, rabbitmqctl
+from tests.event_records import KEY_SOURCE
+from tests.scaled_project import (
+    DELAY_SCALE,
+    RUN_TIMEOUT,
+    Expected,
+    Project,
+    assert_loaded_once,
+    assert_no_secret,
+    final_state,
+    make_project,
+    wait_until_done,
+    with_password,
+    write_input,
 )
-from tests.event_records import KEY_SOURCE, write_events
+from tests.vanishing_proxy import relay
 
-DESIGN = Path(__file__).parent.parent / "samples" / "event-driven-shopify-netsuite.md"
 RECORDS = 10_000
-POISON_EVERY = 100
 WORKERS = 3
-RUN_TIMEOUT = 180.0
-DELAY_SCALE = 0.05
 
 # key -> (SQLSTATE the trigger raises, times it fails; -1: always)
 FAULTS: dict[str, tuple[str, int]] = {
@@ -88,172 +79,7 @@ pytestmark = [  # `services`: needs RabbitMQ and PostgreSQL (make test-fast leav
 ]
 
 
-# -- services -------------------------------------------------------------------------
-
-
-def _rabbitmqctl(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["rabbitmqctl", *args], capture_output=True, text=True, timeout=60, check=check
-    )
-
-
-@dataclass
-class Broker:
-    url: str
-    password: str
-    vhost: str | None  # None: the default vhost (no rabbitmqctl to make our own)
-
-
-@pytest.fixture(scope="module")
-def broker() -> Iterator[Broker]:
-    require_python_module("pika")
-    require_service("RabbitMQ", RABBITMQ_URL, default_port=5672)
-    if shutil.which("rabbitmqctl") is None or _rabbitmqctl("status", check=False).returncode:
-        yield Broker(RABBITMQ_URL, "", None)
-        return
-    tag = uuid.uuid4().hex[:8]
-    vhost, user, password = f"designkit-test-{tag}", f"designkit-{tag}", secrets.token_hex(12)
-    _rabbitmqctl("add_vhost", vhost)
-    _rabbitmqctl("add_user", user, password)
-    _rabbitmqctl("set_permissions", "-p", vhost, user, ".*", ".*", ".*")
-    host = RABBITMQ_URL.split("@")[-1].split("/")[0]
-    try:
-        yield Broker(f"amqp://{user}:{password}@{host}/{quote(vhost, safe='')}", password, vhost)
-    finally:
-        _rabbitmqctl("delete_vhost", vhost, check=False)  # its queues go with it
-        _rabbitmqctl("delete_user", user, check=False)
-
-
-@pytest.fixture(scope="module")
-def database() -> str:
-    require_python_module("psycopg")
-    require_service("PostgreSQL", POSTGRES_URL, default_port=5432)
-    return POSTGRES_URL
-
-
-def _with_password(url: str, password: str) -> str:
-    """The database URL with a password in it (trust auth ignores it): must never leak."""
-    scheme, rest = url.split("://", 1)
-    user, host = rest.split("@", 1) if "@" in rest else ("postgres", rest)
-    return f"{scheme}://{user.split(':')[0]}:{password}@{host}"
-
-
-# -- the project ----------------------------------------------------------------------
-
-
-@dataclass
-class Project:
-    root: Path
-    env: dict[str, str]
-    schema: str
-    queue: str
-    secrets: list[str]
-    database: str
-    workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
-
-    def cli(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "integration_pipeline", *args],
-            cwd=self.root, env=self.env, capture_output=True, text=True, timeout=timeout,
-            check=False,
-        )  # fmt: skip
-
-    def start_worker(self) -> subprocess.Popen[bytes]:
-        number = len(self.workers)
-        with (self.root / f"worker-{number}.log").open("ab") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "integration_pipeline", "worker",
-                 "--heartbeat-file", f"var/worker-{number}.heartbeat"],
-                cwd=self.root, env=self.env, stdout=log, stderr=log,
-            )  # fmt: skip
-        self.workers.append(process)
-        return process
-
-    def stop_workers(self) -> list[int | None]:
-        for process in self.workers:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        codes: list[int | None] = []
-        for process in self.workers:
-            try:
-                codes.append(process.wait(timeout=30))
-            except subprocess.TimeoutExpired:
-                process.kill()
-                codes.append(process.wait())
-        return codes
-
-    def sql(self, query: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        import psycopg
-
-        with psycopg.connect(self.database, autocommit=True) as conn:
-            cursor = conn.execute(query.replace("SCHEMA", f'"{self.schema}"'), params or None)
-            return cursor.fetchall() if cursor.description else []
-
-    def counts(self) -> tuple[int, int]:
-        loaded = self.sql("SELECT count(*) FROM SCHEMA.order_event")[0][0]
-        dead = self.sql("SELECT count(*) FROM SCHEMA.dead_letters WHERE status = 'queued'")[0][0]
-        return int(loaded), int(dead)
-
-    def logs(self) -> str:
-        return "".join(
-            p.read_text("utf-8", "replace") for p in sorted(self.root.glob("worker-*.log"))
-        )
-
-    def close(self) -> None:
-        for process in self.workers:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-        import psycopg
-
-        with psycopg.connect(self.database, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE')
-
-
-def _configure(root: Path, queue: str, schema: str, level: str) -> None:
-    path = root / "config" / "pipeline.yaml"
-    yaml = YAML(typ="safe")
-    data = yaml.load(path.read_text(encoding="utf-8"))
-    data["transport"] = "rabbitmq"
-    data["state"] = "postgres"
-    data["rabbitmq"] = {"queue": queue, "prefetch": 50, "commit_seconds": 0.5}
-    data["postgres"] = {"schema": schema}
-    data["target"]["kind"] = "postgres"
-    data["logging"]["level"] = level
-    data["circuit_breaker"]["failure_threshold"] = 100_000  # see the module docstring
-    data["circuit_breaker"]["error_rate_percent"] = None
-    for policy in data["retry"]["policies"]:
-        policy["delays_seconds"] = [d * DELAY_SCALE for d in policy["delays_seconds"]]
-    with path.open("w", encoding="utf-8") as handle:
-        yaml.dump(data, handle)
-
-
-def make_project(
-    tmp: Path, broker: Broker, database: str, *, level: str = "WARNING", faults: bool = True
-) -> Project:
-    root = tmp / "project"
-    result = CliRunner().invoke(main, ["scaffold", str(DESIGN), "-o", str(root)])
-    assert result.exit_code == 0, result.output
-    tag = uuid.uuid4().hex[:8]
-    queue, schema = f"orders-{tag}", f"dk_scale_{tag}"
-    _configure(root, queue, schema, level)
-    db_password = secrets.token_hex(12)
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(root / "src"),
-        "PIPELINE_METRICS": "0",
-        "RABBITMQ_URL": broker.url,
-        "DATABASE_URL": _with_password(database, db_password),
-    }
-    project = Project(
-        root, env, schema, queue, [s for s in (broker.password, db_password) if s], database
-    )
-    migrated = project.cli("migrate")
-    assert migrated.returncode == 0, migrated.stderr
-    assert f"ready: {schema}.order_event" in migrated.stdout
-    if faults:
-        _install_faults(project)
-    return project
+# -- faults in the target ---------------------------------------------------------------
 
 
 def _install_faults(project: Project) -> None:
@@ -297,69 +123,15 @@ def _install_faults(project: Project) -> None:
     )
 
 
-def write_input(project: Project, path: Path, records: int = RECORDS) -> tuple[set[str], set[str]]:
-    """Distinct records shaped like data/sample.jsonl; returns (good keys, poison keys)."""
-    return write_events(project.root, path, records, POISON_EVERY)
-
-
-@dataclass(frozen=True)
-class Expected:
-    loaded: set[str]
-    dead: dict[str, str]  # key -> error class
-
-
 def expected_outcome(good: set[str], poison: set[str]) -> Expected:
     always = {k: CLASS_OF[s] for k, (s, times) in FAULTS.items() if times < 0}
     dead = {**dict.fromkeys(poison, "validation"), **always}
     return Expected(good - set(always), dead)
 
 
-def wait_until_done(project: Project, expected: Expected, timeout: float = RUN_TIMEOUT) -> float:
-    started = time.monotonic()
-    want = (len(expected.loaded), len(expected.dead))
-    while time.monotonic() - started < timeout:
-        if project.counts() == want:
-            depth = json.loads(project.cli("health").stdout.splitlines()[0])["queue_depth"]
-            if depth["work"] == 0 and depth["retry"] == 0:
-                return time.monotonic() - started
-        for process in project.workers:
-            assert process.poll() is None or process.returncode in (0, -signal.SIGKILL), (
-                project.logs()[-3000:]
-            )
-        time.sleep(0.5)
-    pytest.fail(
-        f"not done after {timeout}s: {project.counts()} != {want}\n{project.logs()[-3000:]}"
-    )
-
-
-def final_state(project: Project) -> tuple[dict[str, int], dict[str, tuple[str, int, str]]]:
-    """(key -> write count in the target, key -> (error class, attempts, stage) in the DLQ)."""
-    loaded = dict(project.sql("SELECT event_id, _write_count FROM SCHEMA.order_event"))
-    listed = project.cli("dlq", "list", "--format", "json")
-    assert listed.returncode == 0, listed.stderr
-    dead: dict[str, tuple[str, int, str]] = {}
-    archive = dict(
-        project.sql(
-            "SELECT message_id, payload->>%s FROM SCHEMA.dead_letters WHERE status = 'queued'",
-            (KEY_SOURCE,),
-        )
-    )
-    for row in json.loads(listed.stdout):
-        message_id, status, stage = row["id"], row["status"], row["stage"]
-        error_class, attempts = row["error_class"], row["attempts"]
-        assert status == "queued"
-        key = archive[message_id]
-        assert key not in dead, f"{key} twice in the DLQ"
-        dead[key] = (error_class, int(attempts), stage)
-    return loaded, dead
-
-
 def assert_final_state(project: Project, expected: Expected) -> dict[str, tuple[str, int, str]]:
     loaded, dead = final_state(project)
-    assert set(loaded) == expected.loaded, (
-        f"lost {sorted(expected.loaded - set(loaded))[:5]}, extra {sorted(set(loaded) - expected.loaded)[:5]}"
-    )
-    assert {k: n for k, n in loaded.items() if n != 1} == {}, "a record was written twice"
+    assert_loaded_once(loaded, expected.loaded)
     assert {k: v[0] for k, v in dead.items()} == expected.dead
     for key, (error_class, attempts, stage) in dead.items():
         if error_class == "validation":
@@ -367,12 +139,6 @@ def assert_final_state(project: Project, expected: Expected) -> dict[str, tuple[
         else:
             assert (attempts, stage) == (TRIES[error_class], "load"), key
     return dead
-
-
-def assert_no_secret(project: Project, *texts: str) -> None:
-    for secret in project.secrets:
-        for text in (project.logs(), *texts):
-            assert secret not in text, "a password reached the output"
 
 
 # -- a clean run, shared by the tests that read its outcome ---------------------------
@@ -390,9 +156,9 @@ def clean_run(
     broker: Broker, database: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Run]:
     tmp = tmp_path_factory.mktemp("clean")
-    project = make_project(tmp, broker, database)
-    try:
-        good, poison = write_input(project, tmp / "input.jsonl")
+    with make_project(tmp, broker, database) as project:
+        _install_faults(project)
+        good, poison = write_input(project, tmp / "input.jsonl", RECORDS)
         expected = expected_outcome(good, poison)
         published = project.cli("run", "--input", str(tmp / "input.jsonl"))
         assert published.returncode == 0, published.stderr
@@ -401,13 +167,11 @@ def clean_run(
             project.start_worker()
         seconds = wait_until_done(project, expected)
         if broker.vhost is not None:  # every worker consumes with the configured prefetch
-            consumers = _rabbitmqctl("list_consumers", "-p", broker.vhost, "queue_name",
-                                     "prefetch_count", "--no-table-headers", "--quiet").stdout  # fmt: skip
+            consumers = rabbitmqctl("list_consumers", "-p", broker.vhost, "queue_name",
+                                    "prefetch_count", "--no-table-headers", "--quiet").stdout  # fmt: skip
             assert consumers.count(f"{project.queue}\t50") == WORKERS, consumers
         print(f"{RECORDS} records through {WORKERS} workers in {seconds:.1f}s")
         yield Run(project, expected, seconds)
-    finally:
-        project.close()
 
 
 def test_ten_thousand_records_load_exactly_once_across_three_workers(clean_run: Run) -> None:
@@ -446,11 +210,7 @@ def test_dead_letters_carry_the_embedded_envelope(clean_run: Run) -> None:
     assert "not a valid number" in poison["error_message"]
 
     # the headers themselves, as any AMQP client sees them
-    import pika
-
-    connection = pika.BlockingConnection(pika.URLParameters(project.env["RABBITMQ_URL"]))
-    try:
-        channel = connection.channel()
+    with project.channel() as channel:  # closed without an ack: the message returns to the DLQ
         method, properties, body = channel.basic_get(f"{project.queue}.dlq", auto_ack=False)
         assert method is not None
         headers = properties.headers
@@ -458,8 +218,6 @@ def test_dead_letters_carry_the_embedded_envelope(clean_run: Run) -> None:
                      "x-correlation-id", "x-stage", "x-error-message", "x-source"):  # fmt: skip
             assert name in headers, name
         assert json.loads(body)[KEY_SOURCE]
-    finally:
-        connection.close()  # the message returns to the DLQ
 
 
 def test_retries_follow_the_policy_table(clean_run: Run) -> None:
@@ -483,15 +241,9 @@ def test_retries_follow_the_policy_table(clean_run: Run) -> None:
     for key in transient:
         assert sorted(retries[rows[key]]) == [1, 2], key
     # one retry queue per delay of the table, dead-lettering back to the work queue
-    import pika
-
-    connection = pika.BlockingConnection(pika.URLParameters(project.env["RABBITMQ_URL"]))
-    try:
-        channel = connection.channel()
+    with project.channel() as channel:
         for delay_ms in (50, 100, 200, 400, 800, 25):
             channel.queue_declare(f"{project.queue}.retry.{delay_ms}ms", passive=True)
-    finally:
-        connection.close()
 
 
 def test_replay_from_the_broker_dlq_after_fixing_loads_once(clean_run: Run) -> None:
@@ -511,8 +263,7 @@ def test_replay_from_the_broker_dlq_after_fixing_loads_once(clean_run: Run) -> N
         project.start_worker()
     wait_until_done(project, expected)
     loaded, dead = final_state(project)
-    assert set(loaded) == expected.loaded
-    assert {k: n for k, n in loaded.items() if n != 1} == {}, "a replay loaded a record twice"
+    assert_loaded_once(loaded, expected.loaded)
     assert {k: v[0] for k, v in dead.items()} == expected.dead  # the poison came back
     # the poison's attempts add up over both rounds; the archive audits the replay
     assert {v[1] for v in dead.values()} == {2}
@@ -538,16 +289,16 @@ def test_sigkill_and_connection_loss_change_nothing(
     session: the survivors reconnect and the final state is the clean run's."""
     if broker.vhost is None:
         pytest.skip("rabbitmqctl is not available to close the broker's connections")
-    project = make_project(tmp_path, broker, database)
-    # pace the workers (3 ms a record, in the user's hook) so each blow lands mid-run
-    (project.root / "src" / "integration_pipeline" / "user_hooks.py").write_text(
-        "import time\n\n\ndef transform(record, target_field, source_value):\n"
-        "    if target_field == 'event_type':\n        time.sleep(0.003)\n"
-        "    return source_value\n",
-        encoding="utf-8",
-    )
-    try:
-        good, poison = write_input(project, tmp_path / "input.jsonl")
+    with make_project(tmp_path, broker, database) as project:
+        _install_faults(project)
+        # pace the workers (3 ms a record, in the user's hook) so each blow lands mid-run
+        (project.root / "src" / "integration_pipeline" / "user_hooks.py").write_text(
+            "import time\n\n\ndef transform(record, target_field, source_value):\n"
+            "    if target_field == 'event_type':\n        time.sleep(0.003)\n"
+            "    return source_value\n",
+            encoding="utf-8",
+        )
+        good, poison = write_input(project, tmp_path / "input.jsonl", RECORDS)
         expected = expected_outcome(good, poison)
         for _ in range(WORKERS):
             project.start_worker()
@@ -566,7 +317,7 @@ def test_sigkill_and_connection_loss_change_nothing(
         victim.send_signal(signal.SIGKILL)
         assert victim.wait(timeout=10) == -signal.SIGKILL
         rows_above(project.counts()[0] + 1500)
-        closed = _rabbitmqctl("close_all_connections", "-p", broker.vhost, "chaos test")
+        closed = rabbitmqctl("close_all_connections", "-p", broker.vhost, "chaos test")
         assert closed.returncode == 0, closed.stderr
         rows_above(project.counts()[0] + 1500)
         ended = project.sql(  # and the database drops every worker's session
@@ -581,8 +332,6 @@ def test_sigkill_and_connection_loss_change_nothing(
         assert "ConnectionClosedByBroker" in logs and "StateLost" in logs
         assert project.stop_workers()[1:] == [0] * (WORKERS - 1)
         assert_no_secret(project, published.stdout, published.stderr)
-    finally:
-        project.close()
 
 
 # -- operations -------------------------------------------------------------------------
@@ -591,8 +340,7 @@ def test_sigkill_and_connection_loss_change_nothing(
 def test_health_and_secrets(broker: Broker, database: str, tmp_path: Path) -> None:
     """Readiness reports the broker's queue depths; liveness reads the worker heartbeat;
     a missing URL is a one-line configuration error; no password is ever printed."""
-    project = make_project(tmp_path, broker, database, level="INFO", faults=False)
-    try:
+    with make_project(tmp_path, broker, database, level="INFO") as project:
         first = project.cli("health")
         assert first.returncode == 1 and "start a worker" in first.stderr  # no queues yet
         published = project.cli("run")  # the bundled sample: 20 records
@@ -620,106 +368,22 @@ def test_health_and_secrets(broker: Broker, database: str, tmp_path: Path) -> No
         project.secrets.append(other)
         if broker.password:
             wrong["RABBITMQ_URL"] = project.env["RABBITMQ_URL"].replace(broker.password, other)
-        wrong["DATABASE_URL"] = _with_password("postgresql://postgres@127.0.0.1:1/test", other)
-        failed = subprocess.run(
-            [sys.executable, "-m", "integration_pipeline", "health"], cwd=project.root,
-            env=wrong, capture_output=True, text=True, timeout=120, check=False,
-        )  # fmt: skip
+        wrong["DATABASE_URL"] = with_password("postgresql://postgres@127.0.0.1:1/test", other)
+        failed = project.cli("health", env=wrong)
         assert failed.returncode == 1
         assert "postgres" in failed.stderr and "rabbitmq" in failed.stderr
         assert_no_secret(project, failed.stdout, failed.stderr)
         missing = {k: v for k, v in project.env.items() if k != "RABBITMQ_URL"}
-        unset = subprocess.run(
-            [sys.executable, "-m", "integration_pipeline", "worker"], cwd=project.root,
-            env=missing, capture_output=True, text=True, timeout=60, check=False,
-        )  # fmt: skip
+        unset = project.cli("worker", env=missing, timeout=60)
         assert unset.returncode == 2
         assert "environment variable RABBITMQ_URL is not set" in unset.stderr
 
         # the broker down at the start: one line, exit 1, no password
         down = dict(project.env, RABBITMQ_URL=f"amqp://guest:{other}@127.0.0.1:1/%2F")
-        refused = subprocess.run(
-            [sys.executable, "-m", "integration_pipeline", "run"], cwd=project.root,
-            env=down, capture_output=True, text=True, timeout=60, check=False,
-        )  # fmt: skip
+        refused = project.cli("run", env=down, timeout=60)
         assert refused.returncode == 1 and "unavailable: cannot connect" in refused.stderr
         assert "Traceback" not in refused.stderr and len(refused.stderr.splitlines()) == 1
         assert_no_secret(project, refused.stdout, refused.stderr)
-    finally:
-        project.close()
-
-
-class _Proxy:
-    """A TCP relay to the broker that can vanish: kill() drops every connection and refuses
-    new ones, as a broker host that goes away does."""
-
-    def __init__(self, port: int) -> None:
-        self.target = ("127.0.0.1", port)
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.sockets: list[socket.socket] = []
-        self.relayed = {"to broker": 0, "from broker": 0}
-        self.progress = threading.Condition()
-        self.trigger: tuple[str, bytes, bool] | None = None
-        self.cut = threading.Event()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def cut_on(self, way: str, pattern: bytes, *, after: bool = False) -> None:
-        """Vanish the moment ``pattern`` (e.g. an AMQP method frame's class and method
-        ids, or a SQL ``COMMIT``) goes ``way``: before relaying it, or just ``after``."""
-        self.trigger = (way, pattern, after)
-
-    def wait_for(self, to_broker: int, from_broker: int, timeout: float = 120) -> None:
-        """Block until that many bytes went each way (publishing is under way and the
-        broker has answered with confirms): a condition, not a guess at timing."""
-        with self.progress:
-            reached = self.progress.wait_for(
-                lambda: (
-                    self.relayed["to broker"] >= to_broker
-                    and self.relayed["from broker"] >= from_broker
-                ),
-                timeout,
-            )
-        assert reached, f"the publisher relayed only {self.relayed} in {timeout} s"
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            upstream = socket.create_connection(self.target)
-            self.sockets += [client, upstream]
-            for a, b, way in ((client, upstream, "to broker"), (upstream, client, "from broker")):
-                threading.Thread(target=self._pipe, args=(a, b, way), daemon=True).start()
-
-    def _pipe(self, source: socket.socket, sink: socket.socket, way: str) -> None:
-        tail = b""
-        try:
-            while data := source.recv(65536):
-                trigger = self.trigger
-                if trigger is not None and trigger[0] == way and trigger[1] in tail + data:
-                    if trigger[2]:
-                        sink.sendall(data)
-                    self.cut.set()
-                    self.kill()
-                    return
-                tail = data[-64:]
-                sink.sendall(data)
-                with self.progress:
-                    self.relayed[way] += len(data)
-                    self.progress.notify_all()
-        except OSError:
-            pass
-
-    def kill(self) -> None:
-        with contextlib.suppress(OSError):  # wakes the blocked accept(); close() alone does not
-            self.listener.shutdown(socket.SHUT_RDWR)
-        self.listener.close()
-        for sock in self.sockets:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-            sock.close()
 
 
 def test_publishing_gives_up_when_the_broker_goes_away(
@@ -727,25 +391,20 @@ def test_publishing_gives_up_when_the_broker_goes_away(
 ) -> None:
     """The broker vanishes mid-publish and stays away: `run` reconnects with backoff, then
     gives up after `publish_give_up_seconds` with one line saying how far it got."""
-    project = make_project(tmp_path, broker, database, faults=False)
-    try:
-        config_file = project.root / "config" / "pipeline.yaml"
-        yaml = YAML(typ="safe")
-        data = yaml.load(config_file.read_text(encoding="utf-8"))
-        data["rabbitmq"].update(
-            publish_give_up_seconds=1.5, reconnect_initial_seconds=0.2, reconnect_max_seconds=0.4
-        )
-        # a record per message: confirms flow back steadily, so the proxy's byte counts
-        # below show publishing under way (batches would send the file before a confirm)
-        data["batching"]["records_per_message"] = 1
-        with config_file.open("w", encoding="utf-8") as handle:
-            yaml.dump(data, handle)
+    with make_project(tmp_path, broker, database) as project:
+        with project.config() as data:
+            data["rabbitmq"].update(
+                publish_give_up_seconds=1.5,
+                reconnect_initial_seconds=0.2,
+                reconnect_max_seconds=0.4,
+            )
+            # a record per message: confirms flow back steadily, so the proxy's byte counts
+            # below show publishing under way (batches would send the file before a confirm)
+            data["batching"]["records_per_message"] = 1
         big = tmp_path / "big.jsonl"
         write_input(project, big, 200_000)
-        url = urllib.parse.urlsplit(project.env["RABBITMQ_URL"])
-        proxy = _Proxy(url.port or 5672)
-        relayed = url._replace(netloc=url.netloc.rsplit(":", 1)[0] + f":{proxy.port}")
-        env = dict(project.env, RABBITMQ_URL=urllib.parse.urlunsplit(relayed))
+        proxy, relayed = relay(project.env["RABBITMQ_URL"], 5672)
+        env = dict(project.env, RABBITMQ_URL=relayed)
         with (tmp_path / "publish.log").open("w+") as log:
             publisher = subprocess.Popen(
                 [sys.executable, "-m", "integration_pipeline", "run", "--input", str(big)],
@@ -764,8 +423,6 @@ def test_publishing_gives_up_when_the_broker_goes_away(
         assert 0 < published < 200_000
         assert '"reconnecting"' in output and "Traceback" not in output
         assert_no_secret(project, output)
-    finally:
-        project.close()
 
 
 def test_an_http_source_is_published_page_by_page(
@@ -773,56 +430,51 @@ def test_an_http_source_is_published_page_by_page(
 ) -> None:
     """`run` with `transport: rabbitmq` and an HTTP source publishes the source's pages
     (through its retries), not a file; the workers load every record once."""
-    project = make_project(tmp_path, broker, database, faults=False)
-    records = [
-        json.loads(line)
-        for line in (project.root / "data" / "sample.jsonl").read_text("utf-8").splitlines()
-        if line.strip()
-    ]
-    requests: list[str] = []
+    with make_project(tmp_path, broker, database) as project:
+        records = [
+            json.loads(line)
+            for line in (project.root / "data" / "sample.jsonl").read_text("utf-8").splitlines()
+            if line.strip()
+        ]
+        requests: list[str] = []
 
-    class Pages(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            requests.append(self.path)
-            start = int(self.path.rsplit("from=", 1)[-1]) if "from=" in self.path else 0
-            body: dict[str, Any] = {"items": records[start : start + 7]}
-            if start + 7 < len(records):
-                body["next"] = f"/orders?from={start + 7}"
-            data = json.dumps(body).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+        class Pages(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                requests.append(self.path)
+                start = int(self.path.rsplit("from=", 1)[-1]) if "from=" in self.path else 0
+                body: dict[str, Any] = {"items": records[start : start + 7]}
+                if start + 7 < len(records):
+                    body["next"] = f"/orders?from={start + 7}"
+                data = json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
 
-        def log_message(self, *args: Any) -> None:
-            pass
+            def log_message(self, *args: Any) -> None:
+                pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        config_file = project.root / "config" / "pipeline.yaml"
-        yaml = YAML(typ="safe")
-        data = yaml.load(config_file.read_text(encoding="utf-8"))
-        data["source"] = {
-            "kind": "http",
-            "url": f"http://127.0.0.1:{server.server_address[1]}/orders",
-            "records_path": "items",
-            "paging": {"style": "next_link", "next_path": "next"},
-        }
-        with config_file.open("w", encoding="utf-8") as handle:
-            yaml.dump(data, handle)
-        published = project.cli("run")
-        assert published.returncode == 0, published.stderr[-2000:]
-        assert json.loads(published.stdout.splitlines()[-1]) == {"published": len(records)}
-        assert len(requests) == 3  # 7 + 7 + 6
-        worker = project.cli("worker", "--exit-when-idle", "1", timeout=60)
-        assert worker.returncode == 0, worker.stderr[-2000:]
-        assert project.counts() == (len(records), 0)
-    finally:
-        server.shutdown()
-        server.server_close()
-        project.close()
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            with project.config() as data:
+                data["source"] = {
+                    "kind": "http",
+                    "url": f"http://127.0.0.1:{server.server_address[1]}/orders",
+                    "records_path": "items",
+                    "paging": {"style": "next_link", "next_path": "next"},
+                }
+            published = project.cli("run")
+            assert published.returncode == 0, published.stderr[-2000:]
+            assert json.loads(published.stdout.splitlines()[-1]) == {"published": len(records)}
+            assert len(requests) == 3  # 7 + 7 + 6
+            worker = project.cli("worker", "--exit-when-idle", "1", timeout=60)
+            assert worker.returncode == 0, worker.stderr[-2000:]
+            assert project.counts() == (len(records), 0)
+        finally:
+            server.shutdown()
+            server.server_close()
 
 
 def test_embedded_transport_with_postgres_state(
@@ -830,14 +482,9 @@ def test_embedded_transport_with_postgres_state(
 ) -> None:
     """`state: postgres` alone: one process, its DLQ and idempotency marks in PostgreSQL
     (shared, so a second process sees the first one's marks), the dlq commands on it."""
-    project = make_project(tmp_path, broker, database, faults=False)
-    path = project.root / "config" / "pipeline.yaml"
-    yaml = YAML(typ="safe")
-    data = yaml.load(path.read_text(encoding="utf-8"))
-    data["transport"] = "embedded"
-    with path.open("w", encoding="utf-8") as handle:
-        yaml.dump(data, handle)
-    try:
+    with make_project(tmp_path, broker, database) as project:
+        with project.config() as data:
+            data["transport"] = "embedded"
         good, poison = write_input(project, tmp_path / "input.jsonl", records=300)
         first = project.cli("run", "--input", str(tmp_path / "input.jsonl"))
         assert first.returncode == 0, first.stderr[-2000:]
@@ -857,8 +504,6 @@ def test_embedded_transport_with_postgres_state(
         assert replayed["dead_lettered"] == len(poison) - 1  # still poison: back in the queue
         loaded = project.sql("SELECT max(_write_count) FROM SCHEMA.order_event")[0][0]
         assert loaded == 1
-    finally:
-        project.close()
 
 
 def _metrics_from_the_broker(project: Project, tmp_path: Path) -> str:
@@ -869,12 +514,8 @@ def _metrics_from_the_broker(project: Project, tmp_path: Path) -> str:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    path = project.root / "config" / "pipeline.yaml"
-    yaml = YAML(typ="safe")
-    data = yaml.load(path.read_text(encoding="utf-8"))
-    data["monitoring"]["metrics_port"] = port
-    with path.open("w", encoding="utf-8") as handle:
-        yaml.dump(data, handle)
+    with project.config() as data:
+        data["monitoring"]["metrics_port"] = port
     poison = tmp_path / "poison.jsonl"
     poison.write_text(json.dumps({KEY_SOURCE: "evt-poison"}) + "\n", encoding="utf-8")
     assert project.cli("publish", "--input", str(poison)).returncode == 0

@@ -40,7 +40,7 @@ FORMATS: dict[str, str] = {
 
 
 LINT_FORMATS: dict[str, str] = {
-    "sarif": "designkit.report.sarif",
+    "sarif": "designkit.report.sarif_lint",
     "junit": "designkit.report.junit",
     "github": "designkit.report.github",
 }

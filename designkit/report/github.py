@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from designkit.report import render_with
-from designkit.report.sarif import relative_path
+from designkit.report.sarif_locations import relative_path
 from designkit.report.trend_view import MAX_VALUES, hidden_note
 from designkit.report.trend_view import headline as trend_headline
 from designkit.report.verdict_view import headline

@@ -55,7 +55,7 @@ def documented_ids(rubric: Rubric | None = None) -> frozenset[str]:
     loaded again (a ``score`` run already has it in hand).
     """
     from designkit.lint.codes import code_docs
-    from designkit.report.sarif import NOTICE_RULE
+    from designkit.report.sarif_rules import NOTICE_RULE
 
     if rubric is not None and _is_builtin(rubric):
         criteria = frozenset(criterion.id for _, criterion in rubric.criteria())
@@ -71,7 +71,7 @@ def _index(ids: list[str]) -> str:
 def render_rules_page(rubric: Rubric) -> str:
     """The whole page for ``rubric`` (the built-in one for ``docs/rules.md``)."""
     from designkit.lint.codes import code_docs
-    from designkit.report.sarif import NOTICE_RULE
+    from designkit.report.sarif_rules import NOTICE_RULE
     from designkit.review.explain import explain_code, explain_criterion
 
     codes = list(code_docs())

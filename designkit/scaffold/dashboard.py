@@ -15,14 +15,8 @@ import json
 import math
 from typing import Any
 
-from designkit.scaffold.context import (
-    PANELS,
-    AlertRule,
-    DashboardPanel,
-    Monitoring,
-    duration_expression,
-    promql_number,
-)
+from designkit.scaffold.monitoring import PANELS, AlertRule, DashboardPanel, Monitoring
+from designkit.scaffold.promql import duration_expression, promql_number
 
 _DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
 OVERVIEW = ("throughput", "errors", "latency", "dlq", "breaker", "retries")
@@ -36,7 +30,7 @@ _RULE_KIND = {
     "dlq": "dlq",
     "breaker": "breaker",
 }
-"""Which alert rule kind (context.AlertRule.kind) a panel's thresholds come from."""
+"""Which alert rule kind (monitoring.AlertRule.kind) a panel's thresholds come from."""
 _COUNTS = ("dlq", "queue")
 """Panels whose values are whole numbers (records waiting)."""
 _BREAKER_STATES = {"0": "closed", "1": "open", "2": "half-open"}

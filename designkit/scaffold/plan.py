@@ -17,8 +17,9 @@ from designkit.diagnostics import Diagnostic
 from designkit.parse import ParsedDesign
 from designkit.resources import template_path
 from designkit.scaffold import quoting
-from designkit.scaffold.context import Context, build_context, build_monitoring
+from designkit.scaffold.context import Context, build_context
 from designkit.scaffold.dashboard import dashboard_json
+from designkit.scaffold.monitoring import build_monitoring
 from designkit.scaffold.sample_data import sample_jsonl
 from designkit.scaffold.values import Value
 
