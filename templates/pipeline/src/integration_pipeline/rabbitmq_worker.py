@@ -54,12 +54,44 @@ RECOVERABLE: tuple[type[BaseException], ...] = (*BROKER_ERRORS, BrokerUnavailabl
 """A worker reconnects (with backoff) after these; its unacknowledged deliveries return."""
 
 
+@dataclass(frozen=True)
+class _Message:
+    """What the records of one delivery share (a batch message carries many). A record's
+    own Delivery is made only when it fails and is routed on: most never need one."""
+
+    tag: int
+    properties: BasicProperties
+    body: bytes | None  # None: a batch message (a failing record is encoded alone)
+    headers: dict[str, Any]
+    tries_before: int
+    first_attempt: float
+    wall: float
+
+    def delivery(self, record: dict[str, Any], correlation_id: str) -> Delivery:
+        return Delivery(
+            self.tag,
+            self.properties,
+            self.body,
+            self.headers,
+            record,
+            correlation_id,
+            self.tries_before,
+            self.first_attempt,
+            self.wall,
+        )
+
+
+_Load = tuple[_Message, dict[str, Any], str, Any]
+"""A prepared record waiting for the batch's load: (message, record, correlation id,
+pipeline.Attempt)."""
+
+
 @dataclass
 class _Batch:
     tags: list[int] = field(default_factory=list)
     records: int = 0  # records of the deliveries in ``tags`` (a message may carry many)
     started: float = 0.0
-    loads: list[tuple[Delivery, Any]] = field(default_factory=list)  # bulk mode
+    loads: list[_Load] = field(default_factory=list)  # bulk mode
 
 
 class Worker:
@@ -261,24 +293,24 @@ class Worker:
         if not isinstance(record, dict):
             record = {"_raw": record}
         wall = self.now()
-        delivery = Delivery(
+        message = _Message(
             tag=method.delivery_tag,
             properties=properties,
             body=body,
             headers=headers,
-            record=record,
-            correlation_id=properties.correlation_id or properties.message_id or str(uuid.uuid4()),
             tries_before=int(headers.get(H_ATTEMPTS, 0) or 0),
             first_attempt=float(headers.get(H_FIRST_ATTEMPT, wall) or wall),
             wall=wall,
         )
+        cid = properties.correlation_id or properties.message_id or str(uuid.uuid4())
+        delivery = message.delivery(record, cid)
         if not self._batch.tags:
             self._batch.started = time.monotonic()
         if self._bulk:  # transform/validate now; dedup and load the batch in one go
-            result = self.pipeline.prepare(record, delivery.correlation_id)
+            result = self.pipeline.prepare(record, cid)
             self._batch.tags.append(method.delivery_tag)
             if result.outcome == "ready":
-                self._batch.loads.append((delivery, result))
+                self._batch.loads.append((message, record, cid, result))
             else:
                 self._route(channel, delivery, result)
             return
@@ -312,31 +344,27 @@ class Worker:
         headers: dict[str, Any] = dict(properties.headers or {})
         headers.pop("x-records", None)
         wall = self.now()
-        tag = method.delivery_tag
-        deliveries = [
-            Delivery(tag, properties, None, headers, _as_record(record), cid, 0, wall, wall)
-            for cid, record in members
-        ]
+        message = _Message(method.delivery_tag, properties, None, headers, 0, wall, wall)
+        pairs = [(r if isinstance(r, dict) else {"_raw": r}, cid) for cid, r in members]
         if self._bulk:  # transform/validate now; dedup and load the batch in one go
-            results = self.pipeline.prepare_many([(d.record, d.correlation_id) for d in deliveries])
-            for delivery, result in zip(deliveries, results, strict=True):
+            results = self.pipeline.prepare_many(pairs)
+            loads = self._batch.loads
+            for (record, cid), result in zip(pairs, results, strict=True):
                 if result.outcome == "ready":
-                    self._batch.loads.append((delivery, result))
+                    loads.append((message, record, cid, result))
                 else:
-                    self._route(channel, delivery, result)
+                    self._route(channel, message.delivery(record, cid), result)
             return
         timeout = attempt_timeout(self.config, None, 0.0)
-        for delivery in deliveries:
-            result = self.pipeline.attempt(
-                delivery.record, delivery.correlation_id, timeout=timeout
-            )
+        for record, cid in pairs:
+            result = self.pipeline.attempt(record, cid, timeout=timeout)
             self._check_state()
             if result.outcome == "loaded":
                 self.summary.loaded += 1
             elif result.outcome == "duplicate":
                 self.summary.skipped_duplicates += 1
             else:
-                self._route(channel, delivery, result)
+                self._route(channel, message.delivery(record, cid), result)
 
     def _check_state(self) -> None:
         state = self.pipeline.stores.postgres
@@ -350,64 +378,64 @@ class Worker:
         self._routed = True  # land and ack the batch soon: its copies are confirmed
 
     def _load_bulk(self, channel: BlockingChannel) -> None:
-        """Dedup the batch's records with one query, upsert them with one pipelined
+        """Dedup the batch's records with one query, upsert them with one
         statement; if that fails, row by row (through the breaker) to find the bad ones."""
         loads, self._batch.loads = self._batch.loads, []
         if not loads:
             return
         pipeline = self.pipeline
+        keys = [prepared.key for _m, _r, _c, prepared in loads]
         try:
-            seen = pipeline.idempotency.seen_many([r.key for _d, r in loads])
+            seen = pipeline.idempotency.seen_many(keys)
         except PipelineError as error:  # the store is unusable: redo the batch later
             raise StateLost(f"idempotency store: {error.message}") from None
-        fresh: list[tuple[Delivery, Any]] = []
-        keys: set[str] = set()
-        for delivery, result in loads:
-            duplicate = result.key in seen or (pipeline.idempotency.enabled and result.key in keys)
-            if duplicate:
-                self.summary.skipped_duplicates += 1
-                pipeline.metrics.duplicates.inc()
-                pipeline.log.info(
-                    "duplicate",
-                    correlationId=delivery.correlation_id,
-                    step="load",
-                    status="skipped",
-                )
-                continue
-            keys.add(result.key)
-            fresh.append((delivery, result))
+        enabled = pipeline.idempotency.enabled
+        fresh = loads
+        if seen or (enabled and len(set(keys)) != len(keys)):  # some are duplicates
+            fresh = []
+            taken: set[str] = set()
+            for load in loads:
+                key = load[3].key
+                if key in seen or (enabled and key in taken):
+                    self.summary.skipped_duplicates += 1
+                    pipeline.metrics.duplicates.inc()
+                    pipeline.log.info(
+                        "duplicate", correlationId=load[2], step="load", status="skipped"
+                    )
+                    continue
+                taken.add(key)
+                fresh.append(load)
         failed: list[tuple[Delivery, Any]] = []
         try:
             with pipeline.metrics.duration.labels(stage="load").time():
-                pipeline.target.write_many([(r.canonical, d.correlation_id) for d, r in fresh])
+                pipeline.target.write_many([(p.canonical, cid) for _m, _r, cid, p in fresh])
             loaded = fresh
         except PipelineError:
             self._check_state()
             loaded = []
-            for delivery, result in fresh:
+            for load in fresh:
+                message, record, cid, result = load
                 timeout = attempt_timeout(
                     self.config,
-                    delivery.headers.get(H_ERROR_CLASS),
-                    delivery.wall - delivery.first_attempt,
+                    message.headers.get(H_ERROR_CLASS),
+                    message.wall - message.first_attempt,
                 )
                 try:
                     pipeline.breaker.call(
-                        lambda d=delivery, r=result, t=timeout: pipeline.target.write(
-                            r.canonical, d.correlation_id, t
-                        )
+                        lambda c=cid, r=result, t=timeout: pipeline.target.write(r.canonical, c, t)
                     )
-                    loaded.append((delivery, result))
+                    loaded.append(load)
                 except Exception as exc:
                     self._check_state()
                     result.outcome, result.stage, result.error = "failed", "load", classify(exc)
-                    failed.append((delivery, result))
+                    failed.append((message.delivery(record, cid), result))
         pipeline.metrics.processed.labels(stage="load").inc(len(loaded))
         if loaded:  # marks join the batch's transaction; one log line lists the records
-            pipeline.idempotency.mark_many([r.key for _d, r in loaded])
+            pipeline.idempotency.mark_many([p.key for _m, _r, _c, p in loaded])
             pipeline.log.info(
                 "loaded",
-                correlationId=loaded[0][0].correlation_id,
-                correlationIds=[d.correlation_id for d, _r in loaded],
+                correlationId=loaded[0][2],
+                correlationIds=[cid for _m, _r, cid, _p in loaded],
                 records=len(loaded),
                 step="confirm",
                 status="ok",
@@ -433,10 +461,6 @@ class Worker:
         self._batch = _Batch()
         with contextlib.suppress(Exception):
             self.pipeline.stores.rollback()
-
-
-def _as_record(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {"_raw": value}
 
 
 def _bulk_capable(pipeline: Any) -> bool:

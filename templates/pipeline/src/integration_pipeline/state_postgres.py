@@ -364,7 +364,8 @@ class PostgresIdempotencyStore:
             return set()
         now = self.clock()
         window = self.config.dedup_window_seconds
-        found = {k for k in keys if now - self.state.pending_marks.get(k, -1e18) < window}
+        pending = self.state.pending_marks  # marks of the open batch, not yet written
+        found = {k for k in keys if now - pending.get(k, -1e18) < window} if pending else set()
         try:
             with self.state.conn.cursor() as cursor:
                 cursor.execute(self._text(self._seen_many), (_JSON.encode(keys),))
