@@ -33,6 +33,12 @@ Retry decisions follow retry.py rule for rule (classes never retried, the policy
 the waiting happens in the broker instead of the process. As in the embedded run, only
 load failures are retried: a transform or validation failure goes to the DLQ at once.
 
+The transport's modules, one job each, are reached through this one:
+``rabbitmq_topology`` (names, connections, declarations, depths, message headers),
+``rabbitmq_routing`` (retry queue or DLQ), ``rabbitmq_publisher`` (``run``/``publish``),
+``rabbitmq_worker`` (``worker``), ``rabbitmq_failures`` (a failed record's retry or DLQ
+copy) and ``rabbitmq_dlq`` (the ``dlq`` commands against the broker).
+
 pika is imported only when this module is, which only ``transport: rabbitmq`` does.
 """
 
