@@ -27,7 +27,14 @@ FIELDS = [
     ("note", "string"),
 ]
 
-TEXTS = ["plain", "quote ' and \" and \\ back", "unicode é ü 中文 🙂", "", "line\nbreak\ttab", "{a,b}"]
+TEXTS = [
+    "plain",
+    "quote ' and \" and \\ back",
+    "unicode é ü 中文 🙂",
+    "",
+    "line\nbreak\ttab",
+    "{a,b}",
+]
 TIMES = ["2024-05-01T10:00:00Z", "2024-05-01T10:00:00+05:30", "2024-05-01 10:00:00", "2024-02-29"]
 
 
@@ -103,15 +110,14 @@ def main() -> None:
     keys = [f"key {text}" for text in TEXTS] + ["k-000", "k-001"]
     store.mark_many(keys[:5])
     state.commit()
-    print(
-        json.dumps({
-            "batched": rows(state, "batched"),
-            "single": rows(state, "single"),
-            "documents": documents,
-            "seen": sorted(store.seen_many(keys)),
-            "marked": sorted(keys[:5]),
-        })  # fmt: skip
-    )
+    report = {
+        "batched": rows(state, "batched"),
+        "single": rows(state, "single"),
+        "documents": documents,
+        "seen": sorted(store.seen_many(keys)),
+        "marked": sorted(keys[:5]),
+    }
+    print(json.dumps(report))
     state.close()
 
 
