@@ -277,7 +277,8 @@ def _queue(config_path: str) -> tuple[PipelineConfig, Any]:
     try:
         archive: Any = None
         if config.state == "postgres":
-            from .state_postgres import PostgresDeadLetterQueue, PostgresState
+            from .dlq_postgres import PostgresDeadLetterQueue
+            from .state_postgres import PostgresState
 
             archive = PostgresDeadLetterQueue(PostgresState(config.postgres))
         if config.transport == "rabbitmq":

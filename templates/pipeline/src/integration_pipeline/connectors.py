@@ -237,7 +237,8 @@ def open_target(
     target: Target, entity: Entity, base: Path, postgres: Postgres | None = None
 ) -> SqliteTarget | JsonlTarget | HttpTarget:
     if target.kind == "postgres":  # psycopg only when selected
-        from .state_postgres import PostgresState, PostgresTarget
+        from .state_postgres import PostgresState
+        from .target_postgres import PostgresTarget
 
         state = PostgresState(postgres or Postgres())
         return PostgresTarget(target, entity, state, owns_state=True)  # type: ignore[return-value]

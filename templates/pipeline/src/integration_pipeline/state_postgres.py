@@ -1,14 +1,13 @@
-"""PostgreSQL state (``state: postgres``) and target (``target.kind: postgres``), psycopg 3.
+"""PostgreSQL state (``state: postgres``), psycopg 3: the connection, the schema, the
+idempotency store.
 
 Shared by every worker on every machine:
 
 * ``delivered``: the idempotency store; ``mark`` is an upsert (``ON CONFLICT DO UPDATE``)
   and ``seen`` honours the dedup window, exactly like the SQLite store;
 * ``dead_letters``: the dead-letter queue of the embedded transport, and the archive and
-  audit trail of the RabbitMQ DLQ (one row per message id: queued, replayed, discarded);
-* the target table: one column per entity field, upserted on the entity key (the
-  design's "Upsert" idempotency), with ``_correlation_id``, ``_loaded_at`` and
-  ``_write_count`` (how often the row was written: 1 when every record landed once).
+  audit trail of the RabbitMQ DLQ (dlq_postgres.py);
+* the target table (``target.kind: postgres``, target_postgres.py).
 
 When the state and the target live in the same database they share one connection and
 one transaction per batch: the target rows and their idempotency marks commit together,
@@ -23,7 +22,6 @@ from __future__ import annotations
 
 import builtins
 import contextlib
-import hashlib
 import json
 import os
 import time
@@ -33,14 +31,15 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql
-from psycopg.types.json import Jsonb
 
 from .config import Entity, Idempotency, PipelineConfig, Postgres, Target
-from .dlq import DeadLetter
 from .errors import PipelineError
 from .idempotency import build_key, plain_keys
 
 SCHEMA_VERSION = 1
+_JSON = json.JSONEncoder(separators=(",", ":"))
+"""A batch's keys and marks travel as one JSON parameter: psycopg adapts a list one
+element at a time in Python, JSON is encoded in C and PostgreSQL takes it apart."""
 STATEMENT_TIMEOUT_MS = 30_000
 
 _COLUMN_TYPES = {
@@ -124,6 +123,7 @@ class PostgresState:
         self.schema = config.schema_
         self.pending_marks: dict[str, float] = {}
         self._conn: psycopg.Connection[Any] | None = None
+        self._marks: str | None = None
         self.connect()
 
     def connect(self) -> None:
@@ -160,21 +160,28 @@ class PostgresState:
     def commit(self) -> None:
         """Write the buffered idempotency marks, then commit everything in one transaction."""
         try:
-            if self.pending_marks:
+            if self.pending_marks:  # one statement: the marks as one JSON object
                 with self.conn.cursor() as cursor:
-                    cursor.executemany(
-                        sql.SQL(
-                            "INSERT INTO {} (key, marked_at) VALUES (%s, %s)"
-                            " ON CONFLICT (key) DO UPDATE SET marked_at = excluded.marked_at"
-                        ).format(self.table("delivered")),
-                        list(self.pending_marks.items()),
-                    )
+                    cursor.execute(self._mark_sql(), (_JSON.encode(self.pending_marks),))
             self.conn.commit()
         except psycopg.Error as error:  # the batch is gone either way: redo it
             self.rollback()
             raise StateLost(f"commit failed: {scrub(str(error), self.url)}") from None
         finally:
             self.pending_marks.clear()
+
+    def _mark_sql(self) -> str:
+        if self._marks is None:  # rendered once: composing per call costs more than running
+            self._marks = (
+                sql.SQL(
+                    "INSERT INTO {} (key, marked_at)"
+                    " SELECT key, value::double precision FROM json_each_text(%s::json)"
+                    " ON CONFLICT (key) DO UPDATE SET marked_at = excluded.marked_at"
+                )
+                .format(self.table("delivered"))
+                .as_string(self.conn)
+            )
+        return self._marks
 
     def rollback(self) -> None:
         self.pending_marks.clear()
@@ -338,9 +345,10 @@ class PostgresIdempotencyStore:
         self._seen = sql.SQL("SELECT marked_at FROM {} WHERE key = %s").format(
             state.table("delivered")
         )
-        self._seen_many = sql.SQL("SELECT key, marked_at FROM {} WHERE key = ANY(%s)").format(
-            state.table("delivered")
-        )
+        self._seen_many = sql.SQL(
+            "SELECT key, marked_at FROM {}"
+            " WHERE key = ANY(ARRAY(SELECT json_array_elements_text(%s::json)))"
+        ).format(state.table("delivered"))
         self._rendered: dict[int, str] = {}
 
     def _text(self, query: sql.Composed) -> str:
@@ -356,10 +364,11 @@ class PostgresIdempotencyStore:
             return set()
         now = self.clock()
         window = self.config.dedup_window_seconds
-        found = {k for k in keys if now - self.state.pending_marks.get(k, -1e18) < window}
+        pending = self.state.pending_marks  # marks of the open batch, not yet written
+        found = {k for k in keys if now - pending.get(k, -1e18) < window} if pending else set()
         try:
             with self.state.conn.cursor() as cursor:
-                cursor.execute(self._text(self._seen_many), (keys,))
+                cursor.execute(self._text(self._seen_many), (_JSON.encode(keys),))
                 rows = cursor.fetchall()
         except psycopg.Error as error:
             raise classify_pg(error) from error
@@ -405,276 +414,3 @@ class PostgresIdempotencyStore:
 
     def close(self) -> None:
         pass  # the state owns the connection
-
-
-class PostgresTarget:
-    """Upsert on the entity key (plain insert when the entity has none)."""
-
-    batched = True
-
-    def __init__(
-        self, target: Target, entity: Entity, state: PostgresState, *, owns_state: bool
-    ) -> None:
-        self.state = state
-        self.owns_state = owns_state
-        self.names = [f.name for f in entity.fields]
-        self.json_fields = {f.name for f in entity.fields if f.type in ("object", "array")}
-        key = entity.key if entity.key in self.names else None
-        columns = [*self.names, "_correlation_id"]
-        statement = sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
-            state.table(target.table),
-            sql.SQL(", ").join(sql.Identifier(c) for c in columns),
-            sql.SQL(", ").join(sql.Placeholder() for _ in columns),
-        )
-        if key is not None:
-            updates: list[sql.Composable] = [
-                sql.SQL("{} = excluded.{}").format(sql.Identifier(c), sql.Identifier(c))
-                for c in columns
-            ]
-            updates.append(sql.SQL('"_loaded_at" = now()'))
-            updates.append(
-                sql.SQL('"_write_count" = {}."_write_count" + 1').format(
-                    sql.Identifier(target.table)
-                )
-            )
-            statement = sql.SQL("{} ON CONFLICT ({}) DO UPDATE SET {}").format(
-                statement, sql.Identifier(key), sql.SQL(", ").join(updates)
-            )
-        self.sql = statement
-        self._text: str | None = None
-        self.autocommit = True  # the pipeline sets False and commits per batch
-
-    def _statement(self) -> str:
-        if self._text is None:  # rendered once: composing per row costs more than running
-            self._text = self.sql.as_string(self.state.conn)
-        return self._text
-
-    def _values(self, record: Mapping[str, Any], correlation_id: str) -> list[Any]:
-        values = [
-            Jsonb(record.get(n))
-            if n in self.json_fields and record.get(n) is not None
-            else record.get(n)
-            for n in self.names
-        ]
-        values.append(correlation_id)
-        return values
-
-    def write_many(self, rows: list[tuple[Mapping[str, Any], str]], timeout: float = 30.0) -> None:
-        """Upsert a batch in one pipelined round trip, inside a savepoint: on any error
-        nothing of it stays and the caller writes the rows one by one to find the bad one."""
-        if not rows:
-            return
-        conn = self.state.conn
-        try:
-            with conn.transaction(), conn.cursor() as cursor:
-                cursor.executemany(self._statement(), [self._values(r, c) for r, c in rows])
-        except psycopg.Error as error:
-            raise classify_pg(error) from error
-
-    def write(self, record: Mapping[str, Any], correlation_id: str, timeout: float) -> None:
-        conn = self.state.conn
-        try:
-            with conn.transaction(), conn.cursor() as cursor:  # a savepoint: one bad row
-                cursor.execute(self._statement(), self._values(record, correlation_id))
-        except psycopg.Error as error:
-            raise classify_pg(error) from error
-        if self.autocommit:
-            self.state.commit()
-
-    def flush(self) -> None:
-        self.state.commit()
-
-    def check(self) -> None:
-        self.state.check()
-
-    def close(self) -> None:
-        if self.owns_state:
-            self.state.commit()
-            self.state.close()
-
-
-class PostgresDeadLetterQueue:
-    """Same interface as dlq.DeadLetterQueue, in the shared database.
-
-    Embedded transport: the DLQ itself (a payload already queued is updated, not queued
-    twice). RabbitMQ transport: the archive and audit trail of the broker's DLQ, one row
-    per message id (``add(..., message_id=...)``, ``set_status``).
-    """
-
-    def __init__(
-        self,
-        state: PostgresState,
-        *,
-        clock: Callable[[], float] = time.time,
-        on_depth: Callable[[int], None] | None = None,
-    ) -> None:
-        self.state = state
-        self.clock = clock
-        self.on_depth = on_depth
-        self.t = state.table("dead_letters")
-        self._publish()
-
-    def _publish(self) -> None:
-        if self.on_depth is not None:
-            with contextlib.suppress(psycopg.Error, StateLost):
-                self.on_depth(self.depth())
-
-    def close(self) -> None:
-        pass  # the state owns the connection
-
-    def _run(
-        self, query: sql.Composed | sql.SQL, params: Any = None, *, commit: bool = True
-    ) -> builtins.list[tuple[Any, ...]]:
-        conn = self.state.conn
-        try:
-            with conn.cursor() as cursor:
-                cursor.execute(query, params)
-                rows = cursor.fetchall() if cursor.description else []
-            if commit:
-                self.state.commit()
-            return rows
-        except psycopg.Error as error:
-            if self.state.broken:
-                raise StateLost(scrub(str(error), self.state.url)) from None
-            raise
-
-    def depth(self) -> int:
-        idle = self.state.conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
-        rows = self._run(
-            sql.SQL(
-                "SELECT count(*) FROM {} WHERE status = 'queued' AND message_id IS NULL"
-            ).format(self.t),
-            commit=False,
-        )
-        if idle:  # end the read-only transaction; never one that holds a batch
-            self.state.conn.rollback()
-        return int(rows[0][0])
-
-    def add(
-        self,
-        payload: Any,
-        *,
-        source: str,
-        stage: str,
-        error_class: str,
-        error_message: str,
-        classification: str,
-        attempts: int,
-        correlation_id: str,
-        idempotency_key: str | None = None,
-        first_failure_at: float | None = None,
-        message_id: str | None = None,
-        commit: bool = True,
-    ) -> int:
-        now = self.clock()
-        text = json.dumps(payload, default=str, sort_keys=True)
-        fingerprint = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        values = (
-            message_id, Jsonb(json.loads(text)), source, stage, error_class, error_message,
-            classification, attempts, first_failure_at if first_failure_at is not None else now,
-            now, correlation_id, idempotency_key, fingerprint,
-        )  # fmt: skip
-        insert = sql.SQL(
-            "INSERT INTO {} (message_id, payload, source, stage, error_class, error_message,"
-            " classification, attempts, first_failure_at, last_failure_at, correlation_id,"
-            " idempotency_key, fingerprint) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)"
-        ).format(self.t)
-        update = sql.SQL(
-            " DO UPDATE SET stage = excluded.stage, error_class = excluded.error_class,"
-            " error_message = excluded.error_message, classification = excluded.classification,"
-        )
-        if message_id is None:
-            query = sql.SQL(
-                "{} ON CONFLICT (fingerprint) WHERE status = 'queued' AND message_id IS NULL{}"
-                " attempts = {}.attempts + excluded.attempts,"
-                " last_failure_at = excluded.last_failure_at RETURNING id"
-            ).format(insert, update, sql.Identifier("dead_letters"))
-        else:  # the broker's DLQ archive: the message's latest envelope, once per message id
-            query = sql.SQL(
-                "{} ON CONFLICT (message_id){} attempts = excluded.attempts,"
-                " first_failure_at = excluded.first_failure_at,"
-                " last_failure_at = excluded.last_failure_at, status = 'queued'"
-                " RETURNING id"
-            ).format(insert, update)
-        rows = self._run(query, values, commit=commit)
-        if commit:
-            self._publish()
-        return int(rows[0][0])
-
-    def set_status(self, message_id: str, status: str, *, replayed: bool = False) -> None:
-        """The broker DLQ's audit trail: a message was replayed or discarded."""
-        bump = sql.SQL(", replay_count = replay_count + 1" if replayed else "")
-        self._run(
-            sql.SQL("UPDATE {} SET status = %s{} WHERE message_id = %s").format(self.t, bump),
-            (status, message_id),
-        )
-
-    def requeue(
-        self, entry_id: int, *, error_class: str, error_message: str, attempts: int
-    ) -> None:
-        self._run(
-            sql.SQL(
-                "UPDATE {} SET status = 'queued', error_class = %s, error_message = %s,"
-                " attempts = attempts + %s, last_failure_at = %s WHERE id = %s"
-            ).format(self.t),
-            (error_class, error_message, attempts, self.clock(), entry_id),
-        )
-        self._publish()
-
-    _COLUMNS = sql.SQL(
-        "id, payload, source, stage, error_class, error_message, classification, attempts,"
-        " first_failure_at, last_failure_at, correlation_id, idempotency_key, replay_count, status"
-    )
-
-    @staticmethod
-    def _row(row: tuple[Any, ...]) -> DeadLetter:
-        return DeadLetter(*row)
-
-    def list(self, status: str | None = "queued", limit: int = 100) -> builtins.list[DeadLetter]:
-        where = sql.SQL("WHERE status = %s" if status is not None else "")
-        params: tuple[Any, ...] = (status, limit) if status is not None else (limit,)
-        rows = self._run(
-            sql.SQL("SELECT {} FROM {} {} ORDER BY id LIMIT %s").format(
-                self._COLUMNS, self.t, where
-            ),
-            params,
-        )
-        return [self._row(r) for r in rows]
-
-    def show(self, entry_id: int) -> DeadLetter | None:
-        rows = self._run(
-            sql.SQL("SELECT {} FROM {} WHERE id = %s").format(self._COLUMNS, self.t), (entry_id,)
-        )
-        return self._row(rows[0]) if rows else None
-
-    def replay(self, entry_ids: builtins.list[int] | None = None) -> builtins.list[DeadLetter]:
-        condition = sql.SQL("" if entry_ids is None else " AND id = ANY(%s)")
-        rows = self._run(
-            sql.SQL(
-                "UPDATE {} SET status = 'replayed', replay_count = replay_count + 1"
-                " WHERE id IN (SELECT id FROM {} WHERE status = 'queued' AND message_id IS NULL{}"
-                " ORDER BY id FOR UPDATE SKIP LOCKED) RETURNING {}"
-            ).format(self.t, self.t, condition, self._COLUMNS),
-            None if entry_ids is None else (entry_ids,),
-        )
-        self._publish()
-        return sorted((self._row(r) for r in rows), key=lambda e: e.id)
-
-    def discard(self, entry_id: int) -> bool:
-        rows = self._run(
-            sql.SQL(
-                "UPDATE {} SET status = 'discarded' WHERE id = %s AND status = 'queued' RETURNING id"
-            ).format(self.t),
-            (entry_id,),
-        )
-        self._publish()
-        return bool(rows)
-
-    def purge(self, retention_days: float) -> int:
-        cutoff = self.clock() - retention_days * 86400
-        rows = self._run(
-            sql.SQL("DELETE FROM {} WHERE last_failure_at < %s RETURNING id").format(self.t),
-            (cutoff,),
-        )
-        self._publish()
-        return len(rows)

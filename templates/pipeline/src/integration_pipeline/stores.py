@@ -73,7 +73,8 @@ def open_stores(
         state = PostgresState(config.postgres)
     try:
         if config.state == "postgres":
-            from .state_postgres import PostgresDeadLetterQueue, PostgresIdempotencyStore
+            from .dlq_postgres import PostgresDeadLetterQueue
+            from .state_postgres import PostgresIdempotencyStore
 
             assert state is not None
             dlq: Any = PostgresDeadLetterQueue(state, clock=clock, on_depth=on_depth)
@@ -92,7 +93,7 @@ def open_stores(
             )
         if target is None:
             if config.target.kind == "postgres":
-                from .state_postgres import PostgresTarget
+                from .target_postgres import PostgresTarget
 
                 assert state is not None
                 target = PostgresTarget(config.target, config.entity, state, owns_state=False)
