@@ -75,3 +75,15 @@ def test_any_text_decodes_or_fails_as_json_loads(text: str) -> None:
 def test_values_encode_as_json_dumps_encodes_them(value: Any) -> None:
     assert jsontext.dumps(value) == json.dumps(value)
     assert jsontext.dumps(value, default_str=True) == json.dumps(value, default=str)
+
+
+def test_without_the_c_encoder_dumps_is_json_dumps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Python without json's C encoder (or with another signature for it) gets json.dumps."""
+    value = {"a": [1, 2.5, "é"], "b": None}
+    expected = json.dumps(value)
+    monkeypatch.setattr(json.encoder, "c_make_encoder", lambda: None)  # takes no arguments
+    assert jsontext._encoder(str) is None
+    monkeypatch.setattr(json.encoder, "c_make_encoder", None)  # json's pure Python encoder
+    assert jsontext._encoder(None) is None
+    monkeypatch.setattr(jsontext, "_PLAIN", None)
+    assert jsontext.dumps(value) == expected

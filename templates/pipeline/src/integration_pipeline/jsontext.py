@@ -50,10 +50,13 @@ def _encoder(default: Callable[[Any], Any] | None) -> Callable[[Any], str] | Non
     encoder = json.JSONEncoder(default=default)
     # json.dumps's arguments for these options (JSONEncoder.iterencode), with no table of
     # open containers: a circular value recurses until it fails, and json.dumps reports it
-    encode = make(
-        None, encoder.default, json.encoder.encode_basestring_ascii, None, ": ", ", ",
-        False, False, True,
-    )  # fmt: skip
+    try:
+        encode = make(
+            None, encoder.default, json.encoder.encode_basestring_ascii, None, ": ", ", ",
+            False, False, True,
+        )  # fmt: skip
+    except TypeError:  # another Python's private signature: json.dumps it is
+        return None
     return lambda value: "".join(encode(value, 0))
 
 
