@@ -83,3 +83,16 @@ def test_dumps_fails_as_json_dumps_does() -> None:
     with pytest.raises(TypeError, match="not JSON serializable"):
         jsontext.dumps({"when": Path("x")})
     assert jsontext.dumps({"when": Path("x")}, default_str=True) == '{"when": "x"}'
+
+
+@pytest.mark.parametrize("depth", [10, 499, 500, 1010, 5000])
+def test_deep_lines_fail_where_json_loads_fails(depth: int) -> None:
+    """orjson reads 1,010 levels; json.loads (and so jsontext.loads) gives up first."""
+    line = '{"a": ' + "[" * depth + "]" * depth + "}"
+    try:
+        expected = repr(json.loads(line))
+    except RecursionError:
+        with pytest.raises(RecursionError):
+            jsontext.loads(line)
+    else:
+        assert repr(jsontext.loads(line)) == expected

@@ -9,7 +9,10 @@ JSONL target is encoded once, so these two calls are a large part of a record's 
   float range and nesting past 1,024 levels (then ``json.loads`` decides, with its own
   result or error), and it turns an integer outside 64 bits into a float. Such an
   integer has at least 19 digits in a row, so a line holding 19 digits in a row (in a
-  number or a string) is decoded by ``json.loads`` instead.
+  number or a string) is decoded by ``json.loads`` instead. And it reads arrays and
+  objects nested up to 1,024 deep, where ``json.loads`` raises ``RecursionError`` from
+  about 1,000 minus the caller's stack depth: a line with 500 or more brackets that
+  open one (at least 1,000 characters) is decoded by ``json.loads`` too.
 * :func:`dumps` is ``json.dumps(value)`` (or with ``default=str``) through one encoder
   built at import: ``json.dumps`` builds a new C encoder on every call, which costs more
   than encoding a small list. Any error is raised by ``json.dumps`` itself, so it is the
@@ -28,12 +31,15 @@ import orjson
 _DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _LONG_RUN = b"0" * 19
 """19 digits in a row: the shortest integer orjson would turn into a float."""
+_DEEP = 500
+"""Opening brackets from which a line might be nested deeper than json.loads can go."""
 
 
 def loads(text: str) -> Any:
     """``json.loads(text)``: the same value, or the same ``ValueError``."""
     data = text.encode("utf-8", "surrogatepass")  # a lone surrogate: orjson refuses it
-    if _LONG_RUN not in data.translate(_DIGITS_AS_ZERO):
+    deep = len(data) >= 2 * _DEEP and data.count(b"[") + data.count(b"{") >= _DEEP
+    if not deep and _LONG_RUN not in data.translate(_DIGITS_AS_ZERO):
         try:
             return orjson.loads(data)
         except orjson.JSONDecodeError:
