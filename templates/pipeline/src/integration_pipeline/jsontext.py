@@ -4,15 +4,13 @@ Every record of a JSONL source is decoded once, and every nested value of a SQLi
 JSONL target is encoded once, so these two calls are a large part of a record's cost.
 
 * :func:`loads` decodes with orjson (about 2.5x cheaper than ``json``'s C scanner) and
-  returns what ``json.loads`` returns. orjson differs from it in a few places, each
-  handled: it refuses ``NaN``/``Infinity``, lone surrogate escapes, numbers beyond the
-  float range and nesting past 1,024 levels (then ``json.loads`` decides, with its own
-  result or error), and it turns an integer outside 64 bits into a float. Such an
-  integer has at least 19 digits in a row, so a line holding 19 digits in a row (in a
-  number or a string) is decoded by ``json.loads`` instead. And it reads arrays and
-  objects nested up to 1,024 deep, where ``json.loads`` raises ``RecursionError`` from
-  about 1,000 minus the caller's stack depth: a line with 500 or more brackets that
-  open one (at least 1,000 characters) is decoded by ``json.loads`` too.
+  returns what ``json.loads`` returns. Where orjson differs, ``json.loads`` decides:
+  orjson refuses ``NaN``/``Infinity``, lone surrogate escapes and numbers beyond the
+  float range (then ``json.loads`` is asked); it turns an integer outside 64 bits into
+  a float (such an integer has 19 digits in a row, so a line holding 19 digits in a row,
+  in a number or a string, goes to ``json.loads``); and it reads nesting up to 1,024
+  levels where ``json.loads`` raises ``RecursionError`` from about 1,000 less the stack
+  in use (so a line with 500 or more opening brackets goes to ``json.loads`` too).
 * :func:`dumps` is ``json.dumps(value)`` (or with ``default=str``) through one encoder
   built at import: ``json.dumps`` builds a new C encoder on every call, which costs more
   than encoding a small list. Any error is raised by ``json.dumps`` itself, so it is the
@@ -36,7 +34,7 @@ _DEEP = 500
 
 
 def loads(text: str) -> Any:
-    """``json.loads(text)``: the same value, or the same ``ValueError``."""
+    """``json.loads(text)``: the same value, or the same error."""
     data = text.encode("utf-8", "surrogatepass")  # a lone surrogate: orjson refuses it
     deep = len(data) >= 2 * _DEEP and data.count(b"[") + data.count(b"{") >= _DEEP
     if not deep and _LONG_RUN not in data.translate(_DIGITS_AS_ZERO):
