@@ -8,8 +8,6 @@ from the config file, never logged): see http_auth.py for the names.
 from __future__ import annotations
 
 import csv
-import json
-import json.scanner
 import operator
 import os
 import sqlite3
@@ -20,6 +18,7 @@ from typing import Any, Protocol
 
 import httpx
 
+from . import jsontext
 from .config import Entity, Postgres, Source, Target
 from .errors import PipelineError, classify_status
 from .http_auth import HttpAuth, secret
@@ -35,29 +34,15 @@ def read_source(source: Source, path: str | Path) -> Iterator[dict[str, Any]]:
         return
     if source.kind != "jsonl":  # http: sources.HttpSource, opened by Pipeline.records()
         raise PipelineError("permanent", f"source kind {source.kind!r} is not a file source")
-    scan = _SCAN_ONCE
     with file.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
-            # the usual line, one object then its newline: json's C scanner, without
-            # json.loads's two Python layers; anything else takes json.loads's exact rules
             try:
-                record, end = scan(line, 0)
-                if end != len(line) and line[end:].strip(_JSON_SPACE):
-                    raise ValueError
-            except (StopIteration, ValueError):
+                record = jsontext.loads(line)  # json.loads's result, decoded by orjson
+            except ValueError:
                 if not line.strip():
                     continue
-                try:
-                    record = json.loads(line)
-                except ValueError:
-                    record = {"_raw": line.rstrip("\n"), "_line": number}
+                record = {"_raw": line.rstrip("\n"), "_line": number}
             yield record if isinstance(record, dict) else {"_raw": record, "_line": number}
-
-
-_SCAN_ONCE = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]  # typeshed
-"""json.loads's own scanner (C when available): (value, end) for the JSON value at an index."""
-_JSON_SPACE = " \t\n\r"
-"""The whitespace json.loads allows around a value."""
 
 
 def quote_identifier(name: str) -> str:
@@ -118,7 +103,7 @@ class SqliteTarget:
 
     def write(self, record: Mapping[str, Any], correlation_id: str, timeout: float) -> None:
         values = [
-            json.dumps(v) if isinstance(v, dict | list) else v
+            jsontext.dumps(v) if isinstance(v, dict | list) else v
             for v in (record.get(n) for n in self.names)
         ]
         if not self.autocommit and not self._db.in_transaction:
@@ -137,7 +122,7 @@ class SqliteTarget:
                 for index in self._json_columns:
                     value = row[index]
                     if isinstance(value, dict | list):
-                        row[index] = json.dumps(value)
+                        row[index] = jsontext.dumps(value)
         if not self.autocommit and not self._db.in_transaction:
             self._db.execute("BEGIN")
         self._db.execute("SAVEPOINT write_many")
@@ -169,7 +154,7 @@ class JsonlTarget:
         self._handle = self.path.open("a", encoding="utf-8")
 
     def write(self, record: Mapping[str, Any], correlation_id: str, timeout: float) -> None:
-        line = json.dumps({**record, "_correlation_id": correlation_id}, default=str)
+        line = jsontext.dumps({**record, "_correlation_id": correlation_id}, default_str=True)
         self._handle.write(line + "\n")
         self._handle.flush()
 
@@ -177,7 +162,7 @@ class JsonlTarget:
         """Append (record, correlation id) pairs with one flush."""
         self._handle.write(
             "".join(
-                json.dumps({**record, "_correlation_id": cid}, default=str) + "\n"
+                jsontext.dumps({**record, "_correlation_id": cid}, default_str=True) + "\n"
                 for record, cid in records
             )
         )

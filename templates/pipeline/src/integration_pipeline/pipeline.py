@@ -20,9 +20,11 @@ cannot be rolled back, so their marks commit after every record.
 
 from __future__ import annotations
 
+import gc
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -446,7 +448,8 @@ class Pipeline:
         self.log.info(
             "run started", correlationId=run_id, step="trigger", status="started", input=str(where)
         )
-        summary = self.process_all(self.records(input_path))
+        with _start_up_objects_frozen():
+            summary = self.process_all(self.records(input_path))
         self.log.info(
             "run finished", correlationId=run_id, step="confirm", status="done", **summary.__dict__
         )
@@ -537,6 +540,22 @@ class Pipeline:
         self._loaded.inc()
         self.log.info("loaded", correlationId=correlation_id, step="confirm", status="ok")
         return Attempt("loaded", "load", key=key)
+
+
+@contextmanager
+def _start_up_objects_frozen() -> Iterator[None]:
+    """Keep the cyclic garbage collector off what start-up made, for one run.
+
+    A run makes a few containers per record, so the collector runs often, and each full
+    collection walked the ~60,000 objects start-up left (modules, classes, configuration)
+    again: about a tenth of a run's CPU. ``gc.freeze`` sets them aside until the run ends;
+    what the run itself makes is collected as usual.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def run(config: PipelineConfig, input_path: str | Path | None = None, **options: Any) -> RunSummary:
