@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 from designkit.parse.document import ParsedDesign, parse_design
 from designkit.resources import template_path
 from designkit.rubric import wording
-from designkit.rubric.checks import FAIL, Compiled, Context, compile_check
+from designkit.rubric.checks import FAIL, PASS, Compiled, Context, Outcome, compile_check
 from designkit.rubric.ids import suppression_notices
 from designkit.rubric.maturity import dimension_level, level_label, needs_assessment, overall_of
 from designkit.rubric.quick_wins import quick_wins
-from designkit.rubric.schema import Criterion, Rubric
+from designkit.rubric.schema import Criterion, Dimension, Rubric
 from designkit.rubric.scorecard import (
     Counts,
     CriterionResult,
@@ -129,7 +129,7 @@ def suppressions(source: str) -> dict[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    """What scoring needs of one criterion, worked out once per criterion, not per document."""
+    """What scoring needs of one criterion, worked out once per rubric, not per document."""
 
     criterion: Criterion
     check: Compiled
@@ -140,33 +140,52 @@ class _Plan:
     remediation: str  # with its design placeholders in neutral words (passing criteria)
     remediation_per_design: bool  # has placeholders a failing design's values fill
     severity: str  # the enum's value, read once: ``Enum.value`` is a Python-level property
+    shown_remediation: str  # what a result that needs no design's values reports
+    id: str
+    title: str
+    level: int
+    red_flag: str | None
 
 
-_PLANS: dict[int, tuple[Rubric, dict[int, _Plan]]] = {}
-"""Plans per rubric (by identity, the rubric kept alive with them), for the last few
-rubrics only: a process that loads a rubric again and again (a test suite, a server)
-does not keep every copy it ever scored with."""
+@dataclass(frozen=True, slots=True)
+class _DimensionPlan:
+    dimension: Dimension
+    criteria: dict[str, Criterion]  # the enabled ones by id: a later duplicate id wins
+    plans: tuple[_Plan, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _RubricPlan:
+    rubric: Rubric  # kept alive with its plans, so its id is not reused while cached
+    dimensions: tuple[_DimensionPlan, ...]
+
+
+_PLANS: dict[int, _RubricPlan] = {}
+"""Plans per rubric (by identity), for the last few rubrics only: a process that loads a
+rubric again and again (a test suite, a server) does not keep every copy it scored with."""
 
 _RUBRICS_KEPT = 4
 
 
-def _plans(rubric: Rubric) -> dict[int, _Plan]:
+def _rubric_plan(rubric: Rubric) -> _RubricPlan:
+    """Every enabled criterion of ``rubric`` compiled, on its first design."""
     hit = _PLANS.get(id(rubric))
-    if hit is not None and hit[0] is rubric:
-        return hit[1]
+    if hit is not None and hit.rubric is rubric:
+        return hit
     while len(_PLANS) >= _RUBRICS_KEPT:
         del _PLANS[next(iter(_PLANS))]
-    plans: dict[int, _Plan] = {}
-    _PLANS[id(rubric)] = (rubric, plans)
-    return plans
+    dimensions = []
+    for dimension in rubric.dimensions:
+        criteria = {c.id: c for c in dimension.criteria if c.enabled}
+        plans = tuple(_plan(criterion) for criterion in criteria.values())
+        dimensions.append(_DimensionPlan(dimension, criteria, plans))
+    plan = _PLANS[id(rubric)] = _RubricPlan(rubric, tuple(dimensions))
+    return plan
 
 
-def _plan(criterion: Criterion, plans: dict[int, _Plan]) -> _Plan:
-    """The criterion's plan, made on first use; its rubric keeps the criterion (and its id)."""
-    plan = plans.get(id(criterion))
-    if plan is not None:
-        return plan
-    plan = _Plan(
+def _plan(criterion: Criterion) -> _Plan:
+    remediation = wording.fill(criterion.remediation, None)
+    return _Plan(
         criterion=criterion,
         check=compile_check(criterion.check),
         applies_if=None if criterion.applies_if is None else compile_check(criterion.applies_if),
@@ -175,12 +194,15 @@ def _plan(criterion: Criterion, plans: dict[int, _Plan]) -> _Plan:
         suppressed_by=tuple(
             code.upper() for code in (criterion.id, criterion.red_flag) if code is not None
         ),
-        remediation=wording.fill(criterion.remediation, None),
+        remediation=remediation,
         remediation_per_design=bool(wording.placeholders(criterion.remediation)),
         severity=criterion.severity.value,
+        shown_remediation=remediation or criterion.remediation,
+        id=criterion.id,
+        title=criterion.title,
+        level=criterion.level,
+        red_flag=criterion.red_flag,
     )
-    plans[id(criterion)] = plan
-    return plan
 
 
 class _DocumentScope:
@@ -217,62 +239,75 @@ _STATUS: dict[str, Status] = {status.value: status for status in Status}
 
 
 def _evaluate_criterion(plan: _Plan, scope: _DocumentScope) -> CriterionResult:
-    criterion = plan.criterion
+    """One criterion's result. A passing criterion (most of them) takes the short way:
+    nothing worded, its remediation and result fields read from the plan."""
     if plan.applies_if is not None and plan.applies_if(scope.context).status == FAIL:
-        return _result(plan, Status.NOT_APPLICABLE, remediation=plan.remediation)
-    outcome = plan.check(scope.strict_context if plan.strict else scope.context)
+        return CriterionResult(
+            plan.id,
+            plan.title,
+            plan.level,
+            plan.severity,
+            Status.NOT_APPLICABLE,
+            plan.red_flag,
+            None,
+            1,
+            1,
+            "",
+            plan.shown_remediation,
+        )
+    strict = plan.strict
+    outcome = plan.check(scope.strict_context if strict else scope.context)
+    evidence = outcome.evidence
+    if outcome.status == PASS and not (
+        strict and evidence and all(map(scope.is_default, _evidence_roots(evidence)))
+    ):
+        field = evidence[0] if evidence else plan.fallback_field
+        line, column = scope.position(field) if field else (1, 1)
+        return CriterionResult(
+            plan.id,
+            plan.title,
+            plan.level,
+            plan.severity,
+            Status.PASS,
+            plan.red_flag,
+            field,
+            line,
+            column,
+            "",
+            plan.shown_remediation,
+            False,
+            trace=outcome.detail,
+        )
+    return _not_passing(plan, scope, outcome)
+
+
+def _not_passing(plan: _Plan, scope: _DocumentScope, outcome: Outcome) -> CriterionResult:
+    """A failing or unknown criterion, or a pass that read only template defaults."""
+    criterion = plan.criterion
     status = _STATUS[outcome.status]
     template_default = False
     trace = outcome.detail
     message = ""
-    if status is Status.PASS and plan.strict and outcome.evidence:
+    if status is Status.PASS:  # above level 2 on the template's own values only
         rows = _evidence_roots(outcome.evidence)
-        if all(scope.is_default(path) for path in rows):
-            template_default = True
-            status = Status.FAIL
-            trace = f"{rows[0]} is still the template's example value"
-            message = wording.template_default(rows[0], scope.model)
+        template_default = True
+        status = Status.FAIL
+        trace = f"{rows[0]} is still the template's example value"
+        message = wording.template_default(rows[0], scope.model)
     remediation = plan.remediation
-    if status is not Status.PASS:  # only what is reported is worded
-        if not message:
-            message = wording.compose(
-                criterion.message,
-                criterion.title,
-                outcome.fact,
-                scope.model,
-                unknown=status is Status.UNKNOWN,
-            )
-        if plan.remediation_per_design:
-            remediation = wording.fill(criterion.remediation, scope.model)
+    if not message:
+        message = wording.compose(
+            criterion.message,
+            criterion.title,
+            outcome.fact,
+            scope.model,
+            unknown=status is Status.UNKNOWN,
+        )
+    if plan.remediation_per_design:
+        remediation = wording.fill(criterion.remediation, scope.model)
     field = outcome.evidence[0] if outcome.evidence else plan.fallback_field
     line, column = scope.position(field) if field else (1, 1)
-    return _result(
-        plan,
-        status,
-        field=field,
-        line=line,
-        column=column,
-        detail=message,
-        trace=trace,
-        remediation=remediation,
-        template_default=template_default,
-    )
-
-
-def _result(
-    plan: _Plan,
-    status: Status,
-    *,
-    field: str | None = None,
-    line: int = 1,
-    column: int = 1,
-    detail: str = "",
-    trace: str = "",
-    remediation: str = "",
-    template_default: bool = False,
-) -> CriterionResult:
-    criterion = plan.criterion
-    severity, red_flag = plan.severity, criterion.red_flag
+    severity, red_flag = plan.severity, plan.red_flag
     if template_default:
         # The template's example (``TLS 1.2+``) is no decision, but no evidence of the red
         # flag either: the document says the opposite of "no TLS". Not a red flag, and
@@ -280,16 +315,16 @@ def _result(
         red_flag = None
         severity = "high" if severity == "critical" else severity
     return CriterionResult(
-        criterion.id,
-        criterion.title,
-        criterion.level,
+        plan.id,
+        plan.title,
+        plan.level,
         severity,
         status,
         red_flag,
         field,
         line,
         column,
-        detail,
+        message,
         remediation or criterion.remediation,
         template_default,
         trace=trace,
@@ -341,12 +376,10 @@ def score_design(
     dimensions: list[DimensionResult] = []
     findings: list[Finding] = []
     wins: list[QuickWin] = []
-    plans = _plans(rubric)
-    for dimension in rubric.dimensions:
+    for dimension_plan in _rubric_plan(rubric).dimensions:
+        dimension, criteria = dimension_plan.dimension, dimension_plan.criteria
         results: list[CriterionResult] = []
-        criteria = {c.id: c for c in dimension.criteria if c.enabled}
-        for criterion in criteria.values():
-            plan = _plan(criterion, plans)
+        for plan in dimension_plan.plans:
             result = _evaluate_criterion(plan, scope)
             if accepted and result.status in (Status.FAIL, Status.UNKNOWN):
                 reason = next(
