@@ -80,7 +80,8 @@ def _scalar(found: Found) -> Any:
     return value
 
 
-def _same(left: Any, right: Any) -> bool:
+def same(left: Any, right: Any) -> bool:
+    """Equal as ``one_of`` compares: texts case-insensitively, numbers as numbers."""
     if isinstance(left, str) and isinstance(right, str):
         return left.strip().lower() == right.strip().lower()
     if isinstance(left, int | float) and isinstance(right, int | float):
@@ -135,7 +136,7 @@ def _one_of(args: Mapping[str, Any]) -> Compiled:
         else:
             if not filled(value) and value is not False:
                 return _missing(ctx, text, found.evidence)
-            ok = any(_same(value, v) for v in values)
+            ok = any(same(value, v) for v in values)
         if ok:
             return Outcome(PASS, found.evidence)
         name = ctx.name(text)

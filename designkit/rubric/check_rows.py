@@ -19,15 +19,25 @@ from designkit.rubric.outcome import (
     reader,
 )
 from designkit.rubric.paths import Found, Path
+from designkit.rubric.row_tests import RowTest
 
 
 def _rows(found: Found) -> list[tuple[str, Any]]:
-    """The items ``any``/``all`` run over: a list's rows, or every value a ``[]`` path found."""
-    items = found.items
-    if len(items) == 1 and isinstance(items[0][1], list):
-        where, rows = items[0]
-        return [(f"{where}[{i}]", row) for i, row in enumerate(rows)]
-    return items
+    """The items ``any``/``all`` run over: a list's rows, or every value a ``[]`` path found.
+
+    Kept on ``found`` (which a document's cache keeps): the several criteria over one
+    table name its rows once.
+    """
+    rows = found.rows
+    if rows is None:
+        items = found.items
+        if len(items) == 1 and isinstance(items[0][1], list):
+            where, values = items[0]
+            rows = [(f"{where}[{i}]", row) for i, row in enumerate(values)]
+        else:
+            rows = items
+        found.rows = rows
+    return rows
 
 
 def _empty(ctx: Context, text: str, found: Found) -> Outcome:
@@ -47,6 +57,7 @@ def _any(args: Mapping[str, Any]) -> Compiled:
     path: Path = args["path"]
     read, text = reader(path), path.text
     where_check: Compiled = args["where"]
+    passes: RowTest | None = args.get("row_test")
 
     def any_item(ctx: Context) -> Outcome:
         found = read(ctx)
@@ -57,6 +68,16 @@ def _any(args: Mapping[str, Any]) -> Compiled:
         nearest: Outcome | None = None
         passing: list[str] = []
         root, cache, template_row = ctx.root, ctx.cache, ctx.template_row
+        if passes is not None:
+            # Only the passing rows matter when one passes; the others' outcomes are
+            # worked out below only when none does.
+            for where, item in items:
+                if passes(item, where):
+                    passing.append(where)
+                    if template_row is None or not template_row(where):
+                        break
+            if passing:
+                return Outcome(PASS, passing)
         for where, item in items:
             outcome = where_check(Context(root, item, where, cache, template_row))
             status = outcome.status
@@ -96,6 +117,7 @@ def _all(args: Mapping[str, Any]) -> Compiled:
     path: Path = args["path"]
     read, text = reader(path), path.text
     where_check: Compiled = args["where"]
+    passes: RowTest | None = args.get("row_test")
 
     def all_items(ctx: Context) -> Outcome:
         found = read(ctx)
@@ -106,6 +128,9 @@ def _all(args: Mapping[str, Any]) -> Compiled:
         unknown: Outcome | None = None
         root, cache, template_row = ctx.root, ctx.cache, ctx.template_row
         for where, item in items:
+            if passes is not None and passes(item, where):
+                evidence.append(where)
+                continue
             outcome = where_check(Context(root, item, where, cache, template_row))
             status = outcome.status
             if status == FAIL:

@@ -44,6 +44,7 @@ from designkit.rubric.outcome import (
     number,
 )
 from designkit.rubric.paths import PathError, compile_path
+from designkit.rubric.row_tests import row_test
 
 _COMPOUND_KINDS = check_rows
 """``any``, ``all``, ``all_of``, ``any_of`` and ``not``, registered in :data:`KINDS` on import."""
@@ -72,6 +73,7 @@ def _prepare(args: Any, spec: Kind) -> Any:
         return compile_check(args)
     prepared = compile_paths(args)
     if "where" in prepared:
+        prepared["row_test"] = row_test(prepared["where"])
         prepared["where"] = compile_check(prepared["where"])
     return prepared
 
