@@ -190,17 +190,13 @@ def dimension_level(results: list[CriterionResult]) -> tuple[int, float]:
     a design stuck at the floor by a level-1 failure shows that failure as missing
     progress rather than a level 0 the maturity model does not have.
     """
-    held = [r.holds_back for r in results]  # once each: a property, 150 results a design
-    lowest_failing = min((r.level for r, h in zip(results, held, strict=True) if h), default=6)
+    held = [(r.level, r.holds_back) for r in results]  # the property once per result
+    lowest_failing = min((lvl for lvl, holds in held if holds), default=6)
     level = max(1, min(5, lowest_failing - 1))
     if level >= 5:
         return 5, 1.0
-    needed = [
-        h
-        for r, h in zip(results, held, strict=True)
-        if r.level == level + 1 or (r.level <= level and h)
-    ]
-    progress = (sum(1 for h in needed if not h) / len(needed)) if needed else 0.0
+    needed = [holds for lvl, holds in held if lvl == level + 1 or (lvl <= level and holds)]
+    progress = (needed.count(False) / len(needed)) if needed else 0.0
     return level, round(progress, 3)
 
 

@@ -55,7 +55,7 @@ def _read(row: Any, field: str) -> Any:
 
 def _present(field: str, args: Mapping[str, Any]) -> RowTest:
     def present(row: Any, where: str) -> bool:
-        return filled(_read(row, field))
+        return isinstance(row, dict) and filled(row.get(field))  # absent: None, not filled
 
     return present
 
