@@ -1,4 +1,9 @@
-"""The check kinds a rubric criterion can use. A new kind is one function here.
+"""The check kinds a rubric criterion can use: their meaning, compiler and validator.
+
+A new kind is one factory function in :mod:`designkit.rubric.check_kinds` (or
+:mod:`designkit.rubric.check_rows` for one that combines checks), registered with
+its arguments; :func:`compile_check` turns a criterion's check into a closure once
+per rubric, and :func:`validate` checks it when the rubric is loaded.
 
 Every check returns an :class:`Outcome`: ``pass``, ``fail`` or ``unknown``
 (the value it needs is missing, a placeholder, or unparseable), the concrete
