@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from designkit.rubric.schema import Rubric
@@ -105,13 +106,17 @@ def overall_score(dimensions: Sequence[DimensionResult]) -> float | None:
     Computed with exact fractions: ``3.45`` must round to ``3.5`` the same way on
     every machine, since the band (and so the level) depends on that digit.
     """
-    assessed = [d for d in dimensions if d.level is not None]
+    return _weighted_score(tuple((d.weight, d.level) for d in dimensions if d.level is not None))
+
+
+@lru_cache(maxsize=1024)
+def _weighted_score(assessed: tuple[tuple[float, int], ...]) -> float | None:
+    """:func:`overall_score` of (weight, level) pairs: a few dozen fractions a design, and
+    designs share the few combinations of levels there are, so each is worked out once."""
     if not assessed:
         return None
-    total = sum((Fraction(d.weight) for d in assessed), Fraction(0))
-    weighted = sum(
-        (Fraction(d.weight) * d.level for d in assessed if d.level is not None), Fraction(0)
-    )
+    total = sum((Fraction(weight) for weight, _ in assessed), Fraction(0))
+    weighted = sum((Fraction(weight) * level for weight, level in assessed), Fraction(0))
     exact: Fraction = weighted / total
     rounded = (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(
         Decimal("0.1"), rounding=ROUND_HALF_UP
@@ -185,12 +190,13 @@ def dimension_level(results: list[CriterionResult]) -> tuple[int, float]:
     a design stuck at the floor by a level-1 failure shows that failure as missing
     progress rather than a level 0 the maturity model does not have.
     """
-    lowest_failing = min((r.level for r in results if r.holds_back), default=6)
+    held = [(r.level, r.holds_back) for r in results]  # the property once per result
+    lowest_failing = min((lvl for lvl, holds in held if holds), default=6)
     level = max(1, min(5, lowest_failing - 1))
     if level >= 5:
         return 5, 1.0
-    needed = [r for r in results if r.level == level + 1 or (r.level <= level and r.holds_back)]
-    progress = (sum(1 for r in needed if not r.holds_back) / len(needed)) if needed else 0.0
+    needed = [holds for lvl, holds in held if lvl == level + 1 or (lvl <= level and holds)]
+    progress = (needed.count(False) / len(needed)) if needed else 0.0
     return level, round(progress, 3)
 
 

@@ -140,7 +140,7 @@ def compile_path(text: str) -> Path:
 class Found:
     """What a path resolved to: each value with its concrete path, and the filtered value."""
 
-    __slots__ = ("evidence", "exists", "items", "value")
+    __slots__ = ("evidence", "exists", "items", "rows", "value")
 
     def __init__(
         self,
@@ -155,6 +155,8 @@ class Found:
         self.evidence = (  # the concrete paths found
             evidence if evidence is not None else tuple(where for where, _ in items)
         )
+        self.rows: list[tuple[str, Any]] | None = None
+        """The items as ``any``/``all`` iterate them, once they have (``check_rows``)."""
 
 
 def resolve(path: Path, root: Any, base: Any, prefix: str) -> Found:

@@ -44,7 +44,7 @@ def quick_wins(
     """The one criterion holding a dimension below its next level, when one line fixes it."""
     if level >= 5:
         return []
-    blockers = [r for r in results if r.holds_back and r.level <= level + 1]
+    blockers = [r for r in results if r.level <= level + 1 and r.holds_back]
     if len(blockers) != 1:
         return []
     (blocker,) = blockers
