@@ -65,7 +65,8 @@ def apply_edits(data: dict[str, Any], edits: Iterable[Edit]) -> dict[str, Any]:
     their readers (checks, the model, the renderer), so sharing is safe.
     """
     result = dict(data)
-    owned = {id(result): result}  # containers made here, the only ones changed in place
+    # containers made here: the only ones changed in place
+    owned: dict[int, Any] = {id(result): result}
     for edit in edits:
         parent, key = _owned_parent(result, edit.path, owned)
         if edit.op == "set":
