@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from designkit.model import Design
 from designkit.parse import ParsedDesign, parse_design
+from designkit.parse.chunked import ChunkedTokens
 from designkit.rubric.engine import suppression_comments
 
 EditOp = Literal["set", "append"]
@@ -137,6 +138,7 @@ def apply_to_document(parsed: ParsedDesign, edits: Sequence[Edit]) -> str:
     return render_with(design, parsed.source)
 
 
-def reparse(markdown: str, path: str) -> ParsedDesign:
-    """Parse a re-rendered document as ``designkit score`` would read the file."""
-    return parse_design(markdown, path)
+def reparse(markdown: str, path: str, pieces: ChunkedTokens | None = None) -> ParsedDesign:
+    """Parse a re-rendered document as ``designkit score`` would read the file (``pieces``
+    only saves tokenising the parts seen before: the same tokens)."""
+    return parse_design(markdown, path, pieces=pieces)

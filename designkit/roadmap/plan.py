@@ -40,6 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from designkit.errors import UserError
 from designkit.parse import ParsedDesign
+from designkit.parse.chunked import ChunkedTokens
 from designkit.roadmap.changes import (
     Edit,
     apply_edits,
@@ -223,6 +224,8 @@ class _Scorer:
     the same document the same scorecard. Planning asks for the same dump again (the
     verification pass replays the accepted changes; criteria share donor values) and for
     dumps that render the same (values the renderer cannot write), each once scored.
+    The renderings differ in a section or two, so each is tokenised from memoised
+    pieces (:mod:`designkit.parse.chunked`: the same tokens as a whole tokenisation).
     """
 
     def __init__(self, parsed: ParsedDesign, rubric: Rubric) -> None:
@@ -230,6 +233,7 @@ class _Scorer:
         self.rubric = rubric
         self._by_data: dict[str, Scorecard | None] = {}
         self._by_markdown: dict[str, Scorecard] = {}
+        self._pieces = ChunkedTokens()
 
     def as_file(self, data: dict[str, Any]) -> Scorecard | None:
         """The scorecard of the document the model renders to: what ``designkit score`` gives
@@ -250,7 +254,8 @@ class _Scorer:
         markdown = render_with(design, self.parsed.source)
         card = self._by_markdown.get(markdown)
         if card is None:
-            card = score_design(reparse(markdown, self.parsed.path), self.rubric)
+            parsed = reparse(markdown, self.parsed.path, self._pieces)
+            card = score_design(parsed, self.rubric)
             self._by_markdown[markdown] = card
         return card
 
