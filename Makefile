@@ -81,6 +81,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/pipeline_bench.py
 	$(BIN)/python benchmarks/scale_bench.py
 	$(BIN)/python benchmarks/table_rows_bench.py
+	$(BIN)/python benchmarks/assess_bench.py
 
 # The README's CLI reference is generated from --help (a test fails when it is stale).
 readme: $(STAMP)

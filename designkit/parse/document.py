@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from designkit.diagnostics import Diagnostic, sort_diagnostics
 from designkit.errors import NotADesignError, UserError
@@ -14,6 +14,9 @@ from designkit.parse.extract import extract
 from designkit.parse.front_matter import without_front_matter
 from designkit.parse.markdown import read_tree
 from designkit.parse.sections import Confidence
+
+if TYPE_CHECKING:
+    from designkit.parse.chunked import ChunkedTokens
 
 MAX_BYTES = DESIGN.limit
 """Design documents run to tens of kilobytes; anything past this is not one."""
@@ -71,15 +74,21 @@ def read_text(
     return text
 
 
-def parse_design(text: str, path: str = "<string>") -> ParsedDesign:
+def parse_design(
+    text: str, path: str = "<string>", *, pieces: ChunkedTokens | None = None
+) -> ParsedDesign:
     """Parse Markdown text into a :class:`ParsedDesign`.
 
     Raises :class:`UserError` when the text is no integration document at all (a
     library README, a changelog); an integration document not written from the
     template is read with an info diagnostic (DK106) saying how close it is, and
     everything else wrong with it is reported as diagnostics.
+
+    ``pieces`` tokenises the text from memoised pieces (the same tokens, see
+    :mod:`designkit.parse.chunked`), for a caller parsing many variants of one document.
     """
-    tree = read_tree(without_front_matter(text))
+    body = without_front_matter(text)
+    tree = read_tree(body, None if pieces is None else pieces.segments(body))
     extraction = extract(tree, path)
     if not extraction.integration:
         raise NotADesignError(

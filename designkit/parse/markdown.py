@@ -10,6 +10,7 @@ parse stays within 1.5x of a default tokenisation (``benchmarks/parse_bench.py``
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -98,16 +99,16 @@ class DocumentTree:
 
 def _inline_lines(
     token: Token,
-    indent: int,
+    offset: int,
     ordered: bool,
     number: int | None,
     depth: int,
     source_lines: list[str],
 ) -> list[Line]:
-    start = token.map[0] if token.map else 0
+    start = token.map[0] + offset if token.map else 0
     out: list[Line] = []
-    for offset, text in enumerate(token.content.split("\n")):
-        line_no = start + offset
+    for index, text in enumerate(token.content.split("\n")):
+        line_no = start + index
         stripped = text.strip()
         if not stripped:
             continue
@@ -118,92 +119,122 @@ def _inline_lines(
                 stripped,
                 line_no + 1,
                 max(column, 1),
-                ordered and offset == 0,
-                number if offset == 0 else None,
+                ordered and index == 0,
+                number if index == 0 else None,
                 depth,
             )
         )
     return out
 
 
-def read_tree(text: str) -> DocumentTree:
-    """Tokenise ``text`` once and group the blocks under their headings."""
-    tokens = markdown_parser().parse(text)
+def read_tree(
+    text: str, segments: Sequence[tuple[int, Sequence[Token]]] | None = None
+) -> DocumentTree:
+    """Tokenise ``text`` once and group the blocks under their headings.
+
+    ``segments`` are ``text``'s tokens already made, in pieces (first line of the
+    piece, its tokens with lines counted from there): what
+    :class:`designkit.parse.chunked.ChunkedTokens` gives.
+    """
     source_lines = text.split("\n")
-    current = Section(title="", level=0, line=1)
-    sections = [current]
-    list_stack: list[tuple[bool, int]] = []  # (ordered, next number)
-    item_numbers: list[int | None] = []
-    count = len(tokens)
-    i = 0
-    while i < count:
-        token = tokens[i]
-        kind = token.type
-        if kind == "heading_open":
-            inline = tokens[i + 1]
-            line = token.map[0] + 1 if token.map else 0
-            current.end_line = line - 1
-            current = Section(title=inline.content.strip(), level=int(token.tag[1]), line=line)
-            sections.append(current)
-            i += 3
-            continue
-        if kind == "inline":
-            depth = len(list_stack)
-            if depth:
-                ordered = list_stack[-1][0]
-                number = item_numbers[-1] if item_numbers else None
-                new_item = tokens[i - 2].type == "list_item_open"
-                lines = _inline_lines(
-                    token,
-                    0,
-                    ordered and new_item,
-                    number if new_item else None,
-                    depth,
-                    source_lines,
-                )
-                if new_item and lines:
-                    current.items.append(lines[0])
-                    current.items.extend(
-                        Line(ln.text, ln.line, ln.column, False, None, depth) for ln in lines[1:]
+    builder = _TreeBuilder(source_lines)
+    if segments is None:
+        builder.feed(markdown_parser().parse(text), 0)
+    else:
+        for offset, tokens in segments:
+            builder.feed(tokens, offset)
+    builder.current.end_line = len(source_lines)
+    return DocumentTree(source_lines=source_lines, sections=builder.sections)
+
+
+class _TreeBuilder:
+    """The sections of a token stream, fed in one piece or several (lists never span two)."""
+
+    __slots__ = ("current", "item_numbers", "list_stack", "sections", "source_lines")
+
+    def __init__(self, source_lines: list[str]) -> None:
+        self.source_lines = source_lines
+        self.current = Section(title="", level=0, line=1)
+        self.sections = [self.current]
+        self.list_stack: list[tuple[bool, int]] = []  # (ordered, next number)
+        self.item_numbers: list[int | None] = []
+
+    def feed(self, tokens: Sequence[Token], offset: int) -> None:
+        """Add ``tokens``, whose lines are counted from line ``offset`` (0-based) of the text."""
+        source_lines = self.source_lines
+        list_stack = self.list_stack
+        item_numbers = self.item_numbers
+        current = self.current
+        count = len(tokens)
+        i = 0
+        while i < count:
+            token = tokens[i]
+            kind = token.type
+            if kind == "heading_open":
+                inline = tokens[i + 1]
+                line = token.map[0] + 1 + offset if token.map else 0
+                current.end_line = line - 1
+                current = Section(title=inline.content.strip(), level=int(token.tag[1]), line=line)
+                self.sections.append(current)
+                i += 3
+                continue
+            if kind == "inline":
+                depth = len(list_stack)
+                if depth:
+                    ordered = list_stack[-1][0]
+                    number = item_numbers[-1] if item_numbers else None
+                    new_item = tokens[i - 2].type == "list_item_open"
+                    lines = _inline_lines(
+                        token,
+                        offset,
+                        ordered and new_item,
+                        number if new_item else None,
+                        depth,
+                        source_lines,
                     )
+                    if new_item and lines:
+                        current.items.append(lines[0])
+                        current.items.extend(
+                            Line(ln.text, ln.line, ln.column, False, None, depth)
+                            for ln in lines[1:]
+                        )
+                    else:
+                        current.items.extend(lines)
+                    current.lines.extend(lines)
                 else:
-                    current.items.extend(lines)
-                current.lines.extend(lines)
-            else:
-                current.lines.extend(_inline_lines(token, 0, False, None, 0, source_lines))
-        elif kind in ("bullet_list_open", "ordered_list_open"):
-            start = int(token.attrs.get("start", 1) or 1) if kind == "ordered_list_open" else 1
-            list_stack.append((kind == "ordered_list_open", start))
-        elif kind in ("bullet_list_close", "ordered_list_close"):
-            list_stack.pop()
-        elif kind == "list_item_open":
-            ordered, number = list_stack[-1]
-            if ordered:
-                info = token.info
-                item_numbers.append(int(info) if info.isdigit() else number)
-                list_stack[-1] = (ordered, (item_numbers[-1] or number) + 1)
-            else:
-                item_numbers.append(None)
-        elif kind == "list_item_close":
-            item_numbers.pop()
-        elif kind == "fence" or kind == "code_block":
-            line = token.map[0] + 1 if token.map else 0
-            current.fences.append(Fence(token.info.strip(), token.content, line))
-        elif kind == TABLE_TOKEN:
-            meta = token.meta
-            current.tables.append(
-                Table(
-                    header=[_cell_text(cell) for cell in meta["header"]],
-                    rows=[
-                        Row([_cell_text(cell) for cell in cells], line + 1)
-                        for line, cells in meta["rows"]
-                    ],
-                    line=token.map[0] + 1 if token.map else 0,
+                    current.lines.extend(_inline_lines(token, offset, False, None, 0, source_lines))
+            elif kind in ("bullet_list_open", "ordered_list_open"):
+                start = int(token.attrs.get("start", 1) or 1) if kind == "ordered_list_open" else 1
+                list_stack.append((kind == "ordered_list_open", start))
+            elif kind in ("bullet_list_close", "ordered_list_close"):
+                list_stack.pop()
+            elif kind == "list_item_open":
+                ordered, number = list_stack[-1]
+                if ordered:
+                    info = token.info
+                    item_numbers.append(int(info) if info.isdigit() else number)
+                    list_stack[-1] = (ordered, (item_numbers[-1] or number) + 1)
+                else:
+                    item_numbers.append(None)
+            elif kind == "list_item_close":
+                item_numbers.pop()
+            elif kind == "fence" or kind == "code_block":
+                line = token.map[0] + 1 + offset if token.map else 0
+                current.fences.append(Fence(token.info.strip(), token.content, line))
+            elif kind == TABLE_TOKEN:
+                meta = token.meta
+                current.tables.append(
+                    Table(
+                        header=[_cell_text(cell) for cell in meta["header"]],
+                        rows=[
+                            Row([_cell_text(cell) for cell in cells], line + 1 + offset)
+                            for line, cells in meta["rows"]
+                        ],
+                        line=token.map[0] + 1 + offset if token.map else 0,
+                    )
                 )
-            )
-        i += 1
-    current.end_line = len(source_lines)
-    return DocumentTree(source_lines=source_lines, sections=sections)
+            i += 1
+        self.current = current
 
 
 _NUMBERING = re.compile(

@@ -15,7 +15,6 @@ risks stay accepted after the change.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
@@ -23,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from designkit.model import Design
 from designkit.parse import ParsedDesign, parse_design
+from designkit.parse.chunked import ChunkedTokens
 from designkit.rubric.engine import suppression_comments
 
 EditOp = Literal["set", "append"]
@@ -46,18 +46,6 @@ class ChangeError(ValueError):
     """A change that does not fit the design (a path through a value that is no mapping)."""
 
 
-def _parent(data: dict[str, Any], path: str) -> tuple[dict[str, Any], str]:
-    parts = path.split(".")
-    current: Any = data
-    for part in parts[:-1]:
-        if not isinstance(current, dict):
-            raise ChangeError(f"{path}: {part} is not a section")
-        current = current.setdefault(part, {})
-    if not isinstance(current, dict):
-        raise ChangeError(f"{path}: not a section")
-    return current, parts[-1]
-
-
 def get_path(data: dict[str, Any], path: str) -> Any:
     """The value at a dotted path of a model dump, ``None`` when absent."""
     current: Any = data
@@ -69,20 +57,52 @@ def get_path(data: dict[str, Any], path: str) -> Any:
 
 
 def apply_edits(data: dict[str, Any], edits: Iterable[Edit]) -> dict[str, Any]:
-    """A copy of the model dump ``data`` with ``edits`` applied in order."""
-    result = copy.deepcopy(data)
+    """The model dump ``data`` with ``edits`` applied in order, ``data`` left as it was.
+
+    Copy on write: only the sections and lists on an edit's path are copied, everything
+    else (and each edit's value) is shared with ``data`` and the edits. The planner applies
+    over a hundred candidate changes per design, and copying the whole dump each time
+    cost more than rendering it. Model dumps are never changed in place, here or by
+    their readers (checks, the model, the renderer), so sharing is safe.
+    """
+    result = dict(data)
+    # containers made here: the only ones changed in place
+    owned: dict[int, Any] = {id(result): result}
     for edit in edits:
-        parent, key = _parent(result, edit.path)
+        parent, key = _owned_parent(result, edit.path, owned)
         if edit.op == "set":
-            parent[key] = copy.deepcopy(edit.value)
-        else:
-            rows = parent.get(key)
-            if rows is None:
-                rows = parent[key] = []
-            if not isinstance(rows, list):
-                raise ChangeError(f"{edit.path}: not a list")
-            rows.append(copy.deepcopy(edit.value))
+            parent[key] = edit.value
+            continue
+        rows = parent.get(key)
+        if rows is None:
+            rows = []
+        elif not isinstance(rows, list):
+            raise ChangeError(f"{edit.path}: not a list")
+        elif id(rows) not in owned:
+            rows = list(rows)
+        owned[id(rows)] = parent[key] = rows
+        rows.append(edit.value)
     return result
+
+
+def _owned_parent(
+    data: dict[str, Any], path: str, owned: dict[int, Any]
+) -> tuple[dict[str, Any], str]:
+    """The section holding ``path``'s last part, each section on the way copied once
+    (made when missing)."""
+    parts = path.split(".")
+    current: Any = data
+    for part in parts[:-1]:
+        if not isinstance(current, dict):
+            raise ChangeError(f"{path}: {part} is not a section")
+        child = current.get(part, {})
+        if isinstance(child, dict) and id(child) not in owned:
+            child = dict(child)
+            owned[id(child)] = current[part] = child
+        current = child
+    if not isinstance(current, dict):
+        raise ChangeError(f"{path}: not a section")
+    return current, parts[-1]
 
 
 def to_design(data: dict[str, Any]) -> Design | None:
@@ -118,6 +138,7 @@ def apply_to_document(parsed: ParsedDesign, edits: Sequence[Edit]) -> str:
     return render_with(design, parsed.source)
 
 
-def reparse(markdown: str, path: str) -> ParsedDesign:
-    """Parse a re-rendered document as ``designkit score`` would read the file."""
-    return parse_design(markdown, path)
+def reparse(markdown: str, path: str, pieces: ChunkedTokens | None = None) -> ParsedDesign:
+    """Parse a re-rendered document as ``designkit score`` would read the file (``pieces``
+    only saves tokenising the parts seen before: the same tokens)."""
+    return parse_design(markdown, path, pieces=pieces)

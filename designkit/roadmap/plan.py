@@ -40,6 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from designkit.errors import UserError
 from designkit.parse import ParsedDesign
+from designkit.parse.chunked import ChunkedTokens
 from designkit.roadmap.changes import (
     Edit,
     apply_edits,
@@ -217,20 +218,46 @@ class _Scorer:
 
     Always through the Markdown: a value the renderer cannot write (a diagram edge
     without the diagram text) must not count as a fix.
+
+    Results are memoised, which changes no answer: rendering, parsing and scoring are
+    pure functions of their input, so the same model dump gives the same document and
+    the same document the same scorecard. Planning asks for the same dump again (the
+    verification pass replays the accepted changes; criteria share donor values) and for
+    dumps that render the same (values the renderer cannot write), each once scored.
+    The renderings differ in a section or two, so each is tokenised from memoised
+    pieces (:mod:`designkit.parse.chunked`: the same tokens as a whole tokenisation).
     """
 
     def __init__(self, parsed: ParsedDesign, rubric: Rubric) -> None:
         self.parsed = parsed
         self.rubric = rubric
+        self._by_data: dict[str, Scorecard | None] = {}
+        self._by_markdown: dict[str, Scorecard] = {}
+        self._pieces = ChunkedTokens()
 
     def as_file(self, data: dict[str, Any]) -> Scorecard | None:
         """The scorecard of the document the model renders to: what ``designkit score`` gives
         (``None`` when the model does not accept the changed values)."""
+        # repr keeps order and types (1, 1.0, True and "1" differ), so equal keys mean
+        # equal dumps; an equal dump under another key only costs a render.
+        key = repr(data)
+        if key in self._by_data:
+            return self._by_data[key]
+        card = self._render_and_score(data)
+        self._by_data[key] = card
+        return card
+
+    def _render_and_score(self, data: dict[str, Any]) -> Scorecard | None:
         design = to_design(data)
         if design is None:
             return None
         markdown = render_with(design, self.parsed.source)
-        return score_design(reparse(markdown, self.parsed.path), self.rubric)
+        card = self._by_markdown.get(markdown)
+        if card is None:
+            parsed = reparse(markdown, self.parsed.path, self._pieces)
+            card = score_design(parsed, self.rubric)
+            self._by_markdown[markdown] = card
+        return card
 
 
 def _find_change(
