@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 from designkit import __version__
 from designkit.diagnostics import Diagnostic, Severity, fails, format_json, format_text
-from designkit.errors import NotADesignError, UserError
+from designkit.errors import UserError
 from designkit.lint.engine import lint_design
-from designkit.parse import parse_file
+from designkit.parse import parse_files
 from designkit.review.config import Config, load_config
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
@@ -88,16 +88,8 @@ def lint_files(
     check_ignore_ids(config)
     run = LintRun(threshold=fail_on_threshold(fail_on, strict, config.lint_fail_on))
     run.ignored = ignored
-    for file in files:
-        try:
-            parsed = parse_file(file, encoding=encoding)
-        except NotADesignError as error:
-            if not skip_non_designs:
-                run.errors.append(str(error))
-            continue
-        except UserError as error:
-            run.errors.append(str(error))
-            continue
+    designs = parse_files(files, run.errors, encoding=encoding, skip_non_designs=skip_non_designs)
+    for parsed in designs:
         run.linted.append(parsed.path)
         run.findings.extend(d for d in lint_design(parsed) if d.code not in ignored)
     return run

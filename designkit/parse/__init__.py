@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from designkit.parse.document import ParsedDesign, parse_design, parse_file, read_text
+from designkit.parse.document import ParsedDesign, parse_design, parse_file, parse_files, read_text
 
-__all__ = ["ParsedDesign", "parse_design", "parse_file", "read_text"]
+__all__ = ["ParsedDesign", "parse_design", "parse_file", "parse_files", "read_text"]

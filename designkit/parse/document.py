@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -117,3 +118,23 @@ def parse_file(
     return parse_design(
         read_text(read_input(path, DESIGN, name=name), name, encoding=encoding), name
     )
+
+
+def parse_files(
+    files: Iterable[str],
+    errors: list[str],
+    *,
+    encoding: str = "utf-8",
+    skip_non_designs: bool = False,
+) -> Iterator[ParsedDesign]:
+    """Each usable file parsed, one at a time (a portfolio is never held whole); an unusable
+    file is one line in ``errors`` and the rest go on. With ``skip_non_designs`` a file that
+    is no integration document (a README among the designs) is passed by silently."""
+    for file in files:
+        try:
+            yield parse_file(file, encoding=encoding)
+        except NotADesignError as error:
+            if not skip_non_designs:
+                errors.append(str(error))
+        except UserError as error:
+            errors.append(str(error))
