@@ -44,18 +44,30 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _entry(kind: str, path: Path, data: bytes) -> Path | None:
+def source_fingerprint(folder: Path) -> str:
+    """Name, size and modification time of every ``.py`` file under ``folder``: part of the
+    key of an entry built by that code, so that an edited checkout (same version number)
+    never reads what older code built. About 0.5 ms for designkit's parser."""
+    stats = sorted(
+        (str(file), file.stat().st_size, file.stat().st_mtime_ns) for file in folder.rglob("*.py")
+    )
+    return digest(repr(stats).encode())
+
+
+def _entry(kind: str, path: Path, data: bytes, salt: str = "") -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
-    key = digest(f"{_FORMAT}\0{kind}\0{__version__}\0{path.resolve()}\0".encode() + data)
+    head = f"{_FORMAT}\0{kind}\0{__version__}\0{salt}\0{path.resolve()}\0"
+    key = digest(head.encode() + data)
     return folder / kind / f"{key[:40]}.json"
 
 
-def load(kind: str, path: Path) -> Any | None:
-    """The payload kept for ``path`` when every file it was built from is unchanged."""
+def load(kind: str, path: Path, *, salt: str = "") -> Any | None:
+    """The payload kept for ``path`` when every file it was built from is unchanged
+    (and the ``salt`` given when it was stored is the same)."""
     try:
-        entry = _entry(kind, path, _read(path))
+        entry = _entry(kind, path, _read(path), salt)
         if entry is None or not entry.is_file():
             return None
         stored = json.loads(entry.read_text("utf-8"))
@@ -73,14 +85,14 @@ def _read(path: Path) -> bytes:
     return read_input(path, RUBRIC, stdin=False)
 
 
-def store(kind: str, path: Path, sources: Sources, payload: Any) -> None:
+def store(kind: str, path: Path, sources: Sources, payload: Any, *, salt: str = "") -> None:
     """Keep ``payload`` (JSON data) for the next run; ``sources`` are the files read."""
     try:
         top = next(value for source, value in sources if source == path)
         data = _read(path)
         if digest(data) != top:  # changed while it was being read: keep nothing
             return
-        entry = _entry(kind, path, data)
+        entry = _entry(kind, path, data, salt)
         if entry is None:
             return
         files = [[str(source.resolve()), value] for source, value in sources]

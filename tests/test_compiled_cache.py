@@ -141,3 +141,30 @@ def test_the_red_flag_library_is_cached_too(cache: Path) -> None:
         assert library().flags["SEC-01"].meaning == "read from the cache"
     finally:
         library.cache_clear()
+
+
+def test_the_template_model_from_the_cache_equals_the_one_parsed(cache: Path) -> None:
+    from designkit.rubric import engine
+
+    engine.template_model.cache_clear()
+    built = engine.template_model()
+    assert entries(cache, "template-model")
+    engine.template_model.cache_clear()
+    assert engine.template_model() == built
+    engine.template_model.cache_clear()
+
+
+def test_the_parser_fingerprint_changes_with_its_code(tmp_path: Path) -> None:
+    """The template model is keyed by the parser's code: an edited checkout with the same
+    version number must not read what the old parser built."""
+    from designkit.compiled_cache import source_fingerprint
+
+    module = tmp_path / "pkg" / "reader.py"
+    module.parent.mkdir()
+    module.write_text("A = 1\n", "utf-8")
+    before = source_fingerprint(tmp_path / "pkg")
+    assert source_fingerprint(tmp_path / "pkg") == before
+    module.write_text("A = 12\n", "utf-8")
+    assert source_fingerprint(tmp_path / "pkg") != before
+    (tmp_path / "pkg" / "new.py").write_text("", "utf-8")
+    assert len({before, source_fingerprint(tmp_path / "pkg")}) == 2
