@@ -168,3 +168,21 @@ def test_the_parser_fingerprint_changes_with_its_code(tmp_path: Path) -> None:
     assert source_fingerprint(tmp_path / "pkg") != before
     (tmp_path / "pkg" / "new.py").write_text("", "utf-8")
     assert len({before, source_fingerprint(tmp_path / "pkg")}) == 2
+
+
+def test_a_rubric_cached_by_other_validating_code_is_validated_again(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rubric entry is keyed by the rubric package's code: a checkout whose checks
+    became stricter (same version number) must not take a rubric an older check let
+    through (a compare ``factor`` of ``abc`` once passed ``rubric check``)."""
+    from designkit import compiled_cache
+
+    rubric_file = tmp_path / "small.yaml"
+    rubric_file.write_text(LADDER, "utf-8")
+    load_rubric(rubric_file)
+    (entry,) = entries(cache)
+    edit_entry(entry, "Built by the older code")
+    monkeypatch.setattr(compiled_cache, "source_fingerprint", lambda folder: "newer code")
+    assert load_rubric(rubric_file).name == "Small rubric"
+    assert len(entries(cache)) == 2

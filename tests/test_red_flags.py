@@ -45,9 +45,10 @@ EXPECTED: dict[str, set[str]] = {
     "REL-06": set(),  # a running system: no criterion reads when DR was last tested
     "REL-07": set(),  # single points of failure are lint's DK407, not a criterion
     "OPS-01": {"OPS-METRICS-TABLE"},
-    "OPS-02": set(),  # OPS-ERROR-RATE-ALERT also fails a count-based error alert
+    "OPS-02": {"OPS-ERRORS-ALERTED"},  # not OPS-ERROR-RATE-ALERT: it fails a count-based alert
     "OPS-03": {"OPS-CORRELATION-ID"},
-    "OPS-04": set(),  # ARC-PERMANENT-ERROR-ROUTED also fails "only logged", which OPS-04 excludes
+    # not ARC-PERMANENT-ERROR-ROUTED: it fails "only logged", which OPS-04 excludes
+    "OPS-04": {"OPS-FAILURES-KEPT-OR-LOGGED"},
     "OPS-05": {"BIZ-AVAILABILITY"},
     "OPS-06": set(),  # a running system: alert counts
     "ARC-01": set(),  # a property of the estate, not of one design
@@ -77,7 +78,9 @@ EVIDENCE: dict[str, str] = {
     "REL-03": r"^error_handling\.circuit_breaker\.",
     "REL-04": r"^error_handling\.dead_letter_queue\.",
     "OPS-01": r"^observability\.metrics$",
+    "OPS-02": r"^observability\.metrics$",
     "OPS-03": r"^observability\.correlation_id$",
+    "OPS-04": r"^error_handling\.dead_letter_queue\.when$",
     "OPS-05": r"^success_criteria\.availability_percent$",
     "DAT-01": r"^data\.schema_versioning\.compatibility$",
     "DAT-02": r"^data\.schema_versioning\.",

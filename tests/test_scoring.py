@@ -463,3 +463,37 @@ def test_a_document_that_is_not_a_design_says_so() -> None:
     )
     design = CliRunner().invoke(main, ["score", str(ROOT / "samples" / "hub-spoke-hr-payroll.md")])
     assert "scored as a design" not in design.stdout
+
+
+@pytest.mark.parametrize(
+    ("check", "message"),
+    [
+        (
+            '{compare: {path: "error_handling.retry_policies[0].timeout_seconds", op: "<=", '
+            "value: 60, factor: abc}}",
+            "check.compare.factor: 'factor' must be a number",
+        ),
+        (
+            "{count: {path: observability.metrics, min: two}}",
+            "check.count.min: 'min' must be a whole number, 0 or more",
+        ),
+    ],
+)
+def test_a_check_argument_that_would_fail_while_scoring_is_refused_at_load(
+    tmp_path: Path, check: str, message: str
+) -> None:
+    """Once ``rubric check`` said ok and ``score`` ended in a traceback on the first design."""
+    team = tmp_path / "team.yaml"
+    team.write_text(
+        "extends: integration-maturity\nid: team\ndimensions:\n  - id: reliability\n"
+        "    criteria:\n      - id: REL-TEAM\n        title: Team check\n        level: 3\n"
+        f"        severity: low\n        check: {check}\n        remediation: Fix it.\n",
+        encoding="utf-8",
+    )
+    for args in (
+        ["rubric", "check", str(team)],
+        ["score", str(ROOT / "samples" / "etl-warehouse-nightly.md"), "--rubric", str(team)],
+    ):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2, result.output
+        assert result.stderr == f"designkit: {team}:10: dimensions.0.criteria.0.{message}\n"

@@ -177,7 +177,9 @@ def _compare(args: Mapping[str, Any]) -> Compiled:
     if to is None and fixed is None:
         raise CheckError("'value' must be a number", ("value",))
     fixed_text = "" if to is not None else show(args["value"])
-    factor = float(args.get("factor", 1))
+    factor = number(args.get("factor", 1))
+    if factor is None:
+        raise CheckError("'factor' must be a number", ("factor",))
     scale = f" x {show(factor)}" if factor != 1 else ""
 
     def compare(ctx: Context) -> Outcome:

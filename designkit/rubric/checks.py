@@ -148,6 +148,15 @@ def validate(check: Any, where: tuple[str | int, ...] = ()) -> None:
             raise CheckError("compare needs exactly one of 'value' or 'to'", here)
         if "value" in args and number(args["value"]) is None:
             raise CheckError("'value' must be a number", (*here, "value"))
+        if "factor" in args and number(args["factor"]) is None:
+            raise CheckError("'factor' must be a number", (*here, "factor"))
+    if name == "count":
+        for bound in ("min", "max"):
+            value = number(args.get(bound, 0))
+            if value is None or value < 0 or not float(value).is_integer():
+                raise CheckError(f"'{bound}' must be a whole number, 0 or more", (*here, bound))
+    if name == "subset" and not isinstance(args.get("field_names", False), bool):
+        raise CheckError("'field_names' must be true or false", (*here, "field_names"))
     if name == "regex":
         try:  # without IGNORECASE, which changes no syntax: the compile scoring reuses
             re.compile(str(args["pattern"]))

@@ -290,7 +290,10 @@ def load_rubric(path: str | Path | None = None) -> Rubric:
     file = Path(path) if path is not None else builtin_rubric_path(DEFAULT_RUBRIC)
     if file is None:
         raise RubricError("the built-in rubric is missing from this installation")
-    cached = compiled_cache.load("rubric", file)
+    # keyed by the code that validates it too: an edited checkout (same version) that checks
+    # more must not read a rubric an older check let through
+    salt = compiled_cache.source_fingerprint(Path(__file__).parent)
+    cached = compiled_cache.load("rubric", file, salt=salt)
     if cached is not None:
         try:
             return Rubric.model_validate({**cached, "source": str(file)}, context=TRUSTED)
@@ -315,5 +318,5 @@ def load_rubric(path: str | Path | None = None) -> Rubric:
         line = _line_of(node, where)
         field = ".".join(str(part) for part in where)
         raise RubricError(f"{field}: {message}", path=str(file), line=line) from None
-    compiled_cache.store("rubric", file, sources, rubric.model_dump(mode="json"))
+    compiled_cache.store("rubric", file, sources, rubric.model_dump(mode="json"), salt=salt)
     return rubric

@@ -78,6 +78,8 @@ LABELS: dict[str, str] = {
     "observability.dashboards[].name": "name",
     "observability.logging": "the logging strategy",
     "observability.logging[].example": "example",
+    "observability.logging[].level": "level",
+    "observability.logging[].what": "what to log",
     "observability.metrics": "the metrics table",
     "observability.metrics[].alert_threshold": "alert threshold",
     "observability.metrics[].alert_threshold|number": "alert threshold",
