@@ -28,11 +28,14 @@ from tests.scaled_project import (
     write_input,
 )
 
+pytestmark = [  # `services`: needs RabbitMQ and PostgreSQL (make test-fast leaves it out)
+    pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL"),
+    pytest.mark.services,
+]
+
 RECORDS = 300  # poison at 99, 199, 299 (scaled_project's POISON_EVERY = 100)
 PER_MESSAGE = 50
 KILL_AT = "evt-000130"  # in the third message: the worker dies while it prepares it
-
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 
 
 def _batching(project: Project) -> None:
