@@ -144,14 +144,14 @@ def test_the_red_flag_library_is_cached_too(cache: Path) -> None:
 
 
 def test_the_template_model_from_the_cache_equals_the_one_parsed(cache: Path) -> None:
-    from designkit.rubric import engine
+    from designkit.rubric import template_defaults
 
-    engine.template_model.cache_clear()
-    built = engine.template_model()
+    template_defaults.template_model.cache_clear()
+    built = template_defaults.template_model()
     assert entries(cache, "template-model")
-    engine.template_model.cache_clear()
-    assert engine.template_model() == built
-    engine.template_model.cache_clear()
+    template_defaults.template_model.cache_clear()
+    assert template_defaults.template_model() == built
+    template_defaults.template_model.cache_clear()
 
 
 def test_the_parser_fingerprint_changes_with_its_code(tmp_path: Path) -> None:

@@ -13,10 +13,11 @@ from click.testing import CliRunner
 from designkit import parse_design, parse_file
 from designkit.cli import main
 from designkit.rubric import RubricError, load_rubric, score_design
-from designkit.rubric.engine import is_template_default, suppressions, template_model
 from designkit.rubric.maturity import band_level, overall_score, risk_of
 from designkit.rubric.schema import DEFAULT_BANDS, DEFAULT_RISK
 from designkit.rubric.scorecard import DimensionResult, Risk, Status, Verdict
+from designkit.rubric.suppressions import suppressions
+from designkit.rubric.template_defaults import is_template_default, template_model
 from tests.conftest import ROOT
 
 TEMPLATE = ROOT / "templates" / "integration-design-template.md"

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from designkit.model import Design
 from designkit.parse import ParsedDesign, parse_design
 from designkit.parse.chunked import ChunkedTokens
-from designkit.rubric.engine import suppression_comments
+from designkit.rubric.suppressions import suppression_comments
 
 EditOp = Literal["set", "append"]
 

@@ -2,22 +2,19 @@
 
 A dimension is at level L when every enabled criterion at levels 1..L passes
 or does not apply. A value left exactly as the template's example may satisfy
-levels 1-2 but never 3 and above. Findings are the criteria that hold the
+levels 1-2 but never 3 and above (:mod:`designkit.rubric.template_defaults`). Findings are the criteria that hold the
 design back from its next level or from its own maturity target.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from designkit import compiled_cache
-from designkit.parse.document import ParsedDesign, parse_design
-from designkit.resources import template_path
+from designkit.parse.document import ParsedDesign
 from designkit.rubric import wording
 from designkit.rubric.checks import FAIL, PASS, Compiled, Context, Outcome, compile_check
 from designkit.rubric.ids import suppression_notices
@@ -35,128 +32,19 @@ from designkit.rubric.scorecard import (
     Scorecard,
     Status,
 )
+from designkit.rubric.suppressions import suppression_comments
+from designkit.rubric.template_defaults import (
+    TEMPLATE_DEFAULT_MAX_LEVEL,
+    evidence_roots,
+    is_template_default,
+    only_template_defaults,
+    template_model,
+)
 
 if TYPE_CHECKING:
     from designkit.lint.engine import Rule
 
-TEMPLATE_DEFAULT_MAX_LEVEL = 2
-_IGNORE = re.compile(r"<!--\s*designkit:\s*ignore\s+(.*?)-->", re.DOTALL)
-_CODE = re.compile(r"^[A-Za-z]{2,}[A-Za-z0-9]*(?:-[A-Za-z0-9]+)+$")
 _INDEX = re.compile(r"\[\d+\]")
-_FIRST_ROW = re.compile(r"^(.*?)\[(\d+)\]")
-_PATH_SPLIT = re.compile(r"\.|(?=\[)")
-
-
-@lru_cache(maxsize=4096)
-def _path_parts(concrete: str) -> tuple[str, ...]:
-    return tuple(_PATH_SPLIT.split(concrete))
-
-
-@lru_cache(maxsize=1)
-def template_model() -> dict[str, Any]:
-    """The blank template's own model: its example values are the 'template defaults'.
-
-    Kept in the compiled cache, keyed by the template and by the parser's code (parsing
-    the template is 7 ms of every ``designkit score`` start-up)."""
-    path = template_path("integration-design-template.md")
-    salt = compiled_cache.source_fingerprint(Path(__file__).parents[1] / "parse")
-    cached = compiled_cache.load("template-model", path, salt=salt)
-    if isinstance(cached, dict):
-        return cached
-    data = path.read_bytes()
-    model = parse_design(data.decode("utf-8"), str(path)).design.model_dump(mode="json")
-    sources = [(path, compiled_cache.digest(data))]
-    compiled_cache.store("template-model", path, sources, model, salt=salt)
-    return model
-
-
-def _get(data: Any, concrete: str) -> Any:
-    current = data
-    for part in _path_parts(concrete):
-        if not part:
-            continue
-        if part.startswith("["):
-            index = int(part[1:-1])
-            if not isinstance(current, list) or index >= len(current):
-                return None
-            current = current[index]
-        elif isinstance(current, dict):
-            current = current.get(part)
-        else:
-            return None
-    return current
-
-
-def _without_extras(item: Any) -> Any:
-    if isinstance(item, dict):
-        return {k: v for k, v in item.items() if k != "extra_columns"}
-    return item
-
-
-@lru_cache(maxsize=256)
-def _template_rows(list_path: str) -> tuple[Any, ...]:
-    rows = _get(template_model(), list_path) or []
-    return tuple(_without_extras(row) for row in rows)
-
-
-@lru_cache(maxsize=4096)
-def _row_of(concrete: str) -> tuple[str, str] | None:
-    """``x.rows[2].y`` -> (``x.rows[2]``, ``x.rows``): the row a path is in, and its list."""
-    match = _FIRST_ROW.match(concrete)
-    return None if match is None else (match.group(0), match.group(1))
-
-
-@lru_cache(maxsize=4096)
-def _template_value(concrete: str) -> Any:
-    """The blank template's value at a path, looked up once per path, not once per design."""
-    return _get(template_model(), concrete)
-
-
-def is_template_default(model: Mapping[str, Any], concrete: str) -> bool:
-    """True when the value at ``concrete`` is exactly what the blank template ships.
-
-    Inside a list the whole row is compared with every row of the template's
-    list (the template's retry rows, logging rows, audit rows); elsewhere the
-    value is compared with the template's value at the same path. Where the
-    template has no rows or no value, the design's is not read at all.
-    """
-    row_of = _row_of(concrete)
-    if row_of is not None:
-        template_rows = _template_rows(row_of[1])
-        if not template_rows:
-            return False
-        row = _without_extras(_get(model, row_of[0]))
-        return row is not None and row in template_rows
-    expected = _template_value(concrete)
-    if expected is None:
-        return False  # a filled value never equals None, and an empty one is no default
-    value = _get(model, concrete)
-    if value in (None, [], "", {}):
-        return False
-    return bool(expected == value)
-
-
-def suppression_comments(source: str) -> list[tuple[str, str, int]]:
-    """Every ``<!-- designkit: ignore ID... reason -->`` as (ID, reason, line), in order."""
-    found: list[tuple[str, str, int]] = []
-    if "designkit:" not in source:
-        return found
-    for match in _IGNORE.finditer(source):
-        line = source.count("\n", 0, match.start()) + 1
-        words = match.group(1).replace(",", " , ").split()
-        codes: list[str] = []
-        while words and (words[0] == "," or _CODE.match(words[0])):
-            word = words.pop(0)
-            if word != ",":
-                codes.append(word.upper())
-        reason = " ".join(words).strip() or "no reason given"
-        found += [(code, reason, line) for code in codes]
-    return found
-
-
-def suppressions(source: str) -> dict[str, str]:
-    """``<!-- designkit: ignore REL-04, SEC-01 reason -->`` -> {"REL-04": "reason", ...}."""
-    return {code: reason for code, reason, _ in suppression_comments(source)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,7 +179,7 @@ def _evaluate_criterion(plan: _Plan, scope: _DocumentScope) -> CriterionResult:
     outcome = plan.check(scope.strict_context if strict else scope.context)
     evidence = outcome.evidence
     if outcome.status == PASS and not (
-        strict and evidence and _only_template_defaults(evidence, scope.is_default)
+        strict and evidence and only_template_defaults(evidence, scope.is_default)
     ):
         field = evidence[0] if evidence else plan.fallback_field
         line, column = scope.position(field) if field else (1, 1)
@@ -321,7 +209,7 @@ def _not_passing(plan: _Plan, scope: _DocumentScope, outcome: Outcome) -> Criter
     trace = outcome.detail
     message = ""
     if status is Status.PASS:  # above level 2 on the template's own values only
-        rows = _evidence_roots(outcome.evidence)
+        rows = evidence_roots(outcome.evidence)
         template_default = True
         status = Status.FAIL
         trace = f"{rows[0]} is still the template's example value"
@@ -361,41 +249,6 @@ def _not_passing(plan: _Plan, scope: _DocumentScope, outcome: Outcome) -> Criter
         template_default,
         trace=trace,
     )
-
-
-def _only_template_defaults(evidence: Sequence[str], is_default: Callable[[str], bool]) -> bool:
-    """``all(map(is_default, _evidence_roots(evidence)))``, stopping at the first row that is
-    not the template's: most passing criteria read a real value first, and an ``all``'s
-    evidence is every row of its table."""
-    seen: set[str] = set()
-    for path in evidence:
-        root = _root(path)
-        if root not in seen:
-            if not is_default(root):
-                return False
-            seen.add(root)
-    return True
-
-
-@lru_cache(maxsize=8192)
-def _root(path: str) -> str:
-    """The row a concrete path is in (``x[0].y`` -> ``x[0]``), or the path itself."""
-    match = _FIRST_ROW.match(path)
-    return match.group(0) if match else path
-
-
-def _evidence_roots(evidence: Sequence[str]) -> list[str]:
-    """The values a check read, one per row: ``retry_policies[0].timeout_seconds`` and
-    ``retry_policies[0]`` are the same row.
-
-    In first-seen order, kept by a dict: a list's ``in`` made this quadratic in the
-    rows of a table (60,000 mapping rows took most of a minute).
-    """
-    roots: dict[str, None] = {}
-    for path in evidence:
-        match = _FIRST_ROW.match(path)
-        roots.setdefault(match.group(0) if match else path, None)
-    return list(roots)
 
 
 def _first_path(check: Any) -> str | None:
