@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from designkit.model import DocumentKind
 from designkit.parse import parse_design
-from designkit.parse.front_matter import without_front_matter
+from designkit.parse.front_matter import front_matter_fields, without_front_matter
+from designkit.parse.kind import filed_under
 from designkit.parse.sections import clean_title
 
 DOC = """\
@@ -32,6 +34,55 @@ def test_front_matter_is_blanked_and_its_title_kept_on_its_line() -> None:
 def test_a_leading_rule_without_keys_is_not_front_matter() -> None:
     for text in ("---\n\n# Title\n", "---\nplain words\n---\n", "---\ntitle: x\n(never closed)\n"):
         assert without_front_matter(text) == text
+
+
+def test_front_matter_fields_are_the_flat_keys_only() -> None:
+    text = (
+        '---\ntitle: "CRM sync"\nPermalink: /requirements/crm-sync/\ntags:\n  - reliable\n'
+        "layout: 'adr'\nempty:\n---\n# Body\nlayout: design\n"
+    )
+    assert front_matter_fields(text) == {
+        "title": "CRM sync",
+        "permalink": "/requirements/crm-sync/",
+        "layout": "adr",
+    }  # no nested list item, no empty value, nothing from below the block
+    for text in ("# No front matter\nlayout: adr\n", "---\n\n# Title\n", "---\nkind: adr\n"):
+        assert front_matter_fields(text) == {}
+
+
+def test_a_page_is_filed_under_its_folders_and_layout_not_its_slug() -> None:
+    assert {"requirement", "requirements"} <= filed_under({"permalink": "/requirements/crm/"})
+    assert "requirements" not in filed_under({"permalink": "/designs/crm-requirements"})
+    assert "adr" in filed_under({"layout": "ADRs"})
+    assert filed_under({"title": "Requirements"}) == frozenset()
+
+
+_FILED = """\
+---
+title: "Orders to ERP sync"
+permalink: {permalink}
+---
+
+## Context
+
+The shop must send every order to the ERP through its orders API.
+
+## Acceptance Criteria
+
+- Orders arrive within 5 minutes.
+"""
+
+
+def test_front_matter_filing_is_one_sign_of_a_kind_never_the_only_one() -> None:
+    filed = parse_design(_FILED.format(permalink="/requirements/orders-sync"), "doc.md")
+    assert filed.design.document_kind is DocumentKind.REQUIREMENTS
+    # the same page under its slug only, or filed with no requirements heading: one sign
+    slug = parse_design(_FILED.format(permalink="/designs/orders-requirements"), "doc.md")
+    assert slug.design.document_kind is DocumentKind.DESIGN
+    alone = _FILED.format(permalink="/requirements/orders-sync").replace(
+        "## Acceptance Criteria", "## Success Criteria"
+    )
+    assert parse_design(alone, "doc.md").design.document_kind is DocumentKind.DESIGN
 
 
 def test_emphasis_anywhere_in_a_heading_is_not_part_of_its_title() -> None:

@@ -12,7 +12,7 @@ from designkit.errors import NotADesignError, UserError
 from designkit.inputs import DESIGN, STDIN, decode, read_input
 from designkit.model import Design
 from designkit.parse.extract import extract
-from designkit.parse.front_matter import without_front_matter
+from designkit.parse.front_matter import front_matter_fields, without_front_matter
 from designkit.parse.markdown import read_tree
 from designkit.parse.sections import Confidence
 
@@ -90,6 +90,8 @@ def parse_design(
     """
     body = without_front_matter(text)
     tree = read_tree(body, None if pieces is None else pieces.segments(body))
+    if body is not text:
+        tree.front_matter = front_matter_fields(text)
     extraction = extract(tree, path)
     if not extraction.integration:
         raise NotADesignError(

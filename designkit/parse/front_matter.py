@@ -5,6 +5,9 @@ document would open with one "section" titled ``title: "..." tags: ...`` that
 swallows the real headings below it. The block is metadata, not content: its
 lines are blanked (line numbers stay true) and its ``title:`` becomes the
 document's title heading on the same line, which is what the author called it.
+Its other one-line ``key: value`` pairs are kept apart (:func:`front_matter_fields`):
+where a site files the page (``permalink: /requirements/...``, ``layout: adr``)
+says what sort of document it is.
 """
 
 from __future__ import annotations
@@ -14,25 +17,31 @@ import re
 _FENCE = re.compile(r"^---[ \t]*$")
 _KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
 _TITLE = re.compile(r"^title\s*:\s*(.+?)\s*$", re.IGNORECASE)
+_PAIR = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(\S.*?)\s*$")
 MAX_LINES = 60
 """Front matter is a few keys; a longer block opening with ``---`` is something else."""
 
 
-def without_front_matter(text: str) -> str:
-    """``text`` with a leading front-matter block blanked and its title as a ``#`` heading.
+def _block_end(lines: list[str]) -> int | None:
+    """The index of the closing ``---`` of a front-matter block, or None when there is none.
 
     Only a block that starts on the first line, closes within :data:`MAX_LINES`
     lines and opens with a ``key:`` line counts, so a document that merely starts
     with a horizontal rule is left alone.
     """
+    if not _FENCE.match(lines[0]) or len(lines) < 3 or not _KEY.match(lines[1]):
+        return None
+    return next(
+        (i for i in range(1, min(len(lines), MAX_LINES + 2)) if _FENCE.match(lines[i])), None
+    )
+
+
+def without_front_matter(text: str) -> str:
+    """``text`` with a leading front-matter block blanked and its title as a ``#`` heading."""
     if not text.startswith("---"):
         return text
     lines = text.split("\n")
-    if not _FENCE.match(lines[0]) or len(lines) < 3 or not _KEY.match(lines[1]):
-        return text
-    end = next(
-        (i for i in range(1, min(len(lines), MAX_LINES + 2)) if _FENCE.match(lines[i])), None
-    )
+    end = _block_end(lines)
     if end is None:
         return text
     out = list(lines)
@@ -40,6 +49,24 @@ def without_front_matter(text: str) -> str:
         title = _TITLE.match(lines[index]) if 0 < index < end else None
         out[index] = f"# {_unquote(title.group(1))}" if title else ""
     return "\n".join(out)
+
+
+def front_matter_fields(text: str) -> dict[str, str]:
+    """The front matter's one-line ``key: value`` pairs (keys lower case, values unquoted);
+    empty without front matter. Nested and multi-line values are left out: no YAML
+    loader on the parse path for the few flat keys a site writes."""
+    if not text.startswith("---"):
+        return {}
+    lines = text.split("\n", MAX_LINES + 2)
+    end = _block_end(lines)
+    if end is None:
+        return {}
+    fields: dict[str, str] = {}
+    for line in lines[1:end]:
+        match = _PAIR.match(line)
+        if match is not None:
+            fields.setdefault(match.group(1).lower(), _unquote(match.group(2)))
+    return fields
 
 
 def _unquote(value: str) -> str:

@@ -7,9 +7,11 @@ design (whatever maps onto the template is read) and named by their shape, so a
 report can say that a gap is the kind's, not the author's.
 
 A document is recognised by what it is built from, never by a single word:
-headings (an ADR has Context and Decision), the title, and for requirements the
-share of shall/must statements. Each kind needs two independent signs, so a
-design with one ``## Recommendations`` heading stays a design. The signs of each
+headings (an ADR has Context and Decision), the title, for requirements the
+share of shall/must statements, and where its front matter files it
+(``permalink: /requirements/...``, ``layout: adr``: one sign for any kind). Each
+kind needs two independent signs, so a design with one ``## Recommendations``
+heading stays a design. The signs of each
 kind are in its own module (:mod:`designkit.parse.readers.kinds`), registered in
 :mod:`designkit.parse.readers.registry`; this module asks them all.
 
@@ -91,11 +93,37 @@ def recognise_shape(tree: DocumentTree, title: Section | None) -> Shape:
     )
     best = DocumentKind.DESIGN
     signs: list[str] = []
+    filed = filed_under(tree.front_matter)
     for kind in KINDS:
         found = kind.signs(outlook)
+        filed_as = sorted(filed.intersection(kind.names))
+        if filed_as:
+            found = [*found, f"filed under '{filed_as[0]}' in its front matter"]
         if len(found) >= 2 and len(found) > len(signs):
             best, signs = kind.kind, found
     return Shape(best, tuple(dict.fromkeys(signs)))
+
+
+_FILING_KEYS = ("layout", "type", "kind", "doc_type", "collection", "category", "categories")
+_WORD = re.compile(r"[a-z0-9]+(?:[_-][a-z0-9]+)*")
+
+
+def filed_under(front_matter: dict[str, str]) -> frozenset[str]:
+    """The names a static site files the page under, in snake case, singular and plural:
+    the values of ``layout``, ``type``, ``category`` and the like, and the folders of its
+    ``permalink`` (``/requirements/crm-sync`` -> ``requirements``; the page's own slug is
+    its title's words, not where it is filed)."""
+    if not front_matter:
+        return frozenset()
+    values = [front_matter[key] for key in _FILING_KEYS if key in front_matter]
+    permalink = front_matter.get("permalink", "")
+    values += permalink.strip("/").split("/")[:-1]
+    names: set[str] = set()
+    for value in values:
+        for word in _WORD.findall(value.lower()):
+            name = word.replace("-", "_")
+            names.update((name, name + "s", name.removesuffix("s")))
+    return frozenset(names)
 
 
 # --------------------------------------------------------------------------- integration content

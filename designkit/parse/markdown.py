@@ -95,6 +95,8 @@ class DocumentTree:
 
     source_lines: list[str]
     sections: list[Section]
+    front_matter: dict[str, str] = field(default_factory=dict)
+    """The one-line keys of a leading front-matter block (its lines are blank in the text)."""
 
 
 def _inline_lines(
