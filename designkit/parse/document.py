@@ -13,6 +13,7 @@ from designkit.inputs import DESIGN, STDIN, decode, read_input
 from designkit.model import Design
 from designkit.parse.extract import extract
 from designkit.parse.front_matter import front_matter_fields, without_front_matter
+from designkit.parse.kind import indexed_documents
 from designkit.parse.markdown import read_tree
 from designkit.parse.sections import Confidence
 
@@ -94,8 +95,10 @@ def parse_design(
         tree.front_matter = front_matter_fields(text)
     extraction = extract(tree, path)
     if not extraction.integration:
+        indexed = indexed_documents(tree)
         raise NotADesignError(
-            "not an integration design: no '# Integration Design: NAME' title, no template "
+            (f"an index of {indexed} other Markdown documents, " if indexed else "")
+            + "not an integration design: no '# Integration Design: NAME' title, no template "
             "section and no integration content (systems, flows, error handling, mappings)",
             path=path,
             hint="see the template's headings, e.g. '## Overview', '## Error Handling'",

@@ -20,7 +20,13 @@ from typing import Any
 
 from designkit.diagnostics import Diagnostic, Severity
 from designkit.model import DesignType, DocumentKind
-from designkit.parse.kind import KIND_WORDS, has_flow_table, library_shape, vocabulary
+from designkit.parse.kind import (
+    KIND_WORDS,
+    has_flow_table,
+    indexed_documents,
+    library_shape,
+    vocabulary,
+)
 from designkit.parse.markdown import DocumentTree, clean_title
 from designkit.parse.readers import meta
 from designkit.parse.readers.core import Location, Reader
@@ -101,8 +107,9 @@ def is_integration_document(doc: Reader, *, drawn: bool = False) -> bool:
     names it (Retry Logic, Dead Letter Queue, Mapping Specifications...), a
     table of systems, flows or mappings (Source and Target columns), or a
     section or an integration-document shape (ADR, review, requirements...)
-    together with integration vocabulary. A library README or a changelog
-    needs more than vocabulary: it talks about APIs and retries too. A drawn
+    together with integration vocabulary. A library README, a changelog or an
+    index of other documents (a ``designs/README.md``) needs more than vocabulary:
+    it talks about APIs and retries too. A drawn
     architecture (box drawing, Mermaid flowchart: ``drawn``) is integration content
     on its own, and a document of no known shape is read when it uses at least
     :data:`_PLAIN_VOCABULARY` integration terms (a description of how a flow works).
@@ -119,7 +126,7 @@ def is_integration_document(doc: Reader, *, drawn: bool = False) -> bool:
         return True
     if has_flow_table(doc.tree):
         return True
-    if library_shape(doc.tree):
+    if library_shape(doc.tree) or indexed_documents(doc.tree):
         return False
     if drawn:
         return True

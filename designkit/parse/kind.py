@@ -16,8 +16,9 @@ kind are in its own module (:mod:`designkit.parse.readers.kinds`), registered in
 :mod:`designkit.parse.readers.registry`; this module asks them all.
 
 Refusing a file is kept for what has no integration content at all (a library
-README, a changelog): no template section, no table of systems, flows or
-mappings, and no integration-document shape with integration vocabulary.
+README, a changelog, an index of other documents): no template section, no table
+of systems, flows or mappings, and no integration-document shape with integration
+vocabulary.
 """
 
 from __future__ import annotations
@@ -206,6 +207,26 @@ def library_shape(tree: DocumentTree) -> bool:
             if hits >= 2:
                 return True
     return False
+
+
+_MARKDOWN_FILE = re.compile(r"[\w./%-]+\.(?:md|markdown)\b", re.IGNORECASE)
+
+
+def indexed_documents(tree: DocumentTree) -> int:
+    """How many table rows and list items name another Markdown file, when they are at
+    least half of the document's rows and items (two at least): a ``designs/README.md``
+    that lists the designs, with their systems and patterns, uses the words of one
+    without being one. 0 for anything else."""
+    entries = references = 0
+    for section in tree.sections:
+        for table in section.tables:
+            for row in table.rows:
+                entries += 1
+                references += any(_MARKDOWN_FILE.search(cell) for cell in row.cells)
+        for item in section.items:
+            entries += 1
+            references += _MARKDOWN_FILE.search(item.text) is not None
+    return references if references >= 2 and 2 * references >= entries else 0
 
 
 def has_flow_table(tree: DocumentTree) -> bool:
