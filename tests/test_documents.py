@@ -10,6 +10,7 @@ a gap, because lint, score and scaffold then trust it.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from designkit.diagnostics import Diagnostic
 from designkit.model import DocumentKind
 from designkit.parse.document import ParsedDesign
 from designkit.parse.sections import Confidence, match_heading
+from tests.conftest import ROOT
 
 DOCUMENTS = Path(__file__).parent / "data" / "documents"
 
@@ -238,13 +240,24 @@ def test_an_index_of_designs_is_passed_by_as_the_hooks_promise() -> None:
     # a designs/README.md listing the designs uses their words (webhooks, DLQ, SFTP,
     # upserts) without being one; scored, it failed every pre-commit run (exit 1)
     index = str(DOCUMENTS / "not-integration" / "designs-index.md")
-    with pytest.raises(UserError, match=r"an index of 2 other Markdown documents, not an"):
+    listed = re.escape("a list of other Markdown files (2 of its 2 rows and items name one, ")
+    with pytest.raises(UserError, match=listed + "e.g. 'orders-sync.md'"):
         parse_file(index)
     catalogue = DOCUMENTS.parent / "real-world" / "README.md"  # this project's own, 9 rows
-    with pytest.raises(UserError, match=r"an index of 9 other Markdown documents"):
+    with pytest.raises(UserError, match=re.escape("(9 of its 9 rows and items")):
         parse_file(catalogue)
     result = CliRunner().invoke(main, ["score", "--skip-non-designs", index])
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_a_scorecard_in_markdown_is_not_scored_as_a_design(tmp_path: Path) -> None:
+    # `score -o designs/scorecard.md` then `score designs/*.md`: the report's rows point
+    # at the design's lines, and its headings and words are the rubric's
+    card = tmp_path / "scorecard.md"
+    sample = str(ROOT / "samples" / "hub-spoke-hr-payroll.md")
+    CliRunner().invoke(main, ["score", sample, "--format", "markdown", "-o", str(card)])
+    with pytest.raises(UserError, match=re.escape("rows and items name one, e.g. '")):
+        parse_file(card)
 
 
 @pytest.mark.parametrize(

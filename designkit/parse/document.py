@@ -13,7 +13,7 @@ from designkit.inputs import DESIGN, STDIN, decode, read_input
 from designkit.model import Design
 from designkit.parse.extract import extract
 from designkit.parse.front_matter import front_matter_fields, without_front_matter
-from designkit.parse.kind import indexed_documents
+from designkit.parse.kind import document_index
 from designkit.parse.markdown import read_tree
 from designkit.parse.sections import Confidence
 
@@ -95,11 +95,11 @@ def parse_design(
         tree.front_matter = front_matter_fields(text)
     extraction = extract(tree, path)
     if not extraction.integration:
-        indexed = indexed_documents(tree)
+        index = document_index(tree)
         raise NotADesignError(
-            (f"an index of {indexed} other Markdown documents, " if indexed else "")
-            + "not an integration design: no '# Integration Design: NAME' title, no template "
-            "section and no integration content (systems, flows, error handling, mappings)",
+            "not an integration design: no '# Integration Design: NAME' title, no template "
+            "section and no integration content (systems, flows, error handling, mappings)"
+            + (f"; {index.describe()}" if index is not None else ""),
             path=path,
             hint="see the template's headings, e.g. '## Overview', '## Error Handling'",
         )

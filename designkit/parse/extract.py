@@ -22,8 +22,8 @@ from designkit.diagnostics import Diagnostic, Severity
 from designkit.model import DesignType, DocumentKind
 from designkit.parse.kind import (
     KIND_WORDS,
+    document_index,
     has_flow_table,
-    indexed_documents,
     library_shape,
     vocabulary,
 )
@@ -126,7 +126,7 @@ def is_integration_document(doc: Reader, *, drawn: bool = False) -> bool:
         return True
     if has_flow_table(doc.tree):
         return True
-    if library_shape(doc.tree) or indexed_documents(doc.tree):
+    if library_shape(doc.tree) or document_index(doc.tree) is not None:
         return False
     if drawn:
         return True

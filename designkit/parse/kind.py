@@ -212,21 +212,42 @@ def library_shape(tree: DocumentTree) -> bool:
 _MARKDOWN_FILE = re.compile(r"[\w./%-]+\.(?:md|markdown)\b", re.IGNORECASE)
 
 
-def indexed_documents(tree: DocumentTree) -> int:
-    """How many table rows and list items name another Markdown file, when they are at
-    least half of the document's rows and items (two at least): a ``designs/README.md``
-    that lists the designs, with their systems and patterns, uses the words of one
-    without being one. 0 for anything else."""
+@dataclass(frozen=True, slots=True)
+class DocumentIndex:
+    """A document that is mostly a list of other Markdown files, and how much of it is."""
+
+    references: int
+    """Table rows and list items that name a Markdown file."""
+    entries: int
+    """All table rows and list items."""
+    example: str
+    """The first file named, for the message."""
+
+    def describe(self) -> str:
+        return (
+            f"a list of other Markdown files ({self.references} of its {self.entries} rows "
+            f"and items name one, e.g. '{self.example}')"
+        )
+
+
+def document_index(tree: DocumentTree) -> DocumentIndex | None:
+    """The document as an index when its table rows and list items mostly name other
+    Markdown files (two at least, half of them or more): a ``designs/README.md`` that
+    lists the designs, with their systems and patterns, uses the words of one without
+    being one; so does a scorecard pointing at a design's lines. None otherwise."""
     entries = references = 0
+    example = ""
     for section in tree.sections:
-        for table in section.tables:
-            for row in table.rows:
-                entries += 1
-                references += any(_MARKDOWN_FILE.search(cell) for cell in row.cells)
-        for item in section.items:
+        rows = [row.cells for table in section.tables for row in table.rows]
+        for cells in [*rows, *([item.text] for item in section.items)]:
             entries += 1
-            references += _MARKDOWN_FILE.search(item.text) is not None
-    return references if references >= 2 and 2 * references >= entries else 0
+            found = next((m for m in map(_MARKDOWN_FILE.search, cells) if m is not None), None)
+            if found is not None:
+                references += 1
+                example = example or found.group(0)
+    if references >= 2 and 2 * references >= entries:
+        return DocumentIndex(references, entries, example)
+    return None
 
 
 def has_flow_table(tree: DocumentTree) -> bool:
