@@ -32,8 +32,46 @@ def test_front_matter_is_blanked_and_its_title_kept_on_its_line() -> None:
 
 
 def test_a_leading_rule_without_keys_is_not_front_matter() -> None:
-    for text in ("---\n\n# Title\n", "---\nplain words\n---\n", "---\ntitle: x\n(never closed)\n"):
+    for text in (
+        "---\n\n# Title\n",
+        "---\nplain words\n---\n",
+        "---\ntitle: x\n(never closed)\n",
+        "---\n# Title\n\nplain words\n---\n",  # a rule, a heading, a setext heading
+    ):
         assert without_front_matter(text) == text
+        assert front_matter_fields(text) == {}
+
+
+MADR = """\
+---
+# These are optional metadata elements. Feel free to remove any of them.
+status: accepted
+date: 2024-03-01
+---
+
+# Use a dead letter queue for failed order webhooks
+
+## Context and Problem Statement
+
+Shopify order webhooks sometimes fail to reach NetSuite; failed payloads are lost.
+
+## Decision Outcome
+
+Chosen option: "Dead letter queue with replay", because failed payloads are kept.
+"""
+
+
+def test_a_yaml_comment_opening_the_front_matter_is_no_title() -> None:
+    # MADR's template opens its front matter with that comment; it was read as the
+    # ADR's name, and the metadata as a section titled 'status: accepted date: ...'
+    parsed = parse_design(MADR, "0001-dlq.md")
+    assert parsed.design.meta.name == "Use a dead letter queue for failed order webhooks"
+    assert parsed.design.document_kind is DocumentKind.ADR
+    assert [s.title for s in parsed.design.extra_sections] == [
+        "Context and Problem Statement",
+        "Decision Outcome",
+    ]
+    assert front_matter_fields(MADR) == {"status": "accepted", "date": "2024-03-01"}
 
 
 def test_front_matter_fields_are_the_flat_keys_only() -> None:

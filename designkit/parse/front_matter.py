@@ -17,6 +17,7 @@ import re
 _FENCE = re.compile(r"^---[ \t]*$")
 _KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
 _TITLE = re.compile(r"^title\s*:\s*(.+?)\s*$", re.IGNORECASE)
+_COMMENT = re.compile(r"^\s*#")
 _PAIR = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(\S.*?)\s*$")
 MAX_LINES = 60
 """Front matter is a few keys; a longer block opening with ``---`` is something else."""
@@ -27,9 +28,17 @@ def _block_end(lines: list[str]) -> int | None:
 
     Only a block that starts on the first line, closes within :data:`MAX_LINES`
     lines and opens with a ``key:`` line counts, so a document that merely starts
-    with a horizontal rule is left alone.
+    with a horizontal rule is left alone. YAML comments before that line are skipped:
+    MADR's ADR template opens its front matter with one (``# These are optional
+    metadata elements...``), which is no title.
     """
-    if not _FENCE.match(lines[0]) or len(lines) < 3 or not _KEY.match(lines[1]):
+    if not _FENCE.match(lines[0]) or len(lines) < 3:
+        return None
+    first = next(
+        (line for line in lines[1 : MAX_LINES + 1] if line.strip() and not _COMMENT.match(line)),
+        "",
+    )
+    if not _KEY.match(first):
         return None
     return next(
         (i for i in range(1, min(len(lines), MAX_LINES + 2)) if _FENCE.match(lines[i])), None
