@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from designkit.model import DocumentKind
 from designkit.parse import parse_design
-from designkit.parse.front_matter import front_matter_fields, without_front_matter
+from designkit.parse.front_matter import Field, front_matter_fields, without_front_matter
 from designkit.parse.kind import filed_under
 from designkit.parse.sections import clean_title
 
@@ -71,7 +71,31 @@ def test_a_yaml_comment_opening_the_front_matter_is_no_title() -> None:
         "Context and Problem Statement",
         "Decision Outcome",
     ]
-    assert front_matter_fields(MADR) == {"status": "accepted", "date": "2024-03-01"}
+    assert _values(MADR) == {"status": "accepted", "date": "2024-03-01"}
+    # MADR's date is the ADR's date, at its own line and column
+    assert parsed.design.meta.date == "2024-03-01"
+    assert parsed.locations["meta.date"] == (4, 7)
+
+
+def test_front_matter_gives_only_the_header_values_it_has() -> None:
+    madr_template = MADR.replace("status: accepted", 'status: "{proposed | accepted}"').replace(
+        "date: 2024-03-01", "date: {YYYY-MM-DD when the decision was last updated}"
+    )
+    assert parse_design(madr_template, "0001.md").design.meta.date is None  # MADR's slot
+    body = DOC.split("---\n", 2)[2]
+    site = "---\ntitle: Orders sync\ntype: post\nlayout: default\nauthor: [Ann, Bo]\n---\n"
+    parsed = parse_design(site + body, "doc.md")
+    # a site's `type: post` is no design type (no DK202), and a YAML list is no designer
+    assert parsed.design.meta.type is None and parsed.design.meta.designer is None
+    assert not [d for d in parsed.diagnostics if d.field and d.field.startswith("meta.")]
+    stated = parse_design("---\nauthor: Ann\n---\n# T\n\n- **Author**: Bo\n" + body, "d.md")
+    assert stated.design.meta.designer == "Bo"  # the document's own header line wins
+    alone = parse_design("---\nauthor: Ann\n---\n# T\n\n" + body, "d.md")
+    assert alone.design.meta.designer == "Ann"
+
+
+def _values(text: str) -> dict[str, str]:
+    return {key: field.value for key, field in front_matter_fields(text).items()}
 
 
 def test_front_matter_fields_are_the_flat_keys_only() -> None:
@@ -79,20 +103,24 @@ def test_front_matter_fields_are_the_flat_keys_only() -> None:
         '---\ntitle: "CRM sync"\nPermalink: /requirements/crm-sync/\ntags:\n  - reliable\n'
         "layout: 'adr'\nempty:\n---\n# Body\nlayout: design\n"
     )
-    assert front_matter_fields(text) == {
+    assert _values(text) == {
         "title": "CRM sync",
         "permalink": "/requirements/crm-sync/",
         "layout": "adr",
     }  # no nested list item, no empty value, nothing from below the block
+    assert front_matter_fields(text)["layout"] == Field("adr", 6, 9)  # line, column
     for text in ("# No front matter\nlayout: adr\n", "---\n\n# Title\n", "---\nkind: adr\n"):
         assert front_matter_fields(text) == {}
 
 
 def test_a_page_is_filed_under_its_folders_and_layout_not_its_slug() -> None:
-    assert {"requirement", "requirements"} <= filed_under({"permalink": "/requirements/crm/"})
-    assert "requirements" not in filed_under({"permalink": "/designs/crm-requirements"})
-    assert "adr" in filed_under({"layout": "ADRs"})
-    assert filed_under({"title": "Requirements"}) == frozenset()
+    def filed(key: str, value: str) -> frozenset[str]:
+        return filed_under({key: Field(value, 2, 1)})
+
+    assert {"requirement", "requirements"} <= filed("permalink", "/requirements/crm/")
+    assert "requirements" not in filed("permalink", "/designs/crm-requirements")
+    assert "adr" in filed("layout", "ADRs")
+    assert filed("title", "Requirements") == frozenset()
 
 
 _FILED = """\

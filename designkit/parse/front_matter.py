@@ -7,12 +7,14 @@ lines are blanked (line numbers stay true) and its ``title:`` becomes the
 document's title heading on the same line, which is what the author called it.
 Its other one-line ``key: value`` pairs are kept apart (:func:`front_matter_fields`):
 where a site files the page (``permalink: /requirements/...``, ``layout: adr``)
-says what sort of document it is.
+says what sort of document it is, and ``date:``, ``author:`` or ``version:`` are the
+header's values, as MADR writes them.
 """
 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
@@ -60,21 +62,30 @@ def without_front_matter(text: str) -> str:
     return "\n".join(out)
 
 
-def front_matter_fields(text: str) -> dict[str, str]:
-    """The front matter's one-line ``key: value`` pairs (keys lower case, values unquoted);
-    empty without front matter. Nested and multi-line values are left out: no YAML
-    loader on the parse path for the few flat keys a site writes."""
+class Field(NamedTuple):
+    """One ``key: value`` line of the front matter: the value, unquoted, and where it is."""
+
+    value: str
+    line: int
+    column: int
+
+
+def front_matter_fields(text: str) -> dict[str, Field]:
+    """The front matter's one-line ``key: value`` pairs by key in lower case; empty without
+    front matter. Nested and multi-line values are left out: no YAML loader on the parse
+    path for the few flat keys a site writes."""
     if not text.startswith("---"):
         return {}
     lines = text.split("\n", MAX_LINES + 2)
     end = _block_end(lines)
     if end is None:
         return {}
-    fields: dict[str, str] = {}
-    for line in lines[1:end]:
-        match = _PAIR.match(line)
+    fields: dict[str, Field] = {}
+    for index in range(1, end):
+        match = _PAIR.match(lines[index])
         if match is not None:
-            fields.setdefault(match.group(1).lower(), _unquote(match.group(2)))
+            field = Field(_unquote(match.group(2)), index + 1, match.start(2) + 1)
+            fields.setdefault(match.group(1).lower(), field)
     return fields
 
 

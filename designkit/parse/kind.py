@@ -24,10 +24,11 @@ vocabulary.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from designkit.model import DocumentKind
+from designkit.parse.front_matter import Field
 from designkit.parse.markdown import DocumentTree, Section
 from designkit.parse.readers.registry import KINDS
 from designkit.parse.values import normalise_key
@@ -109,16 +110,17 @@ _FILING_KEYS = ("layout", "type", "kind", "doc_type", "collection", "category", 
 _WORD = re.compile(r"[a-z0-9]+(?:[_-][a-z0-9]+)*")
 
 
-def filed_under(front_matter: dict[str, str]) -> frozenset[str]:
+def filed_under(front_matter: Mapping[str, Field]) -> frozenset[str]:
     """The names a static site files the page under, in snake case, singular and plural:
     the values of ``layout``, ``type``, ``category`` and the like, and the folders of its
     ``permalink`` (``/requirements/crm-sync`` -> ``requirements``; the page's own slug is
     its title's words, not where it is filed)."""
     if not front_matter:
         return frozenset()
-    values = [front_matter[key] for key in _FILING_KEYS if key in front_matter]
-    permalink = front_matter.get("permalink", "")
-    values += permalink.strip("/").split("/")[:-1]
+    values = [front_matter[key].value for key in _FILING_KEYS if key in front_matter]
+    permalink = front_matter.get("permalink")
+    if permalink is not None:
+        values += permalink.value.strip("/").split("/")[:-1]
     names: set[str] = set()
     for value in values:
         for word in _WORD.findall(value.lower()):

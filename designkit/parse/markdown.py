@@ -17,6 +17,7 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from designkit.parse.front_matter import Field
 from designkit.parse.table_rule import TOKEN_TYPE as TABLE_TOKEN
 from designkit.parse.table_rule import use_fast_tables
 
@@ -95,7 +96,7 @@ class DocumentTree:
 
     source_lines: list[str]
     sections: list[Section]
-    front_matter: dict[str, str] = field(default_factory=dict)
+    front_matter: dict[str, Field] = field(default_factory=dict)
     """The one-line keys of a leading front-matter block (its lines are blank in the text)."""
 
 

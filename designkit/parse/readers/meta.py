@@ -4,7 +4,8 @@ Not a template section (it has no heading of its own), and read before any
 section, by the driver rather than through the registry: the document kind it
 may declare (``**Document Kind**: ADR``, or ``**Type**: ADR``) decides how the
 rest of the document is reported. Without a title, the lines before the first
-heading are the header (an ADR's ``Date:`` and ``Status:`` lines).
+heading are the header (an ADR's ``Date:`` and ``Status:`` lines); front matter's
+``date:``, ``author:`` and ``version:`` count as header lines too.
 
 PASS::
 
@@ -33,6 +34,7 @@ from designkit.diagnostics import Severity
 from designkit.model import DesignType, DocumentKind
 from designkit.parse import values as v
 from designkit.parse.kind import DECLARED_KINDS
+from designkit.parse.markdown import Line
 from designkit.parse.tables import Labelled, find_label, labelled_lines
 from designkit.parse.values import normalise_key
 
@@ -80,6 +82,20 @@ def _plain_labels(header: list[Any]) -> list[Labelled]:
     return out
 
 
+def _front_matter_labels(doc: Reader) -> list[Labelled]:
+    """``date: 2024-03-01`` or ``author: ...`` in the front matter, as MADR and static sites
+    write the header; only the header's own keys, so a site's ``type: post`` or ``layout``
+    is never read as a design type or a document kind. A value in braces or brackets is
+    YAML's list or mapping, or MADR's unfilled ``{YYYY-MM-DD ...}``: no header value."""
+    out: list[Labelled] = []
+    for name, field in doc.tree.front_matter.items():
+        key = normalise_key(name)
+        if key in _HEADER_KEYS and field.value[:1] not in ("{", "["):
+            item = Line(f"{name}: {field.value}", field.line, 1)
+            out.append(Labelled(key, name, field.value, field.line, field.column, item))
+    return out
+
+
 def is_titled(doc: Reader) -> bool:
     """Written from the template: its title is ``# Integration Design: NAME``."""
     title = doc.outline.title
@@ -108,6 +124,9 @@ def read(doc: Reader) -> dict[str, Any]:
         header = [doc.tree.sections[0]]
     labels = labelled_lines(header)
     labels += [plain for plain in _plain_labels(header) if plain.key not in {x.key for x in labels}]
+    labels += [
+        kept for kept in _front_matter_labels(doc) if kept.key not in {x.key for x in labels}
+    ]
     for name, aliases in FIELDS:
         found = find_label(labels, aliases)
         if found is not None:
