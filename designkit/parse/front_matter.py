@@ -18,7 +18,6 @@ from typing import NamedTuple
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
-_TITLE = re.compile(r"^title\s*:\s*(.+?)\s*$", re.IGNORECASE)
 _COMMENT = re.compile(r"^\s*#")
 _PAIR = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(\S.*?)\s*$")
 MAX_LINES = 60
@@ -57,8 +56,9 @@ def without_front_matter(text: str) -> str:
         return text
     out = list(lines)
     for index in range(end + 1):
-        title = _TITLE.match(lines[index]) if 0 < index < end else None
-        out[index] = f"# {_unquote(title.group(1))}" if title else ""
+        pair = _PAIR.match(lines[index]) if 0 < index < end else None
+        title = pair.group(2) if pair is not None and pair.group(1).lower() == "title" else None
+        out[index] = f"# {_unquote(title)}" if title is not None else ""
     return "\n".join(out)
 
 
